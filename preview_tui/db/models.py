@@ -1,0 +1,102 @@
+"""The station's tables. The same models serve the central database later.
+
+Ids are UUIDs made on the station, so records from many stations never
+collide. Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Session statuses, as the moderator sees them.
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+SCREENED_OUT = "screened_out"
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"
+ABANDONED = "abandoned"
+STATUSES = (IN_PROGRESS, COMPLETED, SCREENED_OUT, DECLINED, WITHDRAWN, ABANDONED)
+
+
+class Session(Base):
+    """One participant's pass through a study on this station."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    study_id: Mapped[str] = mapped_column(String(64), index=True)
+    station: Mapped[str] = mapped_column(String(64))
+    participant_code: Mapped[str | None] = mapped_column(String(64))
+    seat: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS, index=True)
+    outcome_reason: Mapped[str | None] = mapped_column(String(64))
+    consent_version: Mapped[str | None] = mapped_column(String(64))
+    consent_hash: Mapped[str | None] = mapped_column(String(64))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Answer(Base):
+    """The current answer of one session to one question."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("session_id", "question_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    survey_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Event(Base):
+    """Something that happened in a session: a stimulus shown, a clip played, a step not shown."""
+
+    __tablename__ = "events"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    mono: Mapped[float | None] = mapped_column(Float)
+    media_ms: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,48 @@
+"""Where the station keeps its files, and how to make its player from the settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .playback.base import Player, PlayerUnavailable
+from .survey.schema import StationSettings
+
+APP_NAME = "preview-tui"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def log_dir() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False)
+
+
+def database_path(settings: StationSettings, study_root: Path, override: str | None = None) -> Path:
+    """``--database``, then ``PREVIEW_TUI_DATABASE``, then config.yaml, then the per-user data directory."""
+    chosen = override or os.environ.get("PREVIEW_TUI_DATABASE") or settings.database
+    if chosen:
+        path = Path(chosen).expanduser()
+        return path if path.is_absolute() else (study_root / path)
+    return data_dir() / "station.sqlite"
+
+
+def player_factory(settings: StationSettings):
+    """A function that makes the station's player (libVLC) when the first clip needs it."""
+    playback = settings.playback
+
+    def make() -> Player:
+        if playback.player == "none":
+            raise PlayerUnavailable("playback is turned off in config.yaml (station.playback.player: none)")
+        from .playback.probe import make_player
+
+        logs = log_dir()
+        logs.mkdir(parents=True, exist_ok=True)
+        return make_player(video=playback.video, audio=playback.audio, fullscreen=playback.fullscreen, volume=playback.volume, log_file=logs / "vlc.log")
+
+    return make

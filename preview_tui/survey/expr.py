@@ -1,0 +1,231 @@
+"""The study's small expression language.
+
+Conditions (``show_if``, ``screen_out.when``) are written in it, e.g.::
+
+    age_band == 1
+    not answered(comments) and rating >= 4
+    "horror" in genres or count(genres) > 2
+    participant.language == "fr"
+
+Grammar: literals (numbers, "strings", true, false, null, [lists]); names of
+questions and ``participant.*`` fields; ``+ - * /``; ``== != < <= > >=``;
+``in`` / ``not in``; ``and`` / ``or`` / ``not``; parentheses; and the
+functions listed in ``FUNCTIONS``. It is read by a Lark grammar and evaluated
+by the small interpreter below: nothing is ever handed to Python's ``eval``.
+
+An unanswered question is ``null``. Comparisons involving ``null`` (other
+than ``==``/``!=``) are false, and arithmetic with ``null`` gives ``null``,
+so a condition on an unanswered question is simply not met.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from lark import Lark, Tree
+from .errors import suggest
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+_GRAMMAR = r"""
+?start: or_test
+?or_test: and_test ("or" and_test)*
+?and_test: not_test ("and" not_test)*
+?not_test: "not" not_test -> not_
+         | comparison
+?comparison: sum
+           | sum COMP sum -> compare
+           | sum "in" sum -> in_
+           | sum "not" "in" sum -> not_in
+?sum: product (ADDOP product)*
+?product: unary (MULOP unary)*
+?unary: "-" unary -> neg
+      | atom
+?atom: NUMBER -> number
+     | STRING -> string
+     | "true" -> true
+     | "false" -> false
+     | "null" -> null
+     | NAME "(" [args] ")" -> call
+     | NAME -> name
+     | "[" [args] "]" -> list_
+     | "(" or_test ")"
+args: or_test ("," or_test)*
+COMP: "==" | "!=" | "<=" | ">=" | "<" | ">"
+ADDOP: "+" | "-"
+MULOP: "*" | "/"
+NAME: /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?/
+STRING: /"[^"\n]*"|'[^'\n]*'/
+NUMBER: /\d+(\.\d+)?/
+%ignore /[ \t\r\n]+/
+"""
+
+_parser = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=True)
+
+
+class ExprError(ValueError):
+    """An expression that cannot be read; ``column`` counts from 1 within the expression."""
+
+    def __init__(self, message: str, column: int = 1):
+        super().__init__(message)
+        self.column = column
+
+
+def _len(v: Any) -> int:
+    if v is None:
+        return 0
+    return len(v) if isinstance(v, (list, str)) else 1
+
+
+def _selected(value: Any, *codes: Any) -> bool:
+    if value is None:
+        return False
+    chosen = value if isinstance(value, list) else [value]
+    return any(c in chosen for c in codes)
+
+
+FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int, str]] = {
+    # name: (function, min args, max args, what it does)
+    "answered": (lambda v: v is not None and v != [] and v != "", 1, 1, "true when the question has an answer"),
+    "selected": (_selected, 2, 99, "true when any of the codes is chosen in a choice question"),
+    "count": (_len, 1, 1, "how many options are chosen (or characters typed)"),
+    "min": (lambda *a: min((x for x in a if x is not None), default=None), 1, 99, "smallest of the values"),
+    "max": (lambda *a: max((x for x in a if x is not None), default=None), 1, 99, "largest of the values"),
+}
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed expression: its text, its tree and the names it reads."""
+
+    text: str
+    tree: Any
+    names: frozenset[str]
+
+    def evaluate(self, env: Mapping[str, Any]) -> Any:
+        return _eval(self.tree, env)
+
+    def holds(self, env: Mapping[str, Any]) -> bool:
+        return bool(self.evaluate(env))
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Expr:
+    if not isinstance(text, str) or not text.strip():
+        raise ExprError("the expression is empty", 1)
+    try:
+        tree = _parser.parse(text)
+    except UnexpectedCharacters as exc:
+        raise ExprError(f"unexpected character {text[exc.pos_in_stream]!r}", exc.column) from None
+    except UnexpectedEOF:
+        raise ExprError("the expression ends too early", len(text) + 1) from None
+    except UnexpectedToken as exc:
+        if exc.token.type == "$END":
+            raise ExprError("the expression ends too early", len(text) + 1) from None
+        raise ExprError(f"unexpected {exc.token.value!r}", exc.column) from None
+    except (UnexpectedInput, LarkError) as exc:  # pragma: no cover - other parser states
+        raise ExprError(f"cannot read the expression ({exc.__class__.__name__})", getattr(exc, "column", 1)) from None
+    names: set[str] = set()
+    _check(tree, names)
+    return Expr(text, tree, frozenset(names))
+
+
+def _check(node: Any, names: set[str]) -> None:
+    """Collect referenced names and check function calls once, at parse time."""
+    if not isinstance(node, Tree):
+        return
+    if node.data == "name":
+        names.add(str(node.children[0]))
+        return
+    if node.data == "call":
+        fname, args = node.children
+        count = 0 if args is None else len(args.children)
+        if str(fname) not in FUNCTIONS:
+            raise ExprError(f"unknown function '{fname}'{suggest(str(fname), FUNCTIONS)}", fname.column)
+        _, lo, hi, _ = FUNCTIONS[str(fname)]
+        if not lo <= count <= hi:
+            want = str(lo) if lo == hi else f"{lo} or more"
+            raise ExprError(f"{fname}() takes {want} argument(s), not {count}", fname.column)
+    for child in node.children:
+        _check(child, names)
+
+
+def _num(v: Any) -> Any:
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _eval(node: Any, env: Mapping[str, Any]) -> Any:
+    kind = node.data
+    ch = node.children
+    if kind == "number":
+        s = str(ch[0])
+        return float(s) if "." in s else int(s)
+    if kind == "string":
+        return str(ch[0])[1:-1]
+    if kind == "true":
+        return True
+    if kind == "false":
+        return False
+    if kind == "null":
+        return None
+    if kind == "name":
+        return env.get(str(ch[0]))
+    if kind == "list_":
+        return [] if ch[0] is None else [_eval(c, env) for c in ch[0].children]
+    if kind == "call":
+        fn = FUNCTIONS[str(ch[0])][0]
+        args = [] if ch[1] is None else [_eval(c, env) for c in ch[1].children]
+        return fn(*args)
+    if kind == "not_":
+        return not _eval(ch[0], env)
+    if kind == "or_test":
+        return any(_eval(c, env) for c in ch)
+    if kind == "and_test":
+        return all(_eval(c, env) for c in ch)
+    if kind == "neg":
+        v = _num(_eval(ch[0], env))
+        return None if v is None else -v
+    if kind == "compare":
+        left, op, right = _eval(ch[0], env), str(ch[1]), _eval(ch[2], env)
+        if op in ("==", "!="):
+            return _COMPARE[op](left, right)
+        try:
+            return left is not None and right is not None and _COMPARE[op](left, right)
+        except TypeError:  # "a" < 1: not comparable, so the condition does not hold
+            return False
+    if kind in ("in_", "not_in"):
+        needle, hay = _eval(ch[0], env), _eval(ch[1], env)
+        if isinstance(hay, str) and isinstance(needle, str):
+            found = needle in hay
+        elif isinstance(hay, list):
+            found = needle in hay
+        else:
+            found = needle is not None and needle == hay
+        return found if kind == "in_" else not found
+    if kind in ("sum", "product"):
+        acc = _num(_eval(ch[0], env))
+        for op, operand in zip(ch[1::2], ch[2::2]):
+            v = _num(_eval(operand, env))
+            if acc is None or v is None:
+                return None
+            if op == "+":
+                acc = acc + v
+            elif op == "-":
+                acc = acc - v
+            elif op == "*":
+                acc = acc * v
+            else:
+                acc = None if v == 0 else acc / v
+        return acc
+    raise ValueError(f"unknown expression node {kind}")  # pragma: no cover - grammar and interpreter agree

@@ -1,0 +1,1 @@
+"""The Textual interface: it renders what the engine hands it and reports what the participant does."""

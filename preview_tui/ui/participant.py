@@ -1,0 +1,119 @@
+"""Screens the participant sees around the questionnaire: language, consent, the end."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Label, Markdown, Static
+
+from ..db.store import StoreError, describe_failure
+from ..flow import Flow
+from ..survey.runner import EndItem
+from ..survey.study import text
+from ..words import WORDS, word
+
+
+class ParticipantScreen(Screen):
+    """A screen of the participant's flow. Saving goes through ``guarded``."""
+
+    def __init__(self, flow: Flow):
+        super().__init__()
+        self.flow = flow
+
+    @property
+    def lang(self) -> str:
+        return self.flow.language
+
+    def t(self, value: Any) -> str:
+        return text(value, self.lang)
+
+    def w(self, key: str, **values: Any) -> str:
+        return word(key, self.lang, **values)
+
+    async def guarded(self, action: Awaitable[Any]) -> bool:
+        """Run a step that saves; on failure keep the participant where they are and tell the moderator."""
+        try:
+            await action
+            return True
+        except (StoreError, SQLAlchemyError, OSError) as exc:
+            reason = describe_failure(exc)
+            self.app.log.error(f"save failed: {exc!r}")
+            self.notify(f"{self.w('save_failed')}\n\nModerator: {reason}.", severity="error", timeout=30)
+            return False
+
+    async def advance(self, action: Awaitable[Any]) -> None:
+        """Save, and when that worked, show the next step."""
+        if await self.guarded(action):
+            await self.app.show_step()
+
+
+class LanguageScreen(ParticipantScreen):
+    def compose(self) -> ComposeResult:
+        languages = self.flow.study.settings.languages
+        with Center(id="language-box"):
+            yield Label(" · ".join(WORDS["choose_language"][lang] for lang in languages), id="language-title", classes="title")
+            for lang in languages:
+                yield Button(WORDS["language_name"][lang], id=f"lang-{lang}", classes="language")
+
+    def on_mount(self) -> None:
+        preset = self.flow.preset_language
+        target = f"#lang-{preset}" if preset else "Button"
+        self.query_one(target, Button).focus()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        lang = (event.button.id or "").removeprefix("lang-")
+        await self.advance(self.flow.choose_language(lang))
+
+    BINDINGS = [Binding("down,right", "app.focus_next", show=False), Binding("up,left", "app.focus_previous", show=False)]
+
+
+class ConsentScreen(ParticipantScreen):
+    def compose(self) -> ComposeResult:
+        with Vertical(id="consent-box"):
+            yield Label(self.w("consent_title"), classes="title")
+            with VerticalScroll(id="consent-text"):
+                yield Markdown(self.flow.runner.consent_text())
+            with Horizontal(classes="buttons"):
+                yield Button(self.w("accept"), id="accept", variant="primary")
+                yield Button(self.w("decline"), id="decline")
+
+    BINDINGS = [Binding("right", "app.focus_next", show=False), Binding("left", "app.focus_previous", show=False)]
+
+    def on_mount(self) -> None:
+        self.query_one("#accept", Button).focus()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.advance(self.flow.consent(event.button.id == "accept"))
+
+
+class EndScreen(ParticipantScreen):
+    """Thank-you, screened-out or declined; then the station returns to the moderator screen."""
+
+    BINDINGS = [Binding("enter,space", "done", show=False)]
+
+    def __init__(self, flow: Flow, *, seconds: float):
+        super().__init__(flow)
+        self.seconds = seconds
+
+    def compose(self) -> ComposeResult:
+        end = self.flow.current
+        assert isinstance(end, EndItem)
+        settings = self.flow.study.settings
+        message = {"completed": settings.thanks, "screened_out": settings.screened_out, "declined": settings.declined}[end.outcome]
+        with Center(id="end-box"):
+            yield Static(self.t(message), id="end-message", classes=f"end-{end.outcome}")
+
+    def on_mount(self) -> None:
+        if self.seconds:
+            self.set_timer(self.seconds, self.action_done)
+
+    async def action_done(self) -> None:
+        if self.is_current:
+            await self.app.end_session()

@@ -1,0 +1,110 @@
+"""A storyboard: frames drawn in the terminal, with captions, stepped by the participant."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Label, Static
+
+from ..flow import Flow
+from ..survey.runner import StoryboardItem
+from .participant import ParticipantScreen
+
+
+def image_widget_class(renderer: str):
+    """The textual-image widget for the configured renderer ('auto' lets the terminal decide)."""
+    from textual_image import widget
+
+    return {
+        "auto": widget.Image,
+        "kitty": widget.TGPImage,
+        "sixel": widget.SixelImage,
+        "halfcell": widget.HalfcellImage,
+        "unicode": widget.UnicodeImage,
+    }[renderer]
+
+
+class StoryboardScreen(ParticipantScreen):
+    BINDINGS = [
+        Binding("right,enter,space,pagedown", "forward", show=False),
+        Binding("left,pageup", "backward", show=False),
+    ]
+
+    def __init__(self, flow: Flow, *, renderer: str = "auto"):
+        super().__init__(flow)
+        item = flow.current
+        assert isinstance(item, StoryboardItem)
+        self.step = item.step
+        self.renderer = renderer
+        self.index = 0
+        self.shown_at = time.monotonic()
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="storyboard"):
+            yield Label(self.t(self.step.title) if self.step.title else "", classes="page-title")
+            yield Static("", id="frame-missing")
+            yield image_widget_class(self.renderer)(None, id="frame")
+            yield Label("", id="caption")
+            yield Static("", id="frame-count", classes="hint")
+
+    async def on_mount(self) -> None:
+        await self.show_frame()
+
+    async def show_frame(self) -> None:
+        frame = self.step.frames[self.index]
+        path = self.flow.study.media(frame.image)
+        image = self.query_one("#frame")
+        missing = self.query_one("#frame-missing", Static)
+        if path.is_file():
+            try:
+                image.image = path
+                ok = True
+            except Exception as exc:  # an unreadable image: shown as missing, the session goes on
+                self.app.log.error(f"cannot draw {path}: {exc!r}")
+                ok = False
+        else:
+            ok = False
+        image.display = ok
+        missing.display = not ok
+        missing.update("" if ok else self.w("image_missing"))
+        if not ok:
+            self.notify(f"Storyboard image not shown: media/{frame.image} is missing or unreadable.", severity="warning", timeout=10)
+            await self.guarded(self.flow.record("frame_not_shown", detail={"frame": self.index, "image": frame.image}))
+        self.query_one("#caption", Label).update(self.t(frame.caption))
+        count = self.w("frame_of", i=self.index + 1, n=len(self.step.frames))
+        self.query_one("#frame-count", Static).update(f"{count}    {self.w('storyboard_hint')}")
+        self.shown_at = time.monotonic()
+
+    async def _leave_frame(self) -> bool:
+        dwell_ms = round((time.monotonic() - self.shown_at) * 1000)
+        return await self.guarded(self.flow.record("frame_viewed", detail={"frame": self.index, "dwell_ms": dwell_ms}))
+
+    async def action_forward(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        try:
+            if not await self._leave_frame():
+                return
+            if self.index + 1 < len(self.step.frames):
+                self.index += 1
+                await self.show_frame()
+            else:
+                await self.advance(self.flow.finish_stimulus("storyboard_done"))
+        finally:
+            self.busy = False
+
+    async def action_backward(self) -> None:
+        if self.busy or self.index == 0:
+            return
+        self.busy = True
+        try:
+            if await self._leave_frame():
+                self.index -= 1
+                await self.show_frame()
+        finally:
+            self.busy = False

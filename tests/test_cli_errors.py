@@ -1,0 +1,37 @@
+"""Bad study files: `file:line:col: message`, a non-zero exit, never a traceback."""
+
+import re
+import subprocess
+import sys
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "preview_tui", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def test_yaml_syntax_error(demo_study):
+    (demo_study / "surveys" / "reactions.yaml").write_text("id: reactions\npages: [\n  - id: x\n")
+    for args in (["validate"], ["--study", "."]):
+        out = run(*args, cwd=demo_study)
+        assert out.returncode == 1
+        assert "Traceback" not in out.stderr
+        assert re.search(r"surveys/reactions\.yaml:\d+:\d+: YAML syntax error", out.stderr), out.stderr
+
+
+def test_unknown_question_type(demo_study):
+    p = demo_study / "surveys" / "reactions.yaml"
+    p.write_text(p.read_text().replace("type: rating", "type: ratting"))
+    for args in (["validate"], ["--study", "."]):
+        out = run(*args, cwd=demo_study)
+        assert out.returncode == 1 and "Traceback" not in out.stderr
+        assert re.search(r"surveys/reactions\.yaml:11:15: unknown type 'ratting' \(did you mean 'rating'\?\)", out.stderr), out.stderr
+
+
+def test_validate_the_demo_study(demo_study):
+    out = run("validate", cwd=demo_study)
+    assert out.returncode == 0, out.stderr
+
+
+def test_version():
+    out = subprocess.run([sys.executable, "-m", "preview_tui", "--version"], capture_output=True, text=True)
+    assert out.stdout.startswith("preview-tui ")

@@ -1,0 +1,91 @@
+"""Pilot tests: the demo study walked through the real app, checked in the real SQLite file."""
+
+from pathlib import Path
+
+from conftest import rows
+from preview_tui.db.migrate import upgrade
+from preview_tui.db.store import Store
+from preview_tui.playback import FakePlayer
+from preview_tui.survey.study import load_study
+from preview_tui.ui.app import build_app
+
+
+def make_app(study_dir: Path, db: Path):
+    study = load_study(study_dir)
+    upgrade(db)
+    return build_app(settings=study.config.station, study=study, store=Store(db), player_factory=lambda: FakePlayer(default_ms=1200))
+
+
+async def test_demo_walks_to_the_end_and_every_answer_is_stored(demo_study, tmp_path):
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        async def step(*keys, wait=0.3):
+            await pilot.press(*keys)
+            await pilot.pause(wait)
+            return app.flow.current.kind if app.flow else None
+
+        assert await step(*"P001", "enter") == "language"
+        assert await step("down", "enter") == "consent"  # Français
+        assert await step("enter") == "page"
+        assert await step("down", "enter", "ctrl+n") == "page"  # 18-34
+        assert await step("enter", "tab", "space", "ctrl+n") == "storyboard"
+        assert await step("right", "left", "right", "right", "enter", wait=0.5) == "clip"
+        assert await step(wait=2.0) == "page"
+        assert await step("right", "right", "right", "enter", "tab", "enter", "ctrl+n") == "page"
+        assert await step("ctrl+n") == "end"
+        await step("enter", wait=0.5)
+        assert type(app.screen).__name__ == "ModeratorScreen"
+    assert rows(db, "select status, participant_code, language, consent_version from sessions") == [("completed", "P001", "fr", "2026-11-a")]
+    assert len(rows(db, "select consent_hash from sessions")[0][0]) == 64
+    answers = dict(rows(db, "select question_id, value from answers"))
+    assert answers == {"age_band": 2, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 4, "would_watch": 1}
+    kinds = [k for (k,) in rows(db, "select kind from events order by at")]
+    assert kinds.count("frame_viewed") == 5 and "storyboard_done" in kinds
+    assert kinds.index("clip_playing") < kinds.index("clip_ended") < kinds.index("clip_shown")
+
+
+async def test_under_18_is_screened_out_and_nothing_after_is_kept(demo_study, tmp_path):
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"P002", "enter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # English
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # agree
+        await pilot.pause(0.3)
+        await pilot.press("enter", "ctrl+n")  # under 18
+        await pilot.pause(0.3)
+        assert app.flow.current.kind == "end" and app.flow.current.outcome == "screened_out"
+    assert rows(db, "select status, outcome_reason from sessions") == [("screened_out", "under_18")]
+    assert rows(db, "select question_id from answers") == [("age_band",)]
+
+
+async def test_declining_consent_stores_only_the_refusal(demo_study, tmp_path):
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"P003", "enter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("tab", "enter")  # "I do not agree"
+        await pilot.pause(0.3)
+        assert app.flow.current.kind == "end" and app.flow.current.outcome == "declined"
+    assert rows(db, "select status, participant_code, language, consent_hash from sessions") == [("declined", None, None, None)]
+    assert rows(db, "select count(*) from answers") == [(0,)]
+
+
+async def test_a_missing_clip_is_recorded_as_not_shown_and_the_session_goes_on(demo_study, tmp_path):
+    (demo_study / "media" / "trailer.mp4").unlink()
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for keys in ([*"P004", "enter"], ["enter"], ["enter"], ["down", "enter", "ctrl+n"], ["enter", "tab", "space", "ctrl+n"], ["enter", "enter", "enter"]):
+            await pilot.press(*keys)
+            await pilot.pause(0.3)
+        assert app.flow.current.kind == "clip"
+        await pilot.pause(4.5)
+        assert app.flow.current.kind == "page"
+    assert ("clip_not_shown",) in rows(db, "select kind from events")
