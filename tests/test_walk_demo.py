@@ -10,6 +10,13 @@ from preview_tui.survey.study import load_study
 from preview_tui.ui.app import build_app
 
 
+async def walk(pilot, *groups, wait=0.3):
+    """Press each group of keys, then let the app settle."""
+    for keys in groups:
+        await pilot.press(*keys)
+        await pilot.pause(wait)
+
+
 def make_app(study_dir: Path, db: Path):
     study = load_study(study_dir)
     upgrade(db)
@@ -21,8 +28,7 @@ async def test_demo_walks_to_the_end_and_every_answer_is_stored(demo_study, tmp_
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
         async def step(*keys, wait=0.3):
-            await pilot.press(*keys)
-            await pilot.pause(wait)
+            await walk(pilot, keys, wait=wait)
             return app.flow.current.kind if app.flow else None
 
         assert await step(*"P001", "enter") == "language"
@@ -49,14 +55,7 @@ async def test_under_18_is_screened_out_and_nothing_after_is_kept(demo_study, tm
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(*"P002", "enter")
-        await pilot.pause(0.3)
-        await pilot.press("enter")  # English
-        await pilot.pause(0.3)
-        await pilot.press("enter")  # agree
-        await pilot.pause(0.3)
-        await pilot.press("enter", "ctrl+n")  # under 18
-        await pilot.pause(0.3)
+        await walk(pilot, [*"P002", "enter"], ["enter"], ["enter"], ["enter", "ctrl+n"])  # English, agree, under 18
         assert app.flow.current.kind == "end" and app.flow.current.outcome == "screened_out"
     assert rows(db, "select status, outcome_reason from sessions") == [("screened_out", "under_18")]
     assert rows(db, "select question_id from answers") == [("age_band",)]
@@ -66,12 +65,7 @@ async def test_declining_consent_stores_only_the_refusal(demo_study, tmp_path):
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(*"P003", "enter")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        await pilot.press("tab", "enter")  # "I do not agree"
-        await pilot.pause(0.3)
+        await walk(pilot, [*"P003", "enter"], ["enter"], ["tab", "enter"])  # English, "I do not agree"
         assert app.flow.current.kind == "end" and app.flow.current.outcome == "declined"
     assert rows(db, "select status, participant_code, language, consent_hash from sessions") == [("declined", None, None, None)]
     assert rows(db, "select count(*) from answers") == [(0,)]
@@ -82,9 +76,7 @@ async def test_a_missing_clip_is_recorded_as_not_shown_and_the_session_goes_on(d
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        for keys in ([*"P004", "enter"], ["enter"], ["enter"], ["down", "enter", "ctrl+n"], ["enter", "tab", "space", "ctrl+n"], ["enter", "enter", "enter"]):
-            await pilot.press(*keys)
-            await pilot.pause(0.3)
+        await walk(pilot, [*"P004", "enter"], ["enter"], ["enter"], ["down", "enter", "ctrl+n"], ["enter", "tab", "space", "ctrl+n"], ["enter", "enter", "enter"])
         assert app.flow.current.kind == "clip"
         await pilot.pause(4.5)
         assert app.flow.current.kind == "page"
