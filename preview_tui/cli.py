@@ -123,9 +123,7 @@ def doctor(study_dir: Path, database: str | None) -> int:
         from .settings import database_path
 
         db_file = database_path(study.config.station, study.root, database)
-        folder = db_file.parent
-        writable = folder.exists() and _writable(folder) or not folder.exists()
-        checks.append((writable, f"station database: {db_file}"))
+        checks.append((_writable(db_file.parent), f"station database: {db_file}"))
     except StudyError as exc:
         checks.append((False, f"study in {study_dir}: {len(exc.problems)} problem(s); run `preview-tui validate {study_dir}`"))
     for ok, line in checks:
@@ -134,8 +132,11 @@ def doctor(study_dir: Path, database: str | None) -> int:
 
 
 def _writable(folder: Path) -> bool:
+    """Whether the database can be created in ``folder``: the nearest existing folder must be writable."""
     import os
 
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
     return os.access(folder, os.W_OK)
 
 
