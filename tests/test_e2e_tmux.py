@@ -1,0 +1,56 @@
+"""The real `preview-tui` command in a real terminal (tmux), real libVLC headless, then the SQLite file."""
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import rows
+from tmux import TmuxSession
+
+
+@pytest.mark.real
+def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_path):
+    assert shutil.which("tmux"), "tmux is missing: ./dev test installs it"
+    db = tmp_path / "station.sqlite"
+    command = f"{Path(sys.executable).with_name('preview-tui')} --database {db}"
+    env = {"PREVIEW_TUI_DATABASE": str(db), "DISPLAY": "", "WAYLAND_DISPLAY": "", "HOME": str(tmp_path)}
+    with TmuxSession(command, env=env, cwd=demo_study, cols=100, rows=30) as term:
+
+        def press(*keys):  # one key at a time, as a person types
+            for key in keys:
+                time.sleep(0.25)
+                term.send(key)
+
+        term.wait_for("Participant code", timeout=20)
+        term.send_text("E2E-1")
+        term.send("Enter")
+        term.wait_for("Please choose your language")
+        press("Down", "Down", "Enter")  # Deutsch
+        term.wait_for("Bevor wir beginnen")
+        press("Enter")
+        term.wait_for("Wie alt sind Sie")
+        press("Down", "Enter", "C-n")
+        term.wait_for("Wie oft gehen Sie ins Kino")
+        press("Enter", "Tab", "Space", "C-n")
+        term.wait_for("Bild 1 von 3")
+        press("Right")
+        term.wait_for("Bild 2 von 3")
+        press("Right")
+        term.wait_for("Bild 3 von 3")
+        press("Enter")
+        term.wait_for("Teaser-Trailer")
+        term.wait_for("Wie hat Ihnen der Trailer", timeout=30)  # the real 8 s clip ended in libVLC
+        press("Right", "Right", "Enter", "Tab", "Enter", "C-n")
+        term.wait_for("Was hat Ihnen gefallen")
+        press("C-n")
+        term.wait_for("Vielen Dank")
+        press("Enter")
+        term.wait_for("Sessions on this station")
+        term.wait_for("completed")
+    assert rows(db, "select status, participant_code, language from sessions") == [("completed", "E2E-1", "de")]
+    assert dict(rows(db, "select question_id, value from answers")) == {"age_band": 2, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 3, "would_watch": 1}
+    kinds = [k for (k,) in rows(db, "select kind from events")]
+    assert "clip_ended" in kinds and "clip_shown" in kinds
