@@ -78,7 +78,10 @@ class TmuxSession:
             raise RuntimeError("tmux is not on PATH (./dev test installs it)")
         # `env K=V ... command`: the variables reach the command whatever the
         # tmux server's own environment is, and TERM overrides tmux's default.
-        argv = ["env", *(f"{k}={v}" for k, v in self.env.items()), *self.command]
+        # COLUMNS and LINES are dropped: inherited from whatever launched the
+        # test they would override the pane's real size (shutil and Textual
+        # read them before asking the terminal).
+        argv = ["env", "-u", "COLUMNS", "-u", "LINES", *(f"{k}={v}" for k, v in self.env.items()), *self.command]
         # Options are set in the same tmux invocation, before the session (and
         # so the command) exists: no status line, keep the pane when it exits.
         out = self._tmux(

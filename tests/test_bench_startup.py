@@ -1,0 +1,19 @@
+"""The start-up benchmark runs: both commands reach their first screen in a real terminal."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.real
+def test_startup_benchmark_measures_both_apps():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "startup.py"), "--runs", "1"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    lines = dict(line.split(":", 1) for line in out.strip().splitlines())
+    assert set(lines) == {"bare Textual app", "preview-tui demo", "ratio preview-tui / bare"}
+    assert float(lines["ratio preview-tui / bare"]) > 0
