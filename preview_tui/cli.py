@@ -3,6 +3,8 @@
     preview-tui [--study DIR]          run the study (default: the current directory)
     preview-tui validate [PATH]        check a study directory or one file
     preview-tui doctor                 check this station: libVLC, display, database
+    preview-tui audit verify           check the station's hash-chained audit log
+    preview-tui invite FILE            import single-use invitation codes (one per line)
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -30,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a study directory or one study file")
     validate.add_argument("path", nargs="?", type=Path, help="a study directory or a .yaml file (default: --study)")
     sub.add_parser("doctor", help="check this station: libVLC, display, database")
+    audit = sub.add_parser("audit", help="the station's audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", help="check that the hash chain holds and every answer matches it").add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
+    invite = sub.add_parser("invite", help="import single-use invitation codes for the study")
+    invite.add_argument("file", type=Path, help="a text file with one code per line ('-' reads standard input)")
+    invite.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     return parser
 
 
@@ -40,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
             return validate(args.path or args.study)
         if args.command == "doctor":
             return doctor(args.study, args.database)
+        if args.command == "audit":
+            return audit_verify(args.study, args.database)
+        if args.command == "invite":
+            return invite(args.study, args.database, args.file)
         return run(args.study, args.database)
     except KeyboardInterrupt:
         return 130
@@ -114,6 +126,88 @@ def run(study_dir: Path, database: str | None) -> int:
     app = build_app(settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings))
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else app.return_code
+
+
+def _station_database(study_dir: Path, database: str | None) -> Path | None:
+    """The station file for ``--database`` or the study's settings; None (after saying why) when there is none."""
+    from .settings import database_path
+    from .survey.errors import StudyError
+    from .survey.study import load_study
+
+    if database:
+        return database_path(None, Path.cwd(), database)
+    try:
+        study = load_study(study_dir)
+    except StudyError as exc:
+        _print_problems(exc)
+        return None
+    return database_path(study.config.station, study.root)
+
+
+def audit_verify(study_dir: Path, database: str | None) -> int:
+    from .db.audit import verify
+
+    db_file = _station_database(study_dir, database)
+    if db_file is None:
+        return EXIT_PROBLEMS
+    if not db_file.is_file():
+        print(f"preview-tui: no station database at {db_file}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    import sqlite3
+
+    try:
+        report = verify(db_file)
+    except sqlite3.DatabaseError as exc:
+        print(f"preview-tui: cannot read {db_file}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if report.ok:
+        print(f"{db_file}: the audit chain holds ({report.entries} entries) and every stored answer matches it.")
+        return EXIT_OK
+    for problem in report.problems:
+        print(f"{db_file}: {problem}")
+    print(f"{len(report.problems)} problem(s): the file was changed outside preview-tui.")
+    return EXIT_PROBLEMS
+
+
+def invite(study_dir: Path, database: str | None, file: Path) -> int:
+    import asyncio
+
+    from .db.migrate import upgrade
+    from .db.store import Store, describe_failure
+    from .survey.errors import StudyError
+    from .survey.study import load_study
+
+    try:
+        study = load_study(study_dir)
+    except StudyError as exc:
+        _print_problems(exc)
+        return EXIT_PROBLEMS
+    try:
+        lines = sys.stdin.read().splitlines() if str(file) == "-" else file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"preview-tui: cannot read {file}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    codes = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    too_long = [c for c in codes if len(c) > 64]
+    if too_long:
+        print(f"preview-tui: {len(too_long)} code(s) longer than 64 characters, e.g. {too_long[0][:20]}…; nothing imported", file=sys.stderr)
+        return EXIT_PROBLEMS
+    from .settings import database_path
+
+    db_file = database_path(study.config.station, study.root, database)
+
+    async def run_import() -> tuple[int, int]:
+        async with Store(db_file) as store:
+            return await store.import_invitations(study.id, codes)
+
+    try:
+        upgrade(db_file)
+        added, known = asyncio.run(run_import())
+    except Exception as exc:  # a reason for the moderator, not a traceback
+        print(f"preview-tui: cannot import into {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{added} invitation code(s) added for study '{study.id}'" + (f"; {known} were already there" if known else "") + ".")
+    return EXIT_OK
 
 
 def doctor(study_dir: Path, database: str | None) -> int:

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from .db import audit
 from .db import models as m
 from .db.store import Store
 from .survey.runner import EndItem, Item, Problem, Runner
@@ -22,6 +23,7 @@ from .survey.study import Study
 class Participant:
     code: str
     seat: str = ""
+    room: str = ""
     language: str | None = None
     is_test: bool = False
 
@@ -33,7 +35,15 @@ class Flow:
 
     @classmethod
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str) -> "Flow":
-        session_id = await store.create_session(study_id=study.id, station=station, code=participant.code, seat=participant.seat, is_test=participant.is_test)
+        session_id = await store.create_session(
+            study_id=study.id,
+            station=station,
+            code=participant.code,
+            seat=participant.seat,
+            room=participant.room,
+            is_test=participant.is_test,
+            invitation_required=study.settings.invitations,
+        )
         runner = Runner(study, code=participant.code, seat=participant.seat)
         flow = cls(study, store, session_id, runner)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
@@ -65,7 +75,7 @@ class Flow:
         item = self.runner.current
         answers = self.runner.answers_for_page(values)
         cleared = [q.id for q in item.page.questions if q.id not in answers]
-        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared)
+        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared, page_id=item.page.id)
         outcome = self.runner.screen_out_for(values)
         if outcome is not None:
             await self.store.finish(self.session_id, m.SCREENED_OUT, outcome.reason)
@@ -74,6 +84,8 @@ class Flow:
         return []
 
     async def back(self) -> None:
+        item = self.runner.current
+        await self.store.record_navigation(self.session_id, audit.PAGE_BACK, item.page.id)
         self.runner.back()
 
     async def record(self, kind: str, *, media_ms: int | None = None, mono: float | None = None, detail: Any = None) -> None:

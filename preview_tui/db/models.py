@@ -69,6 +69,8 @@ class Session(Base):
     consent_hash: Mapped[str | None] = mapped_column(String(64))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    room: Mapped[str | None] = mapped_column(String(32))
+    rewards_opt_in: Mapped[bool | None] = mapped_column(Boolean)  # asked separately from consent; None: not asked
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -84,6 +86,9 @@ class Answer(Base):
     survey_id: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON)
+    # Random per answer; the audit log holds sha256(salt + value), so the log can prove the
+    # answer unchanged but reveals nothing once the answer (and its salt) is erased.
+    salt: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
@@ -100,3 +105,59 @@ class Event(Base):
     mono: Mapped[float | None] = mapped_column(Float)
     media_ms: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One link of the append-only, hash-chained audit log (see ``db/audit.py``).
+
+    It names what happened (answer saved, page left, session ended...) and,
+    for an answer, a salted digest of the value, never the value itself.
+    ``session_id`` has no foreign key: entries outlive an erased session.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    session_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str | None] = mapped_column(String(64))
+    prev: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The newest link of the audit log (one row), written with it: cutting entries off the end is seen too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Tombstone(Base):
+    """A withdrawn participant's session, by id only, so that sync can erase central copies."""
+
+    __tablename__ = "tombstones"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    study_id: Mapped[str] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Invitation(Base):
+    """A single-use invitation code of a study, imported by the moderator.
+
+    Only a digest of the code is kept (``db/invitations.py``): a used code stays
+    refused after its participant withdrew, yet the file does not name them.
+    """
+
+    __tablename__ = "invitations"
+
+    study_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

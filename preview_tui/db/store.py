@@ -2,19 +2,26 @@
 
 The engine is created inside the event loop that uses it (``open()``), and
 disposed with ``close()``. Callers never hold a transaction across screens.
+Writes take turns (one lock per store) and each adds its entries to the
+hash-chained audit log (``audit.py``) in the same transaction, so the log
+and the data can never disagree.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import uuid
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from . import audit
 from . import models as m
 from .engine import make_engine
 
@@ -23,16 +30,27 @@ class StoreError(Exception):
     """The station could not save; the message is meant for the moderator."""
 
 
+class InvitationRefused(StoreError):
+    """An invitation code that is unknown, or already used; the message says which."""
+
+
+def code_digest(study_id: str, code: str) -> str:
+    """How an invitation code is kept: a digest, never the code itself."""
+    return hashlib.sha256(f"{study_id}\n{code.strip()}".encode("utf-8")).hexdigest()
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._lock: asyncio.Lock | None = None
 
     async def open(self) -> None:
         if self._engine is None:
             self._engine = make_engine(self.path)
             self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
+            self._lock = asyncio.Lock()
 
     async def close(self) -> None:
         if self._engine is not None:
@@ -51,41 +69,137 @@ class Store:
             raise RuntimeError("Store.open() was not awaited")
         return self._sessions()
 
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction at a time; audit entries go in with the data they describe."""
+        assert self._lock is not None, "Store.open() was not awaited"
+        async with self._lock, self._session() as s, s.begin():
+            yield s
+
+    async def _audit(self, s: AsyncSession, links: Iterable[audit.Link]) -> None:
+        head = await s.get(m.AuditHead, 1)
+        seq, prev = (head.seq, head.hash) if head else (0, audit.GENESIS)
+        rows = []
+        for link in links:
+            seq, at = seq + 1, m.now()
+            digest = audit.entry_hash(seq, at, link.session_id, link.kind, link.subject, link.digest, prev)
+            rows.append({"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "prev": prev, "hash": digest})
+            prev = digest
+        if rows:
+            await s.execute(insert(m.AuditEntry), rows)
+            if head is None:
+                s.add(m.AuditHead(id=1, seq=seq, hash=prev))
+            else:
+                head.seq, head.hash = seq, prev
+
     # -- sessions -----------------------------------------------------------
 
-    async def create_session(self, *, study_id: str, station: str, code: str | None, seat: str | None = None, is_test: bool = False) -> uuid.UUID:
-        row = m.Session(id=uuid.uuid4(), study_id=study_id, station=station, participant_code=code or None, seat=seat or None, is_test=is_test, status=m.IN_PROGRESS, started_at=m.now())
-        async with self._session() as s, s.begin():
+    async def create_session(self, *, study_id: str, station: str, code: str | None, seat: str | None = None, room: str | None = None, is_test: bool = False, invitation_required: bool = False) -> uuid.UUID:
+        """A new session; with ``invitation_required`` the code must be an unused invitation, which it then uses up."""
+        row = m.Session(id=uuid.uuid4(), study_id=study_id, station=station, participant_code=code or None, seat=seat or None, room=room or None, is_test=is_test, status=m.IN_PROGRESS, started_at=m.now())
+        async with self._write() as s:
+            if invitation_required and not is_test:
+                await self._use_invitation(s, study_id, code or "", row.id)
             s.add(row)
+            await self._audit(s, [audit.Link(audit.SESSION_STARTED, row.id)])
         return row.id
 
     async def set_language(self, session_id: uuid.UUID, language: str) -> None:
-        await self._update(session_id, language=language)
+        await self._update(session_id, audit.Link(audit.LANGUAGE, session_id, language), language=language)
 
     async def record_consent(self, session_id: uuid.UUID, *, version: str, text_hash: str, accepted: bool) -> None:
         if accepted:
-            await self._update(session_id, consent_version=version, consent_hash=text_hash, consented_at=m.now())
+            await self._update(session_id, audit.Link(audit.CONSENT, session_id, "accepted"), consent_version=version, consent_hash=text_hash, consented_at=m.now())
             return
         # A refusal keeps nothing but itself and its time.
-        async with self._session() as s, s.begin():
-            await s.execute(m.Answer.__table__.delete().where(m.Answer.session_id == session_id))
-            await s.execute(m.Event.__table__.delete().where(m.Event.session_id == session_id))
+        async with self._write() as s:
+            await s.execute(delete(m.Answer).where(m.Answer.session_id == session_id))
+            await s.execute(delete(m.Event).where(m.Event.session_id == session_id))
             await s.execute(
                 update(m.Session)
                 .where(m.Session.id == session_id)
-                .values(participant_code=None, seat=None, language=None, status=m.DECLINED, ended_at=m.now())
+                .values(participant_code=None, seat=None, room=None, language=None, status=m.DECLINED, ended_at=m.now())
             )
+            await self._audit(s, [audit.Link(audit.CONSENT, session_id, "declined")])
+
+    async def record_rewards(self, session_id: uuid.UUID, opted_in: bool) -> None:
+        """The separate, explicit opt-in to the rewards programme (or its refusal)."""
+        await self._update(session_id, audit.Link(audit.REWARDS, session_id, "opted_in" if opted_in else "declined"), rewards_opt_in=opted_in)
 
     async def finish(self, session_id: uuid.UUID, status: str, reason: str | None = None) -> None:
         if status not in m.STATUSES:
             raise ValueError(f"unknown status {status!r}")
-        await self._update(session_id, status=status, outcome_reason=reason, ended_at=m.now())
+        await self._update(session_id, audit.Link(audit.SESSION_ENDED, session_id, status), status=status, outcome_reason=reason, ended_at=m.now())
 
-    async def _update(self, session_id: uuid.UUID, **values: Any) -> None:
-        async with self._session() as s, s.begin():
+    async def reopen(self, session_id: uuid.UUID) -> None:
+        """An interrupted or abandoned session taken up again."""
+        await self._update(session_id, audit.Link(audit.SESSION_STARTED, session_id, "resumed"), status=m.IN_PROGRESS, outcome_reason=None, ended_at=None)
+
+    async def _update(self, session_id: uuid.UUID, link: audit.Link, **values: Any) -> None:
+        async with self._write() as s:
             result = await s.execute(update(m.Session).where(m.Session.id == session_id).values(**values))
             if result.rowcount != 1:
                 raise StoreError(f"session {session_id} is not in the station database")
+            await self._audit(s, [link])
+
+    async def record_navigation(self, session_id: uuid.UUID, kind: str, page_id: str) -> None:
+        """A page left without saving answers, e.g. backwards (``audit.PAGE_BACK``)."""
+        async with self._write() as s:
+            await self._audit(s, [audit.Link(kind, session_id, page_id)])
+
+    async def withdraw(self, session_id: uuid.UUID) -> None:
+        """Erase everything of a participant's session; keep only a tombstone (ids) and the audit entry.
+
+        The file is then checkpointed and vacuumed, so none of their bytes stay in
+        free pages or in the write-ahead log.
+        """
+        async with self._write() as s:
+            row = await s.get(m.Session, session_id)
+            if row is None:
+                raise StoreError(f"session {session_id} is not in the station database")
+            study_id = row.study_id
+            await s.execute(update(m.Invitation).where(m.Invitation.session_id == session_id).values(session_id=None))
+            await s.execute(delete(m.Session).where(m.Session.id == session_id))  # answers and events go with it (ON DELETE CASCADE)
+            s.add(m.Tombstone(session_id=session_id, study_id=study_id, withdrawn_at=m.now()))
+            await self._audit(s, [audit.Link(audit.WITHDRAWN, session_id)])
+        await self.compact()
+
+    async def compact(self) -> None:
+        """Rewrite the file without free pages and empty the write-ahead log."""
+        assert self._engine is not None and self._lock is not None
+        async with self._lock, self._engine.connect() as conn:
+            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            await conn.exec_driver_sql("VACUUM")
+            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            await conn.commit()
+
+    # -- invitations -----------------------------------------------------------
+
+    async def import_invitations(self, study_id: str, codes: Iterable[str]) -> tuple[int, int]:
+        """Add single-use codes for a study; returns (added, already there)."""
+        wanted = {code_digest(study_id, c) for c in codes if c.strip()}
+        async with self._write() as s:
+            known = set((await s.scalars(select(m.Invitation.code_digest).where(m.Invitation.study_id == study_id, m.Invitation.code_digest.in_(wanted)))).all())
+            new = [{"study_id": study_id, "code_digest": d, "imported_at": m.now()} for d in sorted(wanted - known)]
+            if new:
+                await s.execute(insert(m.Invitation), new)
+        return len(new), len(known)
+
+    async def invitation_counts(self, study_id: str) -> tuple[int, int]:
+        """(codes imported, codes used) for a study."""
+        async with self._session() as s:
+            total = await s.scalar(select(func.count()).select_from(m.Invitation).where(m.Invitation.study_id == study_id))
+            used = await s.scalar(select(func.count()).select_from(m.Invitation).where(m.Invitation.study_id == study_id, m.Invitation.used_at.is_not(None)))
+        return int(total or 0), int(used or 0)
+
+    async def _use_invitation(self, s: AsyncSession, study_id: str, code: str, session_id: uuid.UUID) -> None:
+        invitation = await s.get(m.Invitation, (study_id, code_digest(study_id, code)))
+        if invitation is None:
+            raise InvitationRefused(f"the code '{code}' is not an invitation to this study")
+        if invitation.used_at is not None:
+            when = invitation.used_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            raise InvitationRefused(f"the code '{code}' was already used ({when})")
+        invitation.used_at, invitation.session_id = m.now(), session_id
 
     async def get_session(self, session_id: uuid.UUID) -> m.Session | None:
         async with self._session() as s:
@@ -100,21 +214,29 @@ class Store:
 
     # -- answers and events -------------------------------------------------
 
-    async def save_answers(self, session_id: uuid.UUID, survey_id: str, answers: dict[str, Any], *, clear: list[str] = ()) -> None:
+    async def save_answers(self, session_id: uuid.UUID, survey_id: str, answers: dict[str, Any], *, clear: list[str] = (), page_id: str | None = None) -> None:
         """Store a page's answers (replacing earlier ones) in one transaction.
 
         ``clear`` names questions of the page left empty: an earlier answer to them is removed.
+        ``page_id``, when given, records in the audit log that the participant left that page.
         """
         at = m.now()
-        async with self._session() as s, s.begin():
+        links: list[audit.Link] = []
+        async with self._write() as s:
             if clear:
-                await s.execute(
-                    m.Answer.__table__.delete().where(m.Answer.session_id == session_id, m.Answer.question_id.in_(list(clear)))
+                gone = await s.scalars(
+                    delete(m.Answer).where(m.Answer.session_id == session_id, m.Answer.question_id.in_(list(clear))).returning(m.Answer.question_id)
                 )
+                links += [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(gone.all())]
             for question_id, value in answers.items():
-                stmt = sqlite_insert(m.Answer).values(id=uuid.uuid4(), session_id=session_id, survey_id=survey_id, question_id=question_id, value=value, answered_at=at)
-                stmt = stmt.on_conflict_do_update(index_elements=["session_id", "question_id"], set_={"value": value, "answered_at": at, "survey_id": survey_id})
+                salt = audit.new_salt()
+                stmt = sqlite_insert(m.Answer).values(id=uuid.uuid4(), session_id=session_id, survey_id=survey_id, question_id=question_id, value=value, salt=salt, answered_at=at)
+                stmt = stmt.on_conflict_do_update(index_elements=["session_id", "question_id"], set_={"value": value, "salt": salt, "answered_at": at, "survey_id": survey_id})
                 await s.execute(stmt)
+                links.append(audit.Link(audit.ANSWER, session_id, question_id, audit.value_digest(salt, value)))
+            if page_id is not None:
+                links.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
+            await self._audit(s, links)
 
     async def answers(self, session_id: uuid.UUID) -> dict[str, Any]:
         async with self._session() as s:
@@ -123,7 +245,7 @@ class Store:
 
     async def record_event(self, session_id: uuid.UUID, kind: str, *, step_id: str | None = None, media_ms: int | None = None, mono: float | None = None, detail: Any = None) -> None:
         row = m.Event(id=uuid.uuid4(), session_id=session_id, kind=kind, step_id=step_id, at=m.now(), media_ms=media_ms, mono=mono, detail=None if detail is None else json.dumps(detail, ensure_ascii=False))
-        async with self._session() as s, s.begin():
+        async with self._write() as s:
             s.add(row)
 
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:

@@ -156,6 +156,7 @@ class StudySettings(Strict):
     thanks: Text
     screened_out: Text
     declined: Text
+    invitations: bool = Field(False, description="participant codes must be single-use invitation codes imported with `preview-tui invite`")
 
     @field_validator("languages")
     @classmethod
