@@ -15,7 +15,7 @@ from typing import Any
 from .db import audit
 from .db import models as m
 from .db.store import Store
-from .survey.runner import EndItem, Item, Problem, Runner
+from .survey.runner import EndItem, Item, PageItem, Problem, Runner
 from .survey.study import Study
 
 
@@ -48,6 +48,39 @@ class Flow:
         flow = cls(study, store, session_id, runner)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
         return flow
+
+    @classmethod
+    async def resume(cls, study: Study, store: Store, session_id: uuid.UUID) -> "Flow":
+        """Take up an interrupted session where it stopped, with everything it stored.
+
+        The runner replays what the store holds: the language, the consent, every
+        page the participant left (with its stored answers) and every stimulus that
+        was finished. It stops at the first page not yet left, with the answers
+        already given on it, or at the first stimulus not finished, which is shown again.
+        """
+        saved = await store.saved_progress(session_id)
+        row = saved.session
+        if row.status not in (m.IN_PROGRESS, m.ABANDONED):
+            raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
+        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "")
+        if row.language:
+            runner.choose_language(row.language)
+            if row.consent_hash:
+                runner.consent(True)
+        runner.answers.update(saved.answers)
+        while True:
+            item = runner.current
+            if isinstance(item, PageItem) and item.page.id in saved.pages_left:
+                values = {q.id: saved.answers.get(q.id) for q in item.page.questions}
+                if runner.check(values):
+                    break  # the stored answers no longer pass (e.g. the study changed): ask again from here
+                runner.submit_page(values)
+            elif item.kind in ("storyboard", "clip") and item.step.id in saved.stimuli_done:
+                runner.finish_stimulus()
+            else:
+                break
+        await store.reopen(session_id)
+        return cls(study, store, session_id, runner)
 
     @property
     def current(self) -> Item:
@@ -88,15 +121,15 @@ class Flow:
         await self.store.record_navigation(self.session_id, audit.PAGE_BACK, item.page.id)
         self.runner.back()
 
-    async def record(self, kind: str, *, media_ms: int | None = None, mono: float | None = None, detail: Any = None) -> None:
+    async def record(self, kind: str, *, media_ms: int | None = None, mono: float | None = None, detail: Any = None, closes_step: bool = False) -> None:
         """Record an event of the current stimulus (frame viewed, clip played, error...)."""
         item = self.runner.current
         step_id = getattr(getattr(item, "step", None), "id", None)
-        await self.store.record_event(self.session_id, kind, step_id=step_id, media_ms=media_ms, mono=mono, detail=detail)
+        await self.store.record_event(self.session_id, kind, step_id=step_id, media_ms=media_ms, mono=mono, detail=detail, closes_step=closes_step)
 
     async def finish_stimulus(self, kind: str, detail: Any = None) -> None:
         """The current storyboard or clip is over; ``kind`` says how (shown, not_shown, skipped...)."""
-        await self.record(kind, detail=detail)
+        await self.record(kind, detail=detail, closes_step=True)
         self.runner.finish_stimulus()
         await self._finish_if_done()
 

@@ -38,6 +38,7 @@ ANSWER = "answer"
 ANSWER_CLEARED = "answer_cleared"
 PAGE_LEFT = "page_left"
 PAGE_BACK = "page_back"
+STEP_DONE = "step_done"  # a storyboard or clip finished (shown, not shown or skipped)
 SESSION_ENDED = "session_ended"
 WITHDRAWN = "withdrawn"
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import uuid
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable
 
@@ -37,6 +38,16 @@ class InvitationRefused(StoreError):
 def code_digest(study_id: str, code: str) -> str:
     """How an invitation code is kept: a digest, never the code itself."""
     return hashlib.sha256(f"{study_id}\n{code.strip()}".encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SavedProgress:
+    """What the store holds of one session: enough to take it up again."""
+
+    session: m.Session
+    answers: dict[str, Any]
+    pages_left: set[str]
+    stimuli_done: set[str]
 
 
 class Store:
@@ -205,6 +216,16 @@ class Store:
         async with self._session() as s:
             return await s.get(m.Session, session_id)
 
+    async def saved_progress(self, session_id: uuid.UUID) -> SavedProgress:
+        async with self._session() as s:
+            row = await s.get(m.Session, session_id)
+            if row is None:
+                raise StoreError(f"session {session_id} is not in the station database")
+            answers = dict((await s.execute(select(m.Answer.question_id, m.Answer.value).where(m.Answer.session_id == session_id))).all())
+            pages = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.PAGE_LEFT))).all())
+            done = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.STEP_DONE))).all())
+        return SavedProgress(row, answers, pages, done)
+
     async def list_sessions(self, study_id: str | None = None, limit: int = 200) -> list[m.Session]:
         query = select(m.Session).order_by(m.Session.started_at.desc()).limit(limit)
         if study_id:
@@ -243,10 +264,13 @@ class Store:
             rows = await s.execute(select(m.Answer.question_id, m.Answer.value).where(m.Answer.session_id == session_id))
             return {qid: value for qid, value in rows}
 
-    async def record_event(self, session_id: uuid.UUID, kind: str, *, step_id: str | None = None, media_ms: int | None = None, mono: float | None = None, detail: Any = None) -> None:
+    async def record_event(self, session_id: uuid.UUID, kind: str, *, step_id: str | None = None, media_ms: int | None = None, mono: float | None = None, detail: Any = None, closes_step: bool = False) -> None:
+        """Record an event; ``closes_step`` says it ends its stimulus step (the audit log notes that)."""
         row = m.Event(id=uuid.uuid4(), session_id=session_id, kind=kind, step_id=step_id, at=m.now(), media_ms=media_ms, mono=mono, detail=None if detail is None else json.dumps(detail, ensure_ascii=False))
         async with self._write() as s:
             s.add(row)
+            if closes_step:
+                await self._audit(s, [audit.Link(audit.STEP_DONE, session_id, step_id, None)])
 
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
         async with self._session() as s:
