@@ -5,6 +5,7 @@
     preview-tui doctor                 check this station: libVLC, display, database
     preview-tui audit verify           check the station's hash-chained audit log
     preview-tui invite FILE            import single-use invitation codes (one per line)
+    preview-tui pin                    make the moderator PIN's hash for config.yaml
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="import single-use invitation codes for the study")
     invite.add_argument("file", type=Path, help="a text file with one code per line ('-' reads standard input)")
     invite.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
+    sub.add_parser("pin", help="make the moderator PIN's hash for config.yaml (station.moderator_pin)")
     return parser
 
 
@@ -52,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             return audit_verify(args.study, args.database)
         if args.command == "invite":
             return invite(args.study, args.database, args.file)
+        if args.command == "pin":
+            return make_pin()
         return run(args.study, args.database)
     except KeyboardInterrupt:
         return 130
@@ -207,6 +211,26 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
         print(f"preview-tui: cannot import into {db_file}: {describe_failure(exc)}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"{added} invitation code(s) added for study '{study.id}'" + (f"; {known} were already there" if known else "") + ".")
+    return EXIT_OK
+
+
+def make_pin() -> int:
+    """Ask for the PIN twice (or read it from standard input) and print the line for config.yaml."""
+    from .pin import hash_pin
+
+    if sys.stdin.isatty():
+        import getpass
+
+        pin = getpass.getpass("New moderator PIN: ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            print("preview-tui: the two PINs differ; nothing made", file=sys.stderr)
+            return EXIT_PROBLEMS
+    else:
+        pin = sys.stdin.readline().rstrip("\n")
+    if len(pin) < 4 or len(pin) > 64:
+        print("preview-tui: a PIN has 4 to 64 characters", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f'  moderator_pin: "{hash_pin(pin)}"   # under station: in config.yaml')
     return EXIT_OK
 
 

@@ -79,8 +79,13 @@ class Flow:
                 runner.finish_stimulus()
             else:
                 break
-        await store.reopen(session_id)
-        return cls(study, store, session_id, runner)
+        flow = cls(study, store, session_id, runner)
+        end = runner.current
+        if isinstance(end, EndItem):  # stopped after its last step was stored, before it was marked ended
+            await store.finish(session_id, m.SCREENED_OUT if end.outcome == "screened_out" else m.COMPLETED, end.reason)
+        else:
+            await store.reopen(session_id)
+        return flow
 
     @property
     def current(self) -> Item:

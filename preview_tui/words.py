@@ -45,6 +45,22 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Votre réponse n'a pas encore pu être enregistrée. Prévenez l'animateur ; rien de ce que vous avez saisi n'est perdu.",
         "de": "Ihre Antwort konnte noch nicht gespeichert werden. Bitte sagen Sie der Moderation Bescheid; nichts geht verloren.",
     },
+    "welcome": {
+        "en": "Welcome! Please wait for the moderator to start your session.",
+        "fr": "Bienvenue ! Veuillez attendre que l'animateur lance votre session.",
+        "de": "Willkommen! Bitte warten Sie, bis die Moderation Ihre Sitzung startet.",
+    },
+    "paused": {
+        "en": "The session is paused. Please wait for the moderator.",
+        "fr": "La session est en pause. Veuillez attendre l'animateur.",
+        "de": "Die Sitzung ist pausiert. Bitte warten Sie auf die Moderation.",
+    },
+    "still_there": {
+        "en": "Are you still there? Press any key to go on.",
+        "fr": "Êtes-vous toujours là ? Appuyez sur une touche pour continuer.",
+        "de": "Sind Sie noch da? Drücken Sie eine beliebige Taste, um fortzufahren.",
+    },
+    "seconds_left": {"en": "{n} s", "fr": "{n} s", "de": "{n} s"},
 }
 
 

@@ -43,32 +43,39 @@ def test_every_confirmed_answer_survives_a_kill_and_the_session_resumes(demo_stu
     db = tmp_path / "station.sqlite"
     rng = random.Random(20261122)
     confirmed: dict[tuple[str, str], object] = {}  # (session, question) -> value
-    resumed = finished = 0
-    open_session = None  # the session that was in progress when the last kill came
+    resumed = 0
+    finished: set[str] = set()
+    pending = None  # the session left in progress by the last kill: the next start must take it up
     for kill in range(KILLS):
         lines = run_until_killed(demo_study, db, seed=kill, delay=rng.uniform(0.0, 0.6))
         first = lines[0]
-        if open_session is not None:  # an interrupted session must be taken up, not a new one started
-            assert first[0] == "RESUMED" and first[1] == open_session, (kill, first, open_session)
+        if pending is not None:
+            assert first[:2] == ["RESUMED", pending], (kill, first, pending)
             resumed += 1
-        open_session = None
+        else:
+            assert first[0] == "STARTED", (kill, first)
+        last_open = None  # the session the driver said it was in when it was killed
         for line in lines:
             if line[0] == "CONFIRMED":
                 _, sid, _page, values = line
                 confirmed.update({(sid, q): v for q, v in json.loads(values).items()})
             if line[0] in ("STARTED", "RESUMED"):
-                open_session = line[1]
+                last_open = line[1]
             if line[0] == "FINISHED":
-                open_session = None
-                finished += 1
+                assert line[1] not in finished, f"session {line[1]} finished twice"
+                last_open = None
+                finished.add(line[1])
         stored = {(sid, q): json.loads(v) if isinstance(v, str) and v[:1] in '["' else v for sid, q, v in rows(db, "select session_id, question_id, value from answers")}
         missing = {k: v for k, v in confirmed.items() if stored.get(k) != v}
         assert not missing, f"kill {kill}: confirmed answers not in the file: {missing}"
         report = verify(db)
         assert report.ok, (kill, report.problems)
-        status = rows(db, "select status, count(*) from sessions group by status")
-        assert dict(status).get("in_progress", 0) <= 1, status
-        if open_session is None:  # killed between sessions: nothing may be left in progress
-            assert dict(status).get("in_progress", 0) == 0, status
-    print(f"{KILLS} kills, {resumed} resumed sessions, {finished} sessions finished, {len(confirmed)} confirmed answers, none lost")
+        in_progress = [sid for (sid,) in rows(db, "select id from sessions where status = 'in_progress'")]
+        assert len(in_progress) <= 1, in_progress
+        # The kill may land after a session was created or finished in the file but before the
+        # driver said so; otherwise the file and the driver agree on the open session.
+        if in_progress and last_open is not None:
+            assert in_progress == [last_open], (kill, in_progress, last_open)
+        pending = in_progress[0] if in_progress else None
+    print(f"{KILLS} kills, {resumed} resumed sessions, {len(finished)} sessions finished, {len(confirmed)} confirmed answers, none lost")
     assert resumed >= KILLS // 3  # the kills did land inside sessions

@@ -176,10 +176,30 @@ class PlaybackSettings(Strict):
 
 class StationSettings(Strict):
     name: str = "station"
+    room: str = Field("", max_length=32, description="the room label stored with each session; the moderator can change it")
     database: str | None = Field(None, description="path of the station's SQLite file; default: the per-user data directory")
     images: Literal["auto", "kitty", "sixel", "halfcell", "unicode"] = "auto"
     end_screen_seconds: float = Field(8.0, ge=0, le=600)
     playback: PlaybackSettings = PlaybackSettings()
+    kiosk: bool = Field(False, description="participants cannot leave the flow; the moderator's key (F12) asks for the PIN")
+    moderator_pin: str | None = Field(None, description="the moderator PIN's hash, made by `preview-tui pin`")
+    idle_timeout: float = Field(0, ge=0, le=86400, description="seconds without a key before the participant is asked if they are still there (0: never)")
+    idle_warning: float = Field(30, ge=1, le=600, description="seconds the question stays before the session is saved as abandoned")
+
+    @field_validator("moderator_pin")
+    @classmethod
+    def _pin_hash(cls, v: str | None) -> str | None:
+        from ..pin import is_pin_hash
+
+        if v is not None and not is_pin_hash(v):
+            raise ValueError("not a PIN hash: make one with `preview-tui pin` and paste the line it prints")
+        return v
+
+    @model_validator(mode="after")
+    def _kiosk_needs_pin(self) -> "StationSettings":
+        if self.kiosk and not self.moderator_pin:
+            raise ValueError("kiosk mode needs moderator_pin (make one with `preview-tui pin`)")
+        return self
 
 
 class Config(Strict):

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Callable
+import time
+import uuid
+from typing import Callable, Iterable
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
 
+from ..db import models as m
 from ..db.store import Store
 from ..flow import Flow, Participant
 from ..playback.base import Player, PlayerUnavailable
@@ -22,9 +28,21 @@ PlayerFactory = Callable[[], Player]
 
 
 class PreviewApp(App[None]):
+    """The station's app.
+
+    In kiosk mode (``station.kiosk``) the participant cannot leave: quitting,
+    the command palette and suspending are refused, whatever the key. The
+    moderator's key (F12) asks for the PIN and then opens the command palette
+    with the moderator's commands (pause, resume, end, withdraw, console,
+    quit). Outside kiosk mode F12 and Ctrl+P open it at once.
+    """
+
     CSS_PATH = "app.tcss"
     TITLE = "preview-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f12", "moderator", "Moderator", show=False, priority=True),
+    ]
 
     def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory):
         super().__init__()
@@ -35,6 +53,11 @@ class PreviewApp(App[None]):
         self._player: Player | None = None
         self.player_problem: str | None = None
         self.flow: Flow | None = None
+        self.kiosk = settings.kiosk
+        self.unlocked = False  # the moderator gave the PIN for the palette now open
+        self.paused = False
+        self.last_input = time.monotonic()
+        self.room = settings.room
 
     # -- life cycle ---------------------------------------------------------
 
@@ -44,6 +67,160 @@ class PreviewApp(App[None]):
         self.title = self.study.id
         await self.store.open()
         await self.push_screen(ModeratorScreen())
+        if self.kiosk:
+            await self.lock()
+        if self.settings.idle_timeout:
+            self.set_interval(1.0, self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    # -- kiosk: what participants cannot do ------------------------------------
+
+    async def action_quit(self) -> None:
+        if self.kiosk and not self.unlocked:
+            return
+        await super().action_quit()
+
+    async def action_help_quit(self) -> None:
+        if self.kiosk:
+            return
+        await super().action_help_quit()
+
+    def action_command_palette(self) -> None:
+        if self.kiosk and not self.unlocked:
+            return
+        super().action_command_palette()
+
+    def action_suspend_process(self) -> None:
+        if not self.kiosk:
+            super().action_suspend_process()
+
+    async def action_moderator(self) -> None:
+        """F12: the PIN (in kiosk mode), then the moderator's commands."""
+        from .kiosk import PinScreen
+
+        if CommandPalette.is_open(self) or isinstance(self.screen, PinScreen):
+            return
+        if not self.kiosk:
+            self.action_command_palette()
+            return
+
+        def opened(ok: bool | None) -> None:
+            if ok:
+                self.unlocked = True
+                self.push_screen(CommandPalette(), callback=self._relock)
+
+        self.push_screen(PinScreen(self.settings.moderator_pin or ""), callback=opened)
+
+    def _relock(self, _result: object = None) -> None:
+        self.unlocked = False
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.kiosk and not self.unlocked:
+            return
+        if self.flow is not None:
+            if self.paused:
+                yield SystemCommand("Resume session", "Let the participant go on", self.resume_session)
+            else:
+                yield SystemCommand("Pause session", "Cover the participant's screen until you resume", self.pause_session)
+            yield SystemCommand("End session", "Save what was given, mark the session abandoned and reset the station", self.abandon_session)
+            yield SystemCommand("Withdraw participant", "Erase everything this participant gave, now", self.withdraw_session)
+        else:
+            from .moderator import ModeratorScreen
+
+            if self.kiosk and not isinstance(screen, ModeratorScreen):
+                yield SystemCommand("Moderator console", "Start sessions, see this station's sessions", self.unlock_console)
+            elif self.kiosk:
+                yield SystemCommand("Lock station", "Show the welcome screen until the PIN is given", self.lock)
+        if self.kiosk:
+            yield SystemCommand("Quit preview-tui", "Close the app on this station", self.exit)
+        else:
+            yield from super().get_system_commands(screen)
+
+    async def lock(self) -> None:
+        from .kiosk import WelcomeScreen
+
+        if not isinstance(self.screen, WelcomeScreen):
+            self.push_screen(WelcomeScreen())
+
+    async def unlock_console(self) -> None:
+        from .kiosk import WelcomeScreen
+
+        if isinstance(self.screen, WelcomeScreen):
+            await self.pop_screen()
+
+    # -- the moderator's control of the current session -------------------------
+
+    async def pause_session(self) -> None:
+        from .kiosk import PausedScreen
+
+        if self.flow is None or self.paused:
+            return
+        self.paused = True
+        pause = getattr(self.screen, "pause_for_moderator", None)
+        if pause is not None:
+            await pause()
+        await self.push_screen(PausedScreen(self.flow.language))
+
+    async def resume_session(self) -> None:
+        from .kiosk import PausedScreen
+
+        if not self.paused:
+            return
+        self.paused = False
+        if isinstance(self.screen, PausedScreen):
+            await self.pop_screen()
+        resume = getattr(self.screen, "resume_for_moderator", None)
+        if resume is not None:
+            await resume()
+        self.last_input = time.monotonic()
+
+    async def abandon_session(self, reason: str = "ended_by_moderator") -> None:
+        """End the current session early: what was stored stays, the session is marked abandoned."""
+        if self.flow is None:
+            return
+        await self.store.finish(self.flow.session_id, m.ABANDONED, reason)
+        await self.end_session()
+
+    async def withdraw_session(self) -> None:
+        from .kiosk import ConfirmScreen
+
+        flow = self.flow
+        if flow is None:
+            return
+        code = flow.runner.participant.get("code") or "this participant"
+
+        async def decided(yes: bool | None) -> None:
+            if yes and self.flow is flow:
+                await self.withdraw(flow.session_id)
+                await self.end_session()
+
+        await self.push_screen(ConfirmScreen(f"Withdraw {code}? Every answer, event and sample of this session is erased from the station. This cannot be undone.", "Withdraw and erase"), callback=decided)
+
+    async def withdraw(self, session_id: uuid.UUID) -> None:
+        await self.store.withdraw(session_id)
+        self.notify("The participant's data were erased from this station.", timeout=8)
+
+    def _check_idle(self) -> None:
+        from .kiosk import StillThereScreen
+        from .participant import ParticipantScreen
+
+        if self.flow is None or self.paused or not isinstance(self.screen, ParticipantScreen):
+            return
+        if self.flow.current.kind in ("clip", "end"):
+            return  # watching a clip is not idling; the end screen resets by itself
+        if time.monotonic() - self.last_input < self.settings.idle_timeout:
+            return
+
+        async def answered(still_there: bool | None) -> None:
+            self.last_input = time.monotonic()
+            if not still_there and self.flow is not None:
+                await self.abandon_session("idle_timeout")
+
+        self.push_screen(StillThereScreen(self.flow.language, self.settings.idle_warning), callback=answered)
 
     async def on_unmount(self) -> None:
         await self.store.close()
@@ -65,6 +242,13 @@ class PreviewApp(App[None]):
 
     async def start_session(self, participant: Participant) -> None:
         self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name)
+        self.last_input = time.monotonic()
+        await self.show_step(first=True)
+
+    async def resume_interrupted(self, session_id: uuid.UUID) -> None:
+        """Take up an interrupted or abandoned session where it stopped."""
+        self.flow = await Flow.resume(self.study, self.store, session_id)
+        self.last_input = time.monotonic()
         await self.show_step(first=True)
 
     async def show_step(self, *, first: bool = False) -> None:
@@ -81,9 +265,16 @@ class PreviewApp(App[None]):
             self.switch_screen(screen)
 
     async def end_session(self) -> None:
-        """Back to the moderator screen, with nothing of the participant left on screen."""
+        """Back to the moderator screen (in kiosk mode, the welcome screen), with nothing of the participant left on screen."""
+        from .moderator import ModeratorScreen
+
         self.flow = None
-        self.pop_screen()
+        self.paused = False
+        # Not awaited: this is often called from the very screen being removed.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModeratorScreen):
+            self.pop_screen()
+        if self.kiosk:
+            await self.lock()
 
     def _screen_for(self, item: Item):
         from .clip import ClipScreen

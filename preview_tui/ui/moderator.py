@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,7 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..db.store import StoreError, describe_failure
+from ..db.store import InvitationRefused, StoreError, describe_failure
 from ..flow import Participant
 from ..survey.study import text
 from ..words import WORDS
@@ -26,7 +28,13 @@ STATUS_LABELS = {
 
 
 class ModeratorScreen(Screen):
-    BINDINGS = [Binding("ctrl+s", "start", "Start session", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start session", priority=True),
+        # Function keys: Ctrl+letters are taken by the text inputs (Ctrl+W deletes a word).
+        Binding("f5", "resume", "Resume selected"),
+        Binding("f6", "abandon", "Mark abandoned"),
+        Binding("f8", "withdraw", "Withdraw selected"),
+    ]
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -39,22 +47,26 @@ class ModeratorScreen(Screen):
                 yield Static("\n".join(f"⚠ {w}" for w in study.warnings), id="study-warnings")
             with Horizontal(id="start-form"):
                 yield Input(placeholder="Participant code", id="code", max_length=64)
-                yield Input(placeholder="Seat (optional)", id="seat", max_length=32)
+                yield Input(app.room, placeholder="Room", id="room", max_length=32)
+                yield Input(placeholder="Seat", id="seat", max_length=32)
                 options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
                 yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
                 yield Button("Start session", id="start", variant="primary")
             yield Static("", id="form-problem")
+            yield Static("", id="station-notice")
             yield Label("Sessions on this station", classes="subtitle")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     async def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("Started", "Code", "Seat", "Lang", "Status", "Reason")
+        table.add_columns("Started", "Code", "Room", "Seat", "Lang", "Status", "Reason")
         self.query_one("#code", Input).focus()
+        await self.refresh_sessions()
 
     async def on_screen_resume(self) -> None:
         """Back from a participant's session: clear the form and refresh the list."""
+        self.app.room = self.query_one("#room", Input).value.strip() or self.app.room
         for field in ("#code", "#seat"):
             self.query_one(field, Input).value = ""
         self.query_one("#language", Select).clear()
@@ -65,9 +77,67 @@ class ModeratorScreen(Screen):
     async def refresh_sessions(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
+        interrupted = 0
         for row in await self.app.store.list_sessions(self.app.study.id, limit=50):
             started = row.started_at.astimezone().strftime("%H:%M:%S")
-            table.add_row(started, row.participant_code or "—", row.seat or "", row.language or "", STATUS_LABELS.get(row.status, row.status), row.outcome_reason or "")
+            status = STATUS_LABELS.get(row.status, row.status)
+            if row.status == "in_progress":
+                status, interrupted = "interrupted", interrupted + 1
+            table.add_row(started, row.participant_code or "—", row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "", key=row.id.hex)
+        notice = []
+        if interrupted:
+            notice.append(f"{interrupted} interrupted session(s): select one in the list and press F5 to resume it where it stopped.")
+        if self.app.study.settings.invitations:
+            total, used = await self.app.store.invitation_counts(self.app.study.id)
+            notice.append(f"Invitation codes: {total} imported, {used} used (`preview-tui invite FILE` imports more).")
+        self.query_one("#station-notice", Static).update("\n".join(notice))
+
+    def _selected(self) -> tuple[uuid.UUID, str] | None:
+        table = self.query_one("#sessions", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return uuid.UUID(key), str(table.get_row(key)[5])
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#form-problem", Static).update(message)
+
+    async def action_resume(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        session_id, status = selected
+        if status not in ("interrupted", "abandoned"):
+            self._problem(f"Only an interrupted or abandoned session can be resumed; this one is {status}.")
+            return
+        try:
+            await self.app.resume_interrupted(session_id)
+        except (StoreError, SQLAlchemyError, OSError, ValueError) as exc:
+            self._problem(f"Could not resume the session: {describe_failure(exc) if not isinstance(exc, ValueError) else exc}.")
+
+    async def action_abandon(self) -> None:
+        selected = self._selected()
+        if selected is None or selected[1] != "interrupted":
+            self._problem("Select an interrupted session to mark it abandoned.")
+            return
+        await self.app.store.finish(selected[0], "abandoned", "ended_by_moderator")
+        await self.refresh_sessions()
+
+    async def action_withdraw(self) -> None:
+        from .kiosk import ConfirmScreen
+
+        selected = self._selected()
+        if selected is None:
+            return
+        session_id, status = selected
+        code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
+
+        async def decided(yes: bool | None) -> None:
+            if yes:
+                await self.app.withdraw(session_id)
+                await self.refresh_sessions()
+
+        await self.app.push_screen(ConfirmScreen(f"Withdraw {code} ({status})? Every answer, event and sample of this session is erased from the station. This cannot be undone.", "Withdraw and erase"), callback=decided)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -88,9 +158,14 @@ class ModeratorScreen(Screen):
             self.query_one("#code", Input).focus()
             return
         seat = self.query_one("#seat", Input).value.strip()
+        room = self.query_one("#room", Input).value.strip()
+        self.app.room = room
         language = self.query_one("#language", Select).value
-        participant = Participant(code=code, seat=seat, language=None if language is Select.NULL else language)
+        participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language)
         try:
             await self.app.start_session(participant)
+        except InvitationRefused as exc:
+            self._problem(f"Not started: {exc}.")
+            self.query_one("#code", Input).focus()
         except (StoreError, SQLAlchemyError, OSError) as exc:  # could not be created: say why, stay here
-            self.query_one("#form-problem", Static).update(f"Could not start the session: {describe_failure(exc)}.")
+            self._problem(f"Could not start the session: {describe_failure(exc)}.")
