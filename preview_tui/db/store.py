@@ -56,6 +56,11 @@ class Store:
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._lock: asyncio.Lock | None = None
+        # The audit log's head as this store last committed it; saves a read per write.
+        # Another process writing to the log (a CLI command) is caught by the head's
+        # compare-and-set in _audit, which then reads it again.
+        self._head: tuple[int, str] | None = None
+        self._next_head: tuple[int, str] | None = None
 
     async def open(self) -> None:
         if self._engine is None:
@@ -84,24 +89,45 @@ class Store:
     async def _write(self) -> AsyncIterator[AsyncSession]:
         """One write transaction at a time; audit entries go in with the data they describe."""
         assert self._lock is not None, "Store.open() was not awaited"
-        async with self._lock, self._session() as s, s.begin():
-            yield s
+        async with self._lock:
+            self._next_head = None
+            try:
+                async with self._session() as s, s.begin():
+                    yield s
+            except BaseException:
+                self._head = None  # rolled back: what the cache says may not be in the file
+                raise
+            if self._next_head is not None:
+                self._head = self._next_head
 
     async def _audit(self, s: AsyncSession, links: Iterable[audit.Link]) -> None:
-        head = await s.get(m.AuditHead, 1)
-        seq, prev = (head.seq, head.hash) if head else (0, audit.GENESIS)
-        rows = []
-        for link in links:
-            seq, at = seq + 1, m.now()
-            digest = audit.entry_hash(seq, at, link.session_id, link.kind, link.subject, link.digest, prev)
-            rows.append({"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "prev": prev, "hash": digest})
-            prev = digest
-        if rows:
-            await s.execute(insert(m.AuditEntry), rows)
-            if head is None:
-                s.add(m.AuditHead(id=1, seq=seq, hash=prev))
-            else:
-                head.seq, head.hash = seq, prev
+        links = list(links)
+        if not links:
+            return
+        for _attempt in range(2):
+            first_seq, first_prev = self._head or await self._read_head(s)
+            seq, prev, rows = first_seq, first_prev, []
+            for link in links:
+                seq, at = seq + 1, m.now()
+                link_hash = audit.entry_hash(seq, at, link.session_id, link.kind, link.subject, link.digest, prev)
+                rows.append({"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "prev": prev, "hash": link_hash})
+                prev = link_hash
+            head = m.AuditHead.__table__  # Core statements on the tables: the hot path skips the ORM's bulk machinery
+            moved = await s.execute(update(head).where(head.c.id == 1, head.c.seq == first_seq).values(seq=seq, hash=prev))
+            if moved.rowcount == 1:
+                break
+            self._head = None  # another process extended the log since: read its head again
+        else:
+            raise StoreError("the audit log changed during a write; try again")
+        await s.execute(insert(m.AuditEntry.__table__), rows)
+        self._next_head = (seq, prev)
+
+    async def _read_head(self, s: AsyncSession) -> tuple[int, str]:
+        head = (await s.execute(select(m.AuditHead.seq, m.AuditHead.hash).where(m.AuditHead.id == 1))).first()
+        if head is None:
+            await s.execute(insert(m.AuditHead).values(id=1, seq=0, hash=audit.GENESIS))
+            return 0, audit.GENESIS
+        return head[0], head[1]
 
     # -- sessions -----------------------------------------------------------
 
@@ -249,12 +275,15 @@ class Store:
                     delete(m.Answer).where(m.Answer.session_id == session_id, m.Answer.question_id.in_(list(clear))).returning(m.Answer.question_id)
                 )
                 links += [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(gone.all())]
-            for question_id, value in answers.items():
-                salt = audit.new_salt()
-                stmt = sqlite_insert(m.Answer).values(id=uuid.uuid4(), session_id=session_id, survey_id=survey_id, question_id=question_id, value=value, salt=salt, answered_at=at)
-                stmt = stmt.on_conflict_do_update(index_elements=["session_id", "question_id"], set_={"value": value, "salt": salt, "answered_at": at, "survey_id": survey_id})
-                await s.execute(stmt)
-                links.append(audit.Link(audit.ANSWER, session_id, question_id, audit.value_digest(salt, value)))
+            rows = [{"id": uuid.uuid4(), "session_id": session_id, "survey_id": survey_id, "question_id": qid, "value": value, "salt": audit.new_salt(), "answered_at": at} for qid, value in answers.items()]
+            if rows:
+                stmt = sqlite_insert(m.Answer.__table__)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["session_id", "question_id"],
+                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id},
+                )
+                await s.execute(stmt, rows)
+            links += [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
             if page_id is not None:
                 links.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
             await self._audit(s, links)

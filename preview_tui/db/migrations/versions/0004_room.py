@@ -78,8 +78,7 @@ def _adopt_existing_answers() -> None:
             {"seq": seq, "at": answered_at, "sid": session_id, "kind": audit.ANSWER, "subject": question_id, "digest": digest, "prev": prev, "hash": link},
         )
         prev = link
-    if answers:
-        bind.execute(sa.text("INSERT INTO audit_head (id, seq, hash) VALUES (1, :seq, :hash)"), {"seq": len(answers), "hash": prev})
+    bind.execute(sa.text("INSERT INTO audit_head (id, seq, hash) VALUES (1, :seq, :hash)"), {"seq": len(answers), "hash": prev})
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""The start-up benchmark runs: both commands reach their first screen in a real terminal."""
+"""The benchmarks run and print their figures (the figures themselves are read by people, not asserted)."""
 
 import subprocess
 import sys
@@ -17,3 +17,11 @@ def test_startup_benchmark_measures_both_apps():
     lines = dict(line.split(":", 1) for line in out.strip().splitlines())
     assert set(lines) == {"bare Textual app", "preview-tui demo", "ratio preview-tui / bare"}
     assert float(lines["ratio preview-tui / bare"]) > 0
+
+
+def test_answer_latency_benchmark_runs():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "answer_latency.py"), "--answers", "20"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    figures = dict(line.split(":", 1) for line in proc.stdout.strip().splitlines())
+    assert "20 answers" in figures["store (save_answers)"] and "20 answers" in figures["raw sqlite3 commit"]
+    assert float(figures["ratio p50"]) > 0
