@@ -1,6 +1,7 @@
 """The ``preview-tui`` command.
 
-    preview-tui [--study DIR]          run the study (default: the current directory)
+    preview-tui [--study DIR]...       run the study (default: the current directory); several
+                                       --study options put several studies on the station
     preview-tui validate [PATH]        check a study directory or one file
     preview-tui doctor                 check this station: libVLC, display, database
     preview-tui audit verify           check the station's hash-chained audit log
@@ -26,7 +27,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preview-tui", description="Run moderated audience-research sessions: storyboards, trailer clips and questionnaires.")
     parser.add_argument("--version", action="version", version=f"preview-tui {__version__}")
-    parser.add_argument("--study", type=Path, default=Path("."), metavar="DIR", help="the study directory (default: the current directory)")
+    parser.add_argument("--study", type=Path, action="append", metavar="DIR", help="a study directory (default: the current directory); repeat it to offer several studies on this station, the first one's station settings apply")
     parser.add_argument("--database", metavar="FILE", help="the station's SQLite file (default: config.yaml, else the per-user data directory)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the study (the default)")
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    studies = args.study or [Path(".")]
+    args.study = studies[0]
     try:
         if args.command == "validate":
             return validate(args.path or args.study)
@@ -56,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
             return make_pin()
-        return run(args.study, args.database)
+        return run(studies, args.database)
     except KeyboardInterrupt:
         return 130
 
@@ -97,16 +100,23 @@ def _setup_logging() -> None:
     logging.basicConfig(filename=folder / "preview-tui.log", level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def run(study_dir: Path, database: str | None) -> int:
+def run(study_dirs: list[Path], database: str | None) -> int:
     from .survey.errors import StudyError
     from .survey.study import load_study
 
-    try:
-        study = load_study(study_dir)
-    except StudyError as exc:
-        _print_problems(exc)
-        print(f"The study in {study_dir} cannot be run: {len(exc.problems)} problem(s) found. `preview-tui validate` checks it.", file=sys.stderr)
+    studies = []
+    for study_dir in study_dirs:
+        try:
+            studies.append(load_study(study_dir))
+        except StudyError as exc:
+            _print_problems(exc)
+            print(f"The study in {study_dir} cannot be run: {len(exc.problems)} problem(s) found. `preview-tui validate` checks it.", file=sys.stderr)
+            return EXIT_PROBLEMS
+    ids = [s.id for s in studies]
+    if len(set(ids)) != len(ids):
+        print(f"preview-tui: two --study directories hold the same study id ({', '.join(sorted({i for i in ids if ids.count(i) > 1}))})", file=sys.stderr)
         return EXIT_PROBLEMS
+    study = studies[0]
     from .db.migrate import upgrade
     from .db.store import Store, describe_failure
     from .settings import database_path, player_factory
@@ -122,12 +132,12 @@ def run(study_dir: Path, database: str | None) -> int:
     from .survey.schema import StoryboardStep
     from .ui.app import build_app
 
-    if any(isinstance(step, StoryboardStep) for step in study.screening.steps):
+    if any(isinstance(step, StoryboardStep) for one in studies for step in one.screening.steps):
         from .ui.storyboard import image_widget_class
 
         image_widget_class(settings.images)  # the terminal query must happen before Textual owns stdin
 
-    app = build_app(settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings))
+    app = build_app(settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings), more_studies=studies[1:])
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else app.return_code
 

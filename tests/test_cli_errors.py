@@ -35,3 +35,9 @@ def test_validate_the_demo_study(demo_study):
 def test_version():
     out = subprocess.run([sys.executable, "-m", "preview_tui", "--version"], capture_output=True, text=True)
     assert out.stdout.startswith("preview-tui ")
+
+
+def test_two_studies_with_the_same_id_are_refused(demo_study):
+    out = run("--study", ".", "--study", str(demo_study), cwd=demo_study)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "same study id (lighthouse_preview)" in out.stderr, out.stderr

@@ -144,9 +144,36 @@ async def test_the_console_withdraws_a_participant_after_confirmation(demo_study
         await walk(pilot, ["tab"] * 5, ["f8"], ["enter"])  # the dialog starts on Cancel
         assert rows(db, "select count(*) from sessions") == [(1,)]
         await walk(pilot, ["f8"], ["left", "enter"], wait=0.6)  # now "Withdraw and erase"
+        table = app.screen.query_one("#sessions")
+        assert [table.get_row_at(i)[1:6:4] for i in range(table.row_count)] == [["—", "withdrawn"]]
     assert rows(db, "select count(*) from sessions") == [(0,)]
     assert rows(db, "select count(*) from answers") == [(0,)]
     assert len(rows(db, "select session_id from tombstones")) == 1
+
+
+async def test_a_station_can_offer_several_studies(demo_study, tmp_path):
+    import shutil
+
+    from preview_tui.playback import FakePlayer
+    from preview_tui.ui.app import build_app
+
+    other = tmp_path / "other"
+    shutil.copytree(demo_study, other)
+    config = other / "config.yaml"
+    config.write_text(config.read_text().replace("id: lighthouse_preview", "id: harbour_preview").replace("Preview: The Lighthouse Keeper", "Preview: The Harbour"))
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    first, second = load_study(demo_study), load_study(other)
+    app = build_app(settings=first.config.station, study=first, store=Store(db), player_factory=lambda: FakePlayer(), more_studies=[second])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        app.screen.query_one("#study").value = "harbour_preview"
+        await pilot.pause(0.5)
+        assert app.study is second and "The Harbour" in str(app.screen.query_one(".title").render())
+        app.screen.query_one("#code").focus()
+        await walk(pilot, [*"H001", "enter"], ["enter"])
+        assert app.flow is not None and app.flow.study is second
+    assert rows(db, "select study_id, participant_code from sessions") == [("harbour_preview", "H001")]
 
 
 async def test_an_unknown_or_used_invitation_code_is_refused_in_the_console(demo_study, tmp_path):

@@ -259,6 +259,11 @@ class Store:
         async with self._session() as s:
             return list((await s.scalars(query)).all())
 
+    async def list_withdrawn(self, study_id: str, limit: int = 200) -> list[m.Tombstone]:
+        query = select(m.Tombstone).where(m.Tombstone.study_id == study_id).order_by(m.Tombstone.withdrawn_at.desc()).limit(limit)
+        async with self._session() as s:
+            return list((await s.scalars(query)).all())
+
     # -- answers and events -------------------------------------------------
 
     async def save_answers(self, session_id: uuid.UUID, survey_id: str, answers: dict[str, Any], *, clear: list[str] = (), page_id: str | None = None) -> None:

@@ -44,10 +44,11 @@ class PreviewApp(App[None]):
         Binding("f12", "moderator", "Moderator", show=False, priority=True),
     ]
 
-    def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory):
+    def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()):
         super().__init__()
         self.settings = settings
-        self.study = study
+        self.study = study  # the study new sessions are started in; the moderator can choose another
+        self.studies = {s.id: s for s in (study, *more_studies)}
         self.store = store
         self._player_factory = player_factory
         self._player: Player | None = None
@@ -245,6 +246,10 @@ class PreviewApp(App[None]):
         self.last_input = time.monotonic()
         await self.show_step(first=True)
 
+    def choose_study(self, study_id: str) -> None:
+        self.study = self.studies[study_id]
+        self.title = study_id
+
     async def resume_interrupted(self, session_id: uuid.UUID) -> None:
         """Take up an interrupted or abandoned session where it stopped."""
         self.flow = await Flow.resume(self.study, self.store, session_id)
@@ -298,6 +303,6 @@ class PreviewApp(App[None]):
         raise TypeError(f"no screen for {item!r}")
 
 
-def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory) -> PreviewApp:
-    """The app, from its parts: station settings, the study, the store and a way to make a player."""
-    return PreviewApp(settings=settings, study=study, store=store, player_factory=player_factory)
+def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()) -> PreviewApp:
+    """The app, from its parts: station settings, the study (and any others this station offers), the store and a way to make a player."""
+    return PreviewApp(settings=settings, study=study, store=store, player_factory=player_factory, more_studies=more_studies)

@@ -41,6 +41,8 @@ class ModeratorScreen(Screen):
         study = app.study
         yield Header()
         with Vertical(id="moderator"):
+            if len(app.studies) > 1:
+                yield Select([(f"{s.id}: {text(s.settings.title, 'en')}", s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
             yield Label(text(study.settings.title, "en"), classes="title")
             yield Static(f"Study [b]{study.id}[/b] · station [b]{app.settings.name}[/b] · database {app.store.path}", id="station-info")
             if study.warnings:
@@ -84,6 +86,8 @@ class ModeratorScreen(Screen):
             if row.status == "in_progress":
                 status, interrupted = "interrupted", interrupted + 1
             table.add_row(started, row.participant_code or "—", row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "", key=row.id.hex)
+        for gone in await self.app.store.list_withdrawn(self.app.study.id, limit=50):  # erased: only the time is left
+            table.add_row(gone.withdrawn_at.astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "", key=gone.session_id.hex)
         notice = []
         if interrupted:
             notice.append(f"{interrupted} interrupted session(s): select one in the list and press F5 to resume it where it stopped.")
@@ -97,7 +101,7 @@ class ModeratorScreen(Screen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return uuid.UUID(key), str(table.get_row(key)[5])
+        return uuid.UUID(key), str(table.get_row(key)[5])  # the status column
 
     def _problem(self, message: str) -> None:
         self.query_one("#form-problem", Static).update(message)
@@ -130,6 +134,9 @@ class ModeratorScreen(Screen):
         if selected is None:
             return
         session_id, status = selected
+        if status == "withdrawn":
+            self._problem("This participant's data were already erased.")
+            return
         code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
 
         async def decided(yes: bool | None) -> None:
@@ -138,6 +145,13 @@ class ModeratorScreen(Screen):
                 await self.refresh_sessions()
 
         await self.app.push_screen(ConfirmScreen(f"Withdraw {code} ({status})? Every answer, event and sample of this session is erased from the station. This cannot be undone.", "Withdraw and erase"), callback=decided)
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "study" and event.value != self.app.study.id:
+            event.stop()
+            self.app.choose_study(str(event.value))
+            await self.recompose()
+            await self.refresh_sessions()
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
