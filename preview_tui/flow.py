@@ -15,6 +15,7 @@ from typing import Any
 from .db import models as m
 from .db.store import Store
 from .survey.runner import EndItem, Item, Problem, Runner
+from .survey.expr import parse
 from .survey.study import Study
 
 
@@ -26,17 +27,36 @@ class Participant:
     is_test: bool = False
 
 
+async def full_quotas(study: Study, store: Store) -> set[str]:
+    """The quotas whose cells already hold their target of completed sessions on this station."""
+    quotas = study.settings.quotas
+    if not quotas:
+        return set()
+    counts = {q.id: 0 for q in quotas}
+    for answers in await store.completed_answers(study.id):
+        for q in quotas:
+            if parse(q.when).holds(answers):
+                counts[q.id] += 1
+    return {q.id for q in quotas if counts[q.id] >= q.target}
+
+
 class Flow:
     def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
         self.preset_language: str | None = None
+        self.recorded: set[str] = set()  # orders already stored
 
     @classmethod
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str) -> "Flow":
+        earlier = await store.study_sessions(study.id)
+        full = await full_quotas(study, store)
         session_id = await store.create_session(study_id=study.id, station=station, code=participant.code, seat=participant.seat, is_test=participant.is_test)
-        runner = Runner(study, code=participant.code, seat=participant.seat)
+        seed = participant.code or str(session_id)  # a code makes the orders reproducible for that participant
+        runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, session_index=earlier, full_quotas=full)
         flow = cls(study, store, session_id, runner)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
+        if "stimuli" in runner.orders:
+            await store.record_event(session_id, "order_shown", detail={"what": "stimuli", "order": runner.orders["stimuli"], "session_index": earlier})
         return flow
 
     @property
@@ -58,20 +78,40 @@ class Flow:
         self.runner.consent(accepted)
 
     async def submit_page(self, values: dict[str, Any]) -> list[Problem]:
-        """Store the current page's answers, then move on. Returns what is wrong, if anything."""
+        """Store the current page's answers, then move on. Returns what is wrong, if anything.
+
+        A soft-required question left empty is answered with a warning, which is recorded;
+        submitting again then goes on.
+        """
         problems = self.runner.check(values)
         if problems:
+            soft = [p for p in problems if p.soft]
+            if soft:
+                await self.store.record_event(self.session_id, "soft_required_warned", step_id=self.runner.current.page.id, detail={"questions": [p.question_id for p in soft]})
+                self.runner.warn(soft)
             return problems
         item = self.runner.current
         answers = self.runner.answers_for_page(values)
-        cleared = [q.id for q in item.page.questions if q.id not in answers]
-        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared)
+        cleared = [key for key in self.runner.page_keys(item.page) if key not in answers]
+        sensitive = {q.id: q.sensitive for q in item.page.questions if q.sensitive}
+        orders = self._orders()
+        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared, sensitive=sensitive, events=orders)
+        self.recorded.update(f"{d['what']}:{d['of']}" for _, d in orders)
         outcome = self.runner.screen_out_for(values)
         if outcome is not None:
             await self.store.finish(self.session_id, m.SCREENED_OUT, outcome.reason)
         self.runner.submit_page(values)
         await self._finish_if_done()
         return []
+
+    def _orders(self) -> list[tuple[str, Any]]:
+        """Events for the shuffled orders the current page showed, each stored once per session."""
+        events = []
+        for key, order in self.runner.page_orders(self.runner.current).items():
+            if key not in self.recorded:
+                what, _, of = key.partition(":")
+                events.append(("order_shown", {"what": what, "of": of, "order": order}))
+        return events
 
     async def back(self) -> None:
         self.runner.back()

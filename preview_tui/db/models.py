@@ -84,6 +84,8 @@ class Answer(Base):
     survey_id: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON)
+    # The question's category of sensitive data (e.g. "religion"), so later work can seal these answers.
+    sensitive: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 

@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -100,21 +100,54 @@ class Store:
 
     # -- answers and events -------------------------------------------------
 
-    async def save_answers(self, session_id: uuid.UUID, survey_id: str, answers: dict[str, Any], *, clear: list[str] = ()) -> None:
+    async def save_answers(
+        self,
+        session_id: uuid.UUID,
+        survey_id: str,
+        answers: dict[str, Any],
+        *,
+        clear: list[str] = (),
+        sensitive: dict[str, str] | None = None,
+        events: list[tuple[str, Any]] = (),
+    ) -> None:
         """Store a page's answers (replacing earlier ones) in one transaction.
 
         ``clear`` names questions of the page left empty: an earlier answer to them is removed.
+        ``sensitive`` gives the sensitive-data category of some answers; ``events`` are
+        (kind, detail) rows written in the same transaction (e.g. the option order shown).
         """
         at = m.now()
+        sensitive = sensitive or {}
         async with self._session() as s, s.begin():
+            for kind, detail in events:
+                s.add(m.Event(id=uuid.uuid4(), session_id=session_id, kind=kind, step_id=survey_id, at=at, detail=json.dumps(detail, ensure_ascii=False)))
             if clear:
                 await s.execute(
                     m.Answer.__table__.delete().where(m.Answer.session_id == session_id, m.Answer.question_id.in_(list(clear)))
                 )
             for question_id, value in answers.items():
-                stmt = sqlite_insert(m.Answer).values(id=uuid.uuid4(), session_id=session_id, survey_id=survey_id, question_id=question_id, value=value, answered_at=at)
-                stmt = stmt.on_conflict_do_update(index_elements=["session_id", "question_id"], set_={"value": value, "answered_at": at, "survey_id": survey_id})
+                category = sensitive.get(question_id)
+                stmt = sqlite_insert(m.Answer).values(id=uuid.uuid4(), session_id=session_id, survey_id=survey_id, question_id=question_id, value=value, sensitive=category, answered_at=at)
+                stmt = stmt.on_conflict_do_update(index_elements=["session_id", "question_id"], set_={"value": value, "answered_at": at, "survey_id": survey_id, "sensitive": category})
                 await s.execute(stmt)
+
+    async def study_sessions(self, study_id: str) -> int:
+        """How many sessions of this study the station has started (test sessions included)."""
+        async with self._session() as s:
+            return int(await s.scalar(select(func.count()).select_from(m.Session).where(m.Session.study_id == study_id)) or 0)
+
+    async def completed_answers(self, study_id: str) -> list[dict[str, Any]]:
+        """The answers of every completed, non-test session of a study on this station (for quotas)."""
+        query = (
+            select(m.Answer.session_id, m.Answer.question_id, m.Answer.value)
+            .join(m.Session, m.Session.id == m.Answer.session_id)
+            .where(m.Session.study_id == study_id, m.Session.status == m.COMPLETED, m.Session.is_test.is_(False))
+        )
+        sessions: dict[uuid.UUID, dict[str, Any]] = {}
+        async with self._session() as s:
+            for session_id, question_id, value in await s.execute(query):
+                sessions.setdefault(session_id, {})[question_id] = value
+        return list(sessions.values())
 
     async def answers(self, session_id: uuid.UUID) -> dict[str, Any]:
         async with self._session() as s:
