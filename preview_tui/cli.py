@@ -2,6 +2,7 @@
 
     preview-tui [--study DIR]          run the study (default: the current directory)
     preview-tui validate [PATH]        check a study directory or one file
+    preview-tui validate --walk        ... and explore every branch, reporting coverage
     preview-tui doctor                 check this station: libVLC, display, database
 
 Problems in a study are printed as ``file:line:col: message`` and the command
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the study (the default)")
     validate = sub.add_parser("validate", help="check a study directory or one study file")
     validate.add_argument("path", nargs="?", type=Path, help="a study directory or a .yaml file (default: --study)")
+    validate.add_argument("--walk", action="store_true", help="also explore every branch with a bot and report coverage and dead ends")
     sub.add_parser("doctor", help="check this station: libVLC, display, database")
     return parser
 
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return validate(args.path or args.study)
+            return validate(args.path or args.study, walk=args.walk)
         if args.command == "doctor":
             return doctor(args.study, args.database)
         return run(args.study, args.database)
@@ -50,7 +52,7 @@ def _print_problems(error) -> None:
         print(problem, file=sys.stderr)
 
 
-def validate(path: Path) -> int:
+def validate(path: Path, *, walk: bool = False) -> int:
     from .survey.errors import StudyError
     from .survey.study import check_file, load_study
 
@@ -70,6 +72,14 @@ def validate(path: Path) -> int:
         print(f"{len(study.warnings)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"{path}: study '{study.id}' is valid ({sum(1 for _ in study.questions())} questions).")
+    if walk:
+        from .survey.walk import walk as explore
+
+        report = explore(study)
+        for line in report.lines():
+            print(f"walk: {line}")
+        if report.dead_ends or report.page_coverage < 1.0 or report.truncated:
+            return EXIT_PROBLEMS
     return EXIT_OK
 
 

@@ -90,12 +90,14 @@ def load_study(root: Path) -> Study:
     if not root.is_dir():
         raise StudyError([Located(display_path(root), 1, 1, "not a study directory")])
     config_doc, config = _read(root / "config.yaml", Config, problems)
-    screenings = _read_dir(root / "screens", Screening, problems)
-    surveys = _read_dir(root / "surveys", Survey, problems)
+    broken: set[str] = set()  # ids of files that did not load: references to them are not reported again
+    screenings = _read_dir(root / "screens", Screening, problems, broken)
+    surveys = _read_dir(root / "surveys", Survey, problems, broken)
     if config is None:
         raise StudyError(problems)
     warnings: list[Located] = []
     checker = _Checker(config, config_doc, screenings, surveys, root, problems, warnings)
+    checker.broken = broken
     screening = checker.run()
     if problems or screening is None:
         raise StudyError(problems)
@@ -113,22 +115,26 @@ def check_file(path: Path) -> None:
         raise StudyError(problems)
 
 
-def _read(path: Path, model: type[BaseModel], problems: list[Located]) -> tuple[Document | None, Any]:
+def _read(path: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> tuple[Document | None, Any]:
+    """The file's document and model; on failure (None, None), and its id, if it has one, added to ``broken``."""
+    doc = None
     try:
         doc = read_document(path)
         return doc, validate(doc, model)
     except StudyError as exc:
         problems.extend(exc.problems)
+        if broken is not None and doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            broken.add(doc.data["id"])
         return None, None
 
 
-def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located]) -> dict[str, tuple[Document, Any]]:
+def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> dict[str, tuple[Document, Any]]:
     found: dict[str, tuple[Document, Any]] = {}
     if not folder.is_dir():
         problems.append(Located(display_path(folder), 1, 1, "folder missing"))
         return found
     for path in sorted(folder.glob("*.y*ml")):
-        doc, item = _read(path, model, problems)
+        doc, item = _read(path, model, problems, broken)
         if item is None:
             continue
         if item.id in found:
@@ -151,11 +157,14 @@ class _Checker:
         self.questions: dict[str, Any] = {}
         self.order: dict[str, int] = {}  # every answer key (questions, 'specify' texts, calculations) in study order
         self.used: list[str] = []  # surveys in the order the screening uses them
+        self.broken: set[str] = set()
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
         sid = self.config.study.screening
         if sid not in self.screenings:
+            if sid in self.broken:
+                return None
             self.problems.append(self.config_doc.error(("study", "screening"), f"no screening with id '{sid}' in screens/{suggest(sid, self.screenings)}"))
             return None
         doc, screening = self.screenings[sid]
@@ -166,6 +175,8 @@ class _Checker:
             at = ("steps", i)
             if isinstance(step, SurveyStep):
                 if step.survey not in self.surveys:
+                    if step.survey in self.broken:
+                        continue
                     self.problems.append(doc.error(at + ("survey",), f"no survey with id '{step.survey}' in surveys/{suggest(step.survey, self.surveys)}"))
                 elif step.survey in used:
                     self.problems.append(doc.error(at + ("survey",), f"survey '{step.survey}' is used twice in this screening"))

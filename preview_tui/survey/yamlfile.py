@@ -162,7 +162,9 @@ def _data_path(doc: Document, loc: tuple[Any, ...]) -> tuple[Path_, list[Any]]:
     node = doc.data
     skipped: list[Any] = []
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and node.get("type") == part:
+            skipped.append(part)  # the union tag (a question of type "text" also has a key "text")
+        elif isinstance(node, dict) and part in node:
             node = node[part]
             path.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
