@@ -381,7 +381,7 @@ def _shuffled_group(survey: Survey, block: Any, page: Page) -> list[Page]:
     if block is None:
         return []
     if survey.randomize_blocks and block.id not in survey.anchored_blocks:
-        return [p for b in survey.blocks for p in b.pages]
+        return [p for b in survey.blocks if b.id not in survey.anchored_blocks for p in b.pages]
     if block.randomize:
         return list(block.pages)
     return []

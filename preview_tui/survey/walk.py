@@ -122,8 +122,12 @@ class _Candidates:
         self.read: set[str] = set()
         self.numbers: dict[str, set[float]] = {}
         self.codes: dict[str, set[Any]] = {}
+        self.joint: list[dict[str, Any]] = []  # codes one expression compares together (a quota cell, say)
         for source in _expressions(study):
             expr = parse(source)
+            pairs = dict(expr.compared_codes())
+            if len(pairs) > 1:
+                self.joint.append(pairs)
             self.read |= expr.names
             for name, literal in expr.compared_codes():
                 self.codes.setdefault(name, set()).add(literal)
@@ -199,6 +203,11 @@ def _page_answers(runner: Runner, candidates: _Candidates) -> list[dict[str, Any
     for qid, values in per_question.items():
         for v in values[1:]:
             sets.append(dict(base, **{qid: v}))
+    by_id = {q.id: q for q in shown}
+    for pairs in candidates.joint:
+        here = {name: code for name, code in pairs.items() if name in by_id}
+        if len(here) > 1:
+            sets.append(dict(base, **{n: [c] if isinstance(by_id[n], MultipleChoice) else c for n, c in here.items()}))
     return sets
 
 
