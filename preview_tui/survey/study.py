@@ -280,8 +280,8 @@ class _Checker:
                     self._names(doc, path, source, limit, group)
                 for c, calc in enumerate(page.calculate):
                     self._names(doc, at + ("calculate", c, "value"), calc.value, order.get(calc.id, after_page), group, calc=calc.id)
-                for path, value in _walk(page, at):  # a page's texts are shown before it is answered
-                    if isinstance(value, (str, dict)):
+                for path, value in _texts_in(_node(doc.data, at), at):  # a page's texts are shown before it is answered
+                    if "{" in str(value):
                         self._piped(doc, path, value, before_page)
 
     def _names(self, doc: Document, path: tuple, source: str, limit: int, group: list, *, calc: str | None = None) -> None:
@@ -342,9 +342,9 @@ class _Checker:
             self.warnings.append(doc.error(path, f"media file not found: media/{name}"))
 
     def _texts(self, doc: Document, model: BaseModel, at: tuple) -> None:
-        """Every per-language text has all of the study's languages."""
-        for path, value in _walk(model, at):
-            if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+        """Every per-language text has all of the study's languages (read from the file's plain data)."""
+        for path, value in _texts_in(doc.data, at):
+            if isinstance(value, dict):
                 missing = [lang for lang in self.languages if not value.get(lang)]
                 if missing:
                     self.problems.append(doc.error(path, f"missing translation: {', '.join(missing)}"))
@@ -398,6 +398,32 @@ def _conditions(page: Page, at: tuple) -> Iterator[tuple[tuple, str, str]]:
             yield at + ("questions", q, "show_if"), question.show_if, "show_if"
         for i, rule in enumerate(question.screen_out):
             yield at + ("questions", q, "screen_out", i, "when"), rule.when, "screen_out"
+
+
+_LANGS = frozenset(LANGUAGES)
+_NOT_TEXT = frozenset(("show_if", "when", "value", "id", "image", "reason", "type", "code", "file", "survey", "screening", "database", "version", "min", "max"))
+
+
+def _texts_in(data: Any, at: tuple) -> Iterator[tuple[tuple, Any]]:
+    """(path, text) for every string and per-language mapping in a file's plain data under ``at``."""
+    if isinstance(data, dict):
+        if data and _LANGS.issuperset(data):
+            yield at, data
+            return
+        for key, value in data.items():
+            if key not in _NOT_TEXT:
+                yield from _texts_in(value, at + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _texts_in(item, at + (i,))
+    elif isinstance(data, str):
+        yield at, data
+
+
+def _node(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _walk(value: Any, at: tuple) -> Iterator[tuple[tuple, Any]]:
