@@ -101,6 +101,9 @@ class Flow:
         if outcome is not None:
             await self.store.finish(self.session_id, m.SCREENED_OUT, outcome.reason)
         self.runner.submit_page(values)
+        if self.runner.dropped:  # pages now skipped that had answers from before going back
+            dropped, self.runner.dropped = self.runner.dropped, []
+            await self.store.save_answers(self.session_id, item.survey_id, {}, clear=dropped)
         await self._finish_if_done()
         return []
 

@@ -62,3 +62,26 @@ async def test_a_full_quota_is_counted_from_the_store(tmp_path):
         assert flow.current.kind == "page"
     assert rows(db, "select participant_code, status, outcome_reason from sessions order by started_at") == [
         ("A", "completed", None), ("B", "screened_out", "g2_full"), ("C", "in_progress", None)]
+
+
+async def test_answers_of_a_page_skipped_after_going_back_are_removed(tmp_path):
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    study = load_study(write_study(tmp_path / "b", [
+        page("p1", q("fan", "single", options=opts(1, 2))),
+        page("p2", q("why", "text"), show_if="fan == 1"),
+        page("p3", q("last", "text")),
+    ]))
+    async with Store(db) as store:
+        flow = await Flow.start(study, store, Participant(code="B1"), station="t")
+        await flow.choose_language("en")
+        await flow.consent(True)
+        await flow.submit_page({"fan": 1})
+        await flow.submit_page({"why": "because"})
+        assert flow.current.page.id == "p3"
+        await flow.back()
+        await flow.back()
+        assert flow.current.page.id == "p1"
+        await flow.submit_page({"fan": 2})  # p2 is skipped now: its old answer no longer applies
+        assert flow.current.page.id == "p3" and "why" not in flow.runner.answers
+    assert rows(db, "select question_id, value from answers") == [("fan", 2)]

@@ -105,6 +105,7 @@ class Runner:
         self.trace = trace
         self.answers: dict[str, Any] = {}
         self.warned: set[str] = set()
+        self.dropped: list[str] = []  # answers of pages skipped after they were answered; the caller clears them
         self.orders: dict[str, list[Any]] = {}  # what was shuffled -> the order shown
         self.outcome: EndItem | None = None
         self.items: list[Item] = [LanguageItem(tuple(study.settings.languages)), ConsentItem(study.settings.consent.version)]
@@ -397,7 +398,16 @@ class Runner:
     def _advance(self) -> None:
         self.position += 1
         while self.position < len(self.items) and not self._visible(self.items[self.position]):
+            self._forget(self.items[self.position])
             self.position += 1
+
+    def _forget(self, item: Item) -> None:
+        """A page skipped now may have been answered before (the participant went back and changed
+        an answer): its answers no longer apply, so they are dropped and reported in ``dropped``."""
+        if isinstance(item, PageItem):
+            for key in self.page_keys(item.page):
+                if self.answers.pop(key, None) is not None:
+                    self.dropped.append(key)
 
     def _previous_page(self) -> int | None:
         item = self.current

@@ -217,6 +217,7 @@ def _clone(runner: Runner) -> Runner:
     twin.participant = dict(runner.participant)
     twin.warned = set(runner.warned)
     twin.orders = dict(runner.orders)
+    twin.dropped = []
     return twin
 
 
