@@ -50,6 +50,15 @@ def test_every_static_check_in_one_run(tmp_path):
         assert re.search(pattern, text), f"{pattern} not in:\n{text}"
 
 
+def test_choice_questions_nobody_could_answer(tmp_path):
+    root = write_study(tmp_path / "s", [page("p",
+        q("m", "multi", min_selected=3, options=opts("a", "b", "none", none={"exclusive": True})),
+        q("r", "ranking", options=opts("a", "b"), special=[{"code": "dk", "label": "?"}]))])
+    text = "\n".join(problems_of(root))
+    assert "min_selected is 3 but only 2 options can be chosen together" in text
+    assert "a ranking question cannot take special codes" in text
+
+
 def test_warnings_for_missing_media_and_never_shown(tmp_path):
     root = write_study(tmp_path / "s", [page("p", q("a", "text", show_if="1 > 2"), q("pic", "image_choice", options=[{"code": 1, "label": "a", "image": "gone.png"}, {"code": 2, "label": "b", "image": "gone2.png"}]))])
     study = load_study(root)
@@ -94,7 +103,7 @@ def test_walk_reports_dead_ends_and_untaken_branches(tmp_path):
         page("p1", q("a", "single", options=opts(1, 2))),
         page("p2", q("b", "text"), show_if="a == 1 or a == 2"),  # never false
         page("p3", q("m", "numeric", show_if="a > 5")),
-        page("p4", q("stuck", "multi", min_selected=3, options=opts("x", "y"))),  # cannot be answered
+        page("p4", q("stuck", "date", min="2030-01-01", max="2020-01-01")),  # no date fits
         page("p5", q("after", "text")),
     ])
     report = walk(load_study(root))

@@ -22,6 +22,7 @@ from .schema import (
     ClipStep,
     ImageChoice,
     MultipleChoice,
+    Ranking,
     Config,
     Page,
     Screening,
@@ -250,6 +251,14 @@ class _Checker:
                     self._media(doc, at + ("options", o, "image"), option.image)
             if option.exclusive and not isinstance(question, MultipleChoice):
                 self.problems.append(doc.error(at + ("options", o, "exclusive"), f"'exclusive' only applies to multi questions, not {question.type}"))
+        if isinstance(question, MultipleChoice):
+            combinable = sum(1 for o in question.options if not o.exclusive)
+            if question.min_selected > combinable:
+                self.problems.append(doc.error(at + ("min_selected",), f"min_selected is {question.min_selected} but only {combinable} options can be chosen together: nobody can answer this"))
+            if question.max_selected is not None and question.max_selected > combinable:
+                self.warnings.append(doc.error(at + ("max_selected",), f"max_selected is {question.max_selected} but only {combinable} options can be chosen together"))
+        if question.special and isinstance(question, (MultipleChoice, Ranking)):
+            self.problems.append(doc.error(at + ("special",), f"a {question.type} question cannot take special codes: add an exclusive option instead"))
         choice_codes = {str(o.code) for o in getattr(question, "options", None) or []}
         for s, special in enumerate(question.special):
             if special.code in choice_codes:
