@@ -113,10 +113,11 @@ def run(study_dir: Path, database: str | None) -> int:
         print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
         return EXIT_PROBLEMS
     _setup_logging()
-    from .survey.schema import StoryboardStep
+    from .survey.schema import ImageChoice, StoryboardStep
     from .ui.app import build_app
 
-    if any(isinstance(step, StoryboardStep) for step in study.screening.steps):
+    pictures = any(isinstance(q, ImageChoice) for _, _, q in study.questions())
+    if pictures or any(isinstance(step, StoryboardStep) for step in study.screening.steps):
         from .ui.storyboard import image_widget_class
 
         image_widget_class(settings.images)  # the terminal query must happen before Textual owns stdin

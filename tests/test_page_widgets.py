@@ -95,7 +95,9 @@ async def test_numeric_date_matrix_ranking_nps_image_and_special(tmp_path):
         await keys(pilot, ["tab", "down", "shift+up"])  # ranking: the second item moves to the top
         ranking = app.screen.query_one(RankList)
         expected = ranking.order()
-        await keys(pilot, ["tab", "down", "enter"], ["ctrl+n"])
+        await keys(pilot, ["tab", "down", "enter"])
+        assert str(app.screen.query_one(".choice-image").image).endswith("board-2.png")  # the chosen picture is drawn
+        await keys(pilot, ["ctrl+n"])
         assert app.flow.current.page.id == "p3"
     answers = {k: json.loads(v) if isinstance(v, str) else v for k, v in rows(db, "select question_id, value from answers")}
     assert answers["age"] == "prefer_not" and answers["day"] == "2026-11-22" and answers["rec"] == 2

@@ -70,7 +70,9 @@ class QuestionBlock(Vertical):
             else:
                 yield radios
             if isinstance(q, ImageChoice):
-                yield Static("", classes="choice-image-name")
+                from .storyboard import image_widget_class
+
+                yield image_widget_class(self.app.settings.images)(None, classes="choice-image")
         elif isinstance(q, MultipleChoice):
             chosen = prev or []
             yield SelectionList(*((t(o.label), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")
@@ -153,11 +155,23 @@ class QuestionBlock(Vertical):
     def first_input(self) -> Widget | None:
         return next((w for w in self.query("*") if w.focusable), None)
 
+    def on_mount(self) -> None:
+        if isinstance(self.question, ImageChoice) and self.previous is not None:
+            self.show_image(self.previous)
+
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if isinstance(self.question, ImageChoice) and event.radio_set.has_class("answer"):
-            option = next((o for o in self.question.options if o.code == self.codes[event.index]), None)
-            if option is not None and option.image:
-                self.query_one(".choice-image-name", Static).update(f"[{option.image}]")
+            self.show_image(self.codes[event.index])
+
+    def show_image(self, code: Any) -> None:
+        """Draw the picture of the chosen option (a missing or unreadable file leaves it blank)."""
+        option = next((o for o in self.question.options if o.code == code), None)
+        path = self.owner.flow.study.media(option.image) if option is not None and option.image else None
+        image = self.query_one(".choice-image")
+        try:
+            image.image = path if path is not None and path.is_file() else None
+        except Exception as exc:  # an unreadable picture must not stop the questionnaire
+            self.app.log.error(f"cannot draw {path}: {exc!r}")
 
 
 class PageScreen(ParticipantScreen):
