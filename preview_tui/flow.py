@@ -16,7 +16,7 @@ from .db import models as m
 from .db.store import Store
 from .survey.runner import EndItem, Item, Problem, Runner
 from .survey.expr import parse
-from .survey.study import Study
+from .survey.study import Study, other_key
 
 
 @dataclass
@@ -93,7 +93,7 @@ class Flow:
         item = self.runner.current
         answers = self.runner.answers_for_page(values)
         cleared = [key for key in self.runner.page_keys(item.page) if key not in answers]
-        sensitive = {q.id: q.sensitive for q in item.page.questions if q.sensitive}
+        sensitive = {key: q.sensitive for q in item.page.questions if q.sensitive for key in (q.id, other_key(q.id))}
         orders = self._orders()
         await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared, sensitive=sensitive, events=orders)
         self.recorded.update(f"{d['what']}:{d['of']}" for _, d in orders)

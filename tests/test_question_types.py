@@ -210,3 +210,13 @@ def test_special_codes_are_stored_not_missing(tmp_path):
     r.submit_page({"n": "prefer_not"})
     assert r.answers == {"n": "prefer_not"}
     assert [x.id for x in r.questions(r.current.page)] == ["later"]
+
+
+def test_every_app_word_is_in_every_language():
+    from preview_tui.survey.schema import LANGUAGES, MESSAGE_KEYS
+    from preview_tui.words import WORDS
+
+    for key, entry in WORDS.items():
+        assert set(entry) == set(LANGUAGES) and all(entry.values()), key
+    for key in MESSAGE_KEYS:  # every problem the runner can report has app words
+        assert key in WORDS, key

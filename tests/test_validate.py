@@ -50,6 +50,15 @@ def test_every_static_check_in_one_run(tmp_path):
         assert re.search(pattern, text), f"{pattern} not in:\n{text}"
 
 
+def test_a_piped_name_is_located_at_its_column(tmp_path):
+    root = write_study(tmp_path / "s", [page("p", q("fav", "single", options=opts(1, 2))), page("p2", q("x", "text", text={"en": "Why {fav} and {fvo}?"}))])
+    [problem] = problems_of(root)
+    m = re.search(r":(\d+):(\d+): unknown name 'fvo' piped into this text \(did you mean 'fav'\?\)", problem)
+    assert m, problem
+    line = (root / "surveys" / "s.yaml").read_text().splitlines()[int(m.group(1)) - 1]
+    assert line[int(m.group(2)) - 1:].startswith("fvo}"), line
+
+
 def test_choice_questions_nobody_could_answer(tmp_path):
     root = write_study(tmp_path / "s", [page("p",
         q("m", "multi", min_selected=3, options=opts("a", "b", "none", none={"exclusive": True})),

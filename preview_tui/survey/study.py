@@ -318,18 +318,22 @@ class _Checker:
                 self.warnings.append(doc.error(path, "this condition is always false: what it guards can never be shown"))
 
     def _piped(self, doc: Document, path: tuple, value: Any, limit: int) -> None:
-        texts = [value] if isinstance(value, str) else [v for v in value.values() if isinstance(v, str)]
-        if path and path[-1] in ("show_if", "when", "value", "id", "image", "reason", "type", "code"):
-            return
-        for source in texts:
+        texts = [(path, value)] if isinstance(value, str) else [(path + (lang,), v) for lang, v in value.items() if isinstance(v, str)]
+        for at, source in texts:
             for name, col in references(source):
                 if name in PARTICIPANT_FIELDS:
                     continue
                 if name not in self.order:
                     known = list(self.order) + list(PARTICIPANT_FIELDS)
-                    self.problems.append(doc.error(path, f"unknown name '{name}' piped into this text{suggest(name, known)}"))
+                    self.problems.append(self._in_text(doc, at, source, col, f"unknown name '{name}' piped into this text{suggest(name, known)}"))
                 elif self.order[name] >= limit:
-                    self.problems.append(doc.error(path, f"'{name}' is piped into this text before it is answered"))
+                    self.problems.append(self._in_text(doc, at, source, col, f"'{name}' is piped into this text before it is answered"))
+
+    @staticmethod
+    def _in_text(doc: Document, path: tuple, source: str, col: int, message: str) -> Located:
+        """A problem at column ``col`` of a text: exact for one-line texts, at the text's start otherwise."""
+        line, start = doc.where(path)
+        return Located(doc.file, line, start + col - 1 if "\n" not in source else start, message)
 
     def _quotas(self) -> None:
         ids: set[str] = set()
