@@ -3,6 +3,7 @@
     preview-tui [--study DIR]...       run the study (default: the current directory); several
                                        --study options put several studies on the station
     preview-tui validate [PATH]        check a study directory or one file
+    preview-tui validate --walk        ... and explore every branch, reporting coverage
     preview-tui doctor                 check this station: libVLC, display, database
     preview-tui audit verify           check the station's hash-chained audit log
     preview-tui invite FILE            import single-use invitation codes (one per line)
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the study (the default)")
     validate = sub.add_parser("validate", help="check a study directory or one study file")
     validate.add_argument("path", nargs="?", type=Path, help="a study directory or a .yaml file (default: --study)")
+    validate.add_argument("--walk", action="store_true", help="also explore every branch with a bot and report coverage and dead ends")
     sub.add_parser("doctor", help="check this station: libVLC, display, database")
     audit = sub.add_parser("audit", help="the station's audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args.study = studies[0]
     try:
         if args.command == "validate":
-            return validate(args.path or args.study)
+            return validate(args.path or args.study, walk=args.walk)
         if args.command == "doctor":
             return doctor(args.study, args.database)
         if args.command == "audit":
@@ -69,7 +71,7 @@ def _print_problems(error) -> None:
         print(problem, file=sys.stderr)
 
 
-def validate(path: Path) -> int:
+def validate(path: Path, *, walk: bool = False) -> int:
     from .survey.errors import StudyError
     from .survey.study import check_file, load_study
 
@@ -89,6 +91,14 @@ def validate(path: Path) -> int:
         print(f"{len(study.warnings)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"{path}: study '{study.id}' is valid ({sum(1 for _ in study.questions())} questions).")
+    if walk:
+        from .survey.walk import walk as explore
+
+        report = explore(study)
+        for line in report.lines():
+            print(f"walk: {line}")
+        if report.dead_ends or report.page_coverage < 1.0 or report.truncated:
+            return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -129,10 +139,11 @@ def run(study_dirs: list[Path], database: str | None) -> int:
         print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
         return EXIT_PROBLEMS
     _setup_logging()
-    from .survey.schema import StoryboardStep
+    from .survey.schema import ImageChoice, StoryboardStep
     from .ui.app import build_app
 
-    if any(isinstance(step, StoryboardStep) for one in studies for step in one.screening.steps):
+    pictures = any(isinstance(q, ImageChoice) for one in studies for _, _, q in one.questions())
+    if pictures or any(isinstance(step, StoryboardStep) for one in studies for step in one.screening.steps):
         from .ui.storyboard import image_widget_class
 
         image_widget_class(settings.images)  # the terminal query must happen before Textual owns stdin

@@ -16,7 +16,8 @@ from .db import audit
 from .db import models as m
 from .db.store import Store
 from .survey.runner import EndItem, Item, PageItem, Problem, Runner
-from .survey.study import Study
+from .survey.expr import parse
+from .survey.study import Study, other_key
 
 
 @dataclass
@@ -28,13 +29,29 @@ class Participant:
     is_test: bool = False
 
 
+async def full_quotas(study: Study, store: Store) -> set[str]:
+    """The quotas whose cells already hold their target of completed sessions on this station."""
+    quotas = study.settings.quotas
+    if not quotas:
+        return set()
+    counts = {q.id: 0 for q in quotas}
+    for answers in await store.completed_answers(study.id):
+        for q in quotas:
+            if parse(q.when).holds(answers):
+                counts[q.id] += 1
+    return {q.id for q in quotas if counts[q.id] >= q.target}
+
+
 class Flow:
     def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
         self.preset_language: str | None = None
+        self.recorded: set[str] = set()  # orders already stored
 
     @classmethod
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str) -> "Flow":
+        earlier = await store.study_sessions(study.id)
+        full = await full_quotas(study, store)
         session_id = await store.create_session(
             study_id=study.id,
             station=station,
@@ -44,9 +61,12 @@ class Flow:
             is_test=participant.is_test,
             invitation_required=study.settings.invitations,
         )
-        runner = Runner(study, code=participant.code, seat=participant.seat)
+        seed = participant.code or str(session_id)  # a code makes the orders reproducible for that participant
+        runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, session_index=earlier, full_quotas=full)
         flow = cls(study, store, session_id, runner)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
+        if "stimuli" in runner.orders:
+            await store.record_event(session_id, "order_shown", detail={"what": "stimuli", "order": runner.orders["stimuli"], "session_index": earlier})
         return flow
 
     @classmethod
@@ -62,24 +82,34 @@ class Flow:
         row = saved.session
         if row.status not in (m.IN_PROGRESS, m.ABANDONED):
             raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
-        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "")
+        index = saved.session_index if saved.session_index is not None else await store.study_sessions(study.id, before=row.started_at)
+        seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
+        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, session_index=index, full_quotas=await full_quotas(study, store))
         if row.language:
             runner.choose_language(row.language)
             if row.consent_hash:
                 runner.consent(True)
-        runner.answers.update(saved.answers)
+        runner.warned.update(saved.warned)
         while True:
             item = runner.current
             if isinstance(item, PageItem) and item.page.id in saved.pages_left:
-                values = {q.id: saved.answers.get(q.id) for q in item.page.questions}
-                if runner.check(values):
+                values = {key: saved.answers.get(key) for key in runner.page_keys(item.page)}
+                problems = runner.check(values)
+                if problems and all(p.soft for p in problems):
+                    runner.warn(problems)  # left empty after the warning, the first time round
+                    problems = runner.check(values)
+                if problems:
                     break  # the stored answers no longer pass (e.g. the study changed): ask again from here
                 runner.submit_page(values)
             elif item.kind in ("storyboard", "clip") and item.step.id in saved.stimuli_done:
                 runner.finish_stimulus()
             else:
                 break
+        runner.dropped = []
+        if isinstance(runner.current, PageItem):  # the page to go on with shows what was already given on it
+            runner.answers.update({key: saved.answers[key] for key in runner.page_keys(runner.current.page) if key in saved.answers})
         flow = cls(study, store, session_id, runner)
+        flow.recorded.update(saved.orders_recorded)
         end = runner.current
         if isinstance(end, EndItem):  # stopped after its last step was stored, before it was marked ended
             await store.finish(session_id, m.SCREENED_OUT if end.outcome == "screened_out" else m.COMPLETED, end.reason)
@@ -106,20 +136,43 @@ class Flow:
         self.runner.consent(accepted)
 
     async def submit_page(self, values: dict[str, Any]) -> list[Problem]:
-        """Store the current page's answers, then move on. Returns what is wrong, if anything."""
+        """Store the current page's answers, then move on. Returns what is wrong, if anything.
+
+        A soft-required question left empty is answered with a warning, which is recorded;
+        submitting again then goes on.
+        """
         problems = self.runner.check(values)
         if problems:
+            soft = [p for p in problems if p.soft]
+            if soft:
+                await self.store.record_event(self.session_id, "soft_required_warned", step_id=self.runner.current.page.id, detail={"questions": [p.question_id for p in soft]})
+                self.runner.warn(soft)
             return problems
         item = self.runner.current
         answers = self.runner.answers_for_page(values)
-        cleared = [q.id for q in item.page.questions if q.id not in answers]
-        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared, page_id=item.page.id)
+        cleared = [key for key in self.runner.page_keys(item.page) if key not in answers]
+        sensitive = {key: q.sensitive for q in item.page.questions if q.sensitive for key in (q.id, other_key(q.id))}
+        orders = self._orders()
+        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared, sensitive=sensitive, events=orders, page_id=item.page.id)
+        self.recorded.update(f"{d['what']}:{d['of']}" for _, d in orders)
         outcome = self.runner.screen_out_for(values)
         if outcome is not None:
             await self.store.finish(self.session_id, m.SCREENED_OUT, outcome.reason)
         self.runner.submit_page(values)
+        if self.runner.dropped:  # pages now skipped that had answers from before going back
+            dropped, self.runner.dropped = self.runner.dropped, []
+            await self.store.save_answers(self.session_id, item.survey_id, {}, clear=dropped)
         await self._finish_if_done()
         return []
+
+    def _orders(self) -> list[tuple[str, Any]]:
+        """Events for the shuffled orders the current page showed, each stored once per session."""
+        events = []
+        for key, order in self.runner.page_orders(self.runner.current).items():
+            if key not in self.recorded:
+                what, _, of = key.partition(":")
+                events.append(("order_shown", {"what": what, "of": of, "order": order}))
+        return events
 
     async def back(self) -> None:
         item = self.runner.current

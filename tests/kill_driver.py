@@ -4,7 +4,7 @@
 
 It takes up the station's interrupted session (status in_progress) if there
 is one, else starts a new one with the next code ``PREFIX-<n>``, and answers
-every page with valid answers. After each save returns (what the app would
+every page with valid answers drawn from the walker's candidates. After each save returns (what the app would
 then confirm on screen) it prints a ``CONFIRMED`` line with the session id,
 the page id and the answers as JSON. It keeps going, session after session,
 until it is killed.
@@ -23,7 +23,8 @@ from pathlib import Path
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
-from preview_tui.survey.study import load_study
+from preview_tui.survey.study import load_study, other_key
+from preview_tui.survey.walk import _Candidates
 
 
 def say(*parts: object) -> None:
@@ -40,23 +41,23 @@ def interrupted(db: Path) -> uuid.UUID | None:
     return (uuid.UUID(row[0]) if row else None), count
 
 
-def answer_for(question, rng: random.Random):
-    kind = question.type
-    options = [o.code for o in getattr(question, "options", [])]
-    if kind == "single":
-        return options[-1]  # never the screen-out choice of the demo (under 18 is the first)
-    if kind == "multi":
-        return rng.sample(options, k=max(1, getattr(question, "min_selected", 1) or 1))
-    if kind == "rating":
-        return rng.randint(1, question.points)
-    if kind == "text":
-        return f"answer {rng.randint(0, 10**9)}"
-    raise ValueError(f"the kill driver cannot answer a {kind} question")
+def page_values(flow: Flow, candidates: _Candidates, rng: random.Random) -> dict:
+    """Valid answers for the current page, drawn from the walker's candidates; one that screens out is avoided when it can be."""
+    runner = flow.runner
+    shown = runner.questions(flow.current.page)
+    for _attempt in range(30):
+        values = {q.id: rng.choice(candidates.values(q, runner)) for q in shown}
+        values.update({other_key(q.id): "other" for q in shown if getattr(q, "options", None)})
+        problems = runner.check(values)
+        if all(p.soft for p in problems) and runner.screen_out_for(values) is None:
+            return values
+    return values
 
 
 async def main(study_dir: Path, db: Path, prefix: str, seed: int) -> None:
     rng = random.Random(seed)
     study = load_study(study_dir)
+    candidates = _Candidates(study)
     upgrade(db)
     async with Store(db) as store:
         while True:
@@ -75,9 +76,11 @@ async def main(study_dir: Path, db: Path, prefix: str, seed: int) -> None:
                 elif item.kind == "consent":
                     await flow.consent(True)
                 elif item.kind == "page":
-                    values = {q.id: answer_for(q, rng) for q in flow.runner.questions(item.page)}
-                    assert await flow.submit_page(values) == []
-                    say("CONFIRMED", flow.session_id.hex, item.page.id, json.dumps(values))
+                    values = page_values(flow, candidates, rng)
+                    if await flow.submit_page(values):  # a soft-required warning: submitting again goes on
+                        assert await flow.submit_page(values) == []
+                    stored = {k: flow.runner.answers[k] for k in flow.runner.page_keys(item.page) if k in flow.runner.answers}
+                    say("CONFIRMED", flow.session_id.hex, item.page.id, json.dumps(stored))
                 else:
                     await flow.finish_stimulus(f"{item.kind}_shown" if item.kind == "clip" else "storyboard_done")
             say("FINISHED", flow.session_id.hex, flow.current.outcome)

@@ -24,7 +24,7 @@ def test_unknown_question_type(demo_study):
     for args in (["validate"], ["--study", "."]):
         out = run(*args, cwd=demo_study)
         assert out.returncode == 1 and "Traceback" not in out.stderr
-        assert re.search(r"surveys/reactions\.yaml:11:15: unknown type 'ratting' \(did you mean 'rating'\?\)", out.stderr), out.stderr
+        assert re.search(r"surveys/reactions\.yaml:23:19: unknown type 'ratting' \(did you mean 'rating'\?\)", out.stderr), out.stderr
 
 
 def test_validate_the_demo_study(demo_study):

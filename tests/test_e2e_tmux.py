@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import rows
+from preview_tui.survey.runner import Runner
+from preview_tui.survey.study import load_study
 from tmux import TmuxSession
 
 
@@ -32,9 +34,13 @@ def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_pat
         term.wait_for("Bevor wir beginnen")
         press("Enter")
         term.wait_for("Wie alt sind Sie")
-        press("Down", "Enter", "C-n")
+        press("Down", "Enter", "Tab", "Enter", "C-n")  # 18-34, Frau
         term.wait_for("Wie oft gehen Sie ins Kino")
-        press("Enter", "Tab", "Space", "C-n")
+        press("Enter", "Tab", "Space", "C-n")  # Nie, Drama; the spending question is soft-required
+        term.wait_for("erneut Strg+N")
+        press("C-n")
+        term.wait_for("Ihr Haushalt")
+        press("C-n")
         term.wait_for("Bild 1 von 3")
         press("Right")
         term.wait_for("Bild 2 von 3")
@@ -43,14 +49,24 @@ def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_pat
         press("Enter")
         term.wait_for("Teaser-Trailer")
         term.wait_for("Wie hat Ihnen der Trailer", timeout=30)  # the real 8 s clip ended in libVLC
-        press("Right", "Right", "Enter", "Tab", "Enter", "C-n")
+        press("Right", "Right", "Enter", "Tab", "Enter", "C-n")  # 3 of 5, auf jeden Fall: not keen
         term.wait_for("Was hat Ihnen gefallen")
+        press("C-n")
+        # The middle blocks come in this participant's seeded order.
+        titles = {"frames": "Das Storyboard", "priorities": "Was am meisten zählt", "music_and_mood": "Musik und Stimmung"}
+        order = [item.page.id for item in Runner(load_study(demo_study), code="E2E-1").items if item.kind == "page" and item.page.id in titles]
+        for page_id in order:
+            term.wait_for(titles[page_id])
+            press("C-n")
+        term.wait_for("Letzte Fragen")
+        press("C-n")
+        term.wait_for("erneut Strg+N")
         press("C-n")
         term.wait_for("Vielen Dank")
         press("Enter")
         term.wait_for("Sessions on this station")
         term.wait_for("completed")
     assert rows(db, "select status, participant_code, language from sessions") == [("completed", "E2E-1", "de")]
-    assert dict(rows(db, "select question_id, value from answers")) == {"age_band": 2, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 3, "would_watch": 1}
+    assert dict(rows(db, "select question_id, value from answers")) == {"age_band": 2, "gender": 1, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 3, "would_watch": 1, "keen": "false"}
     kinds = [k for (k,) in rows(db, "select kind from events")]
     assert "clip_ended" in kinds and "clip_shown" in kinds

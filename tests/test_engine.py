@@ -13,18 +13,21 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_demo_study_loads():
     study = load_study(ROOT)
     assert study.id == "lighthouse_preview"
-    assert [q.id for _, _, q in study.questions()][:2] == ["age_band", "cinema_visits"]
+    assert [q.id for _, _, q in study.questions()][:2] == ["age_band", "gender"]
 
 
 def test_runner_steps_through_and_checks_answers():
     r = Runner(load_study(ROOT), code="P1")
     r.choose_language("de")
     r.consent(True)
-    assert [p.key for p in r.check({})] == ["required"]
-    assert r.submit_page({"age_band": 3}) is None
-    assert [p.key for p in r.check({"cinema_visits": 2, "genres": []})] == ["required"]
-    r.submit_page({"cinema_visits": 2, "genres": ["comedy", "drama"]})
+    assert [p.key for p in r.check({})] == ["required", "required"]
+    assert r.submit_page({"age_band": 3, "gender": "prefer_not"}) is None
+    assert [p.key for p in r.check({"cinema_visits": 2, "genres": [], "budget": "20"})] == ["required"]
+    r.submit_page({"cinema_visits": 2, "genres": ["comedy", "drama"], "budget": "20"})
     assert r.answers["genres"] == ["drama", "comedy"]  # normalised to the study's order
+    assert r.current.page.id == "genre_follow_up"  # shown: two genres
+    r.submit_page({})
+    r.submit_page({})
     assert r.current.kind == "storyboard"
     r.finish_stimulus()
     r.finish_stimulus()
@@ -35,7 +38,7 @@ def test_screen_out_ends_the_flow():
     r = Runner(load_study(ROOT))
     r.choose_language("en")
     r.consent(True)
-    assert r.submit_page({"age_band": 1}).reason == "under_18"
+    assert r.submit_page({"age_band": 1, "gender": 2}).reason == "under_18"
     assert r.current.kind == "end"
 
 

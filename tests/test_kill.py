@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import rows
-from preview_tui.db.audit import verify
+from preview_tui.db.audit import stored_value, verify
 
 DRIVER = Path(__file__).with_name("kill_driver.py")
 KILLS = int(os.environ.get("PREVIEW_TUI_KILLS", "50"))
@@ -65,7 +65,7 @@ def test_every_confirmed_answer_survives_a_kill_and_the_session_resumes(demo_stu
                 assert line[1] not in finished, f"session {line[1]} finished twice"
                 last_open = None
                 finished.add(line[1])
-        stored = {(sid, q): json.loads(v) if isinstance(v, str) and v[:1] in '["' else v for sid, q, v in rows(db, "select session_id, question_id, value from answers")}
+        stored = {(sid, q): stored_value(v) for sid, q, v in rows(db, "select session_id, question_id, value from answers")}
         missing = {k: v for k, v in confirmed.items() if stored.get(k) != v}
         assert not missing, f"kill {kill}: confirmed answers not in the file: {missing}"
         report = verify(db)

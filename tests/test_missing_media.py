@@ -3,7 +3,7 @@
 import json
 
 from conftest import rows
-from test_walk_demo import make_app, walk
+from test_walk_demo import ABOUT_YOU, HABITS, make_app, walk
 
 
 async def test_a_missing_storyboard_image_is_recorded_as_not_shown_and_the_session_goes_on(demo_study, tmp_path):
@@ -11,8 +11,8 @@ async def test_a_missing_storyboard_image_is_recorded_as_not_shown_and_the_sessi
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        # English, agree, 18-34, cinema habits, then the storyboard.
-        await walk(pilot, [*"P005", "enter"], ["enter"], ["enter"], ["down", "enter", "ctrl+n"], ["enter", "tab", "space", "ctrl+n"])
+        # English, agree, the screener (its soft warning on the budget, then the household page), then the storyboard.
+        await walk(pilot, [*"P005", "enter"], ["enter"], ["enter"], ABOUT_YOU, HABITS, ["ctrl+n"], ["ctrl+n"])
         assert app.flow.current.kind == "storyboard"
         assert "board-2.png" not in " ".join(str(n.message) for n in app._notifications)
         await walk(pilot, ["right"])  # to the missing frame

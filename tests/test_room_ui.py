@@ -14,7 +14,9 @@ from preview_tui.survey.study import load_study
 from preview_tui.ui.kiosk import PausedScreen, PinScreen, StillThereScreen, WelcomeScreen
 from preview_tui.ui.moderator import ModeratorScreen
 from preview_tui.ui.participant import ParticipantScreen
-from test_walk_demo import make_app, walk
+from test_walk_demo import ABOUT_YOU, HABITS, make_app, walk
+
+UNDER_18 = ["enter", "tab", "enter", "ctrl+n"]  # the first age band, and a gender
 
 PIN = "2468"  # the demo config's PIN
 ESCAPES = ["ctrl+q", "ctrl+c", "ctrl+p", "ctrl+z", "escape", "ctrl+backslash", "ctrl+d", "ctrl+w"]
@@ -84,7 +86,7 @@ async def test_after_the_thank_you_the_kiosk_resets_to_the_welcome_screen(demo_s
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
         await moderator_command(pilot, "Moderator console")
-        await walk(pilot, [*"K002", "enter"], ["enter"], ["enter"], ["enter", "ctrl+n"])  # under 18: screened out
+        await walk(pilot, [*"K002", "enter"], ["enter"], ["enter"], UNDER_18)  # screened out
         assert app.flow.current.kind == "end"
         await pilot.pause(1.0)
         assert isinstance(app.screen, WelcomeScreen) and app.flow is None
@@ -96,7 +98,7 @@ async def test_an_idle_participant_is_asked_then_the_session_is_saved_as_abandon
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await walk(pilot, [*"I001", "enter"], ["enter"], ["enter"], ["down", "enter", "ctrl+n"])
+        await walk(pilot, [*"I001", "enter"], ["enter"], ["enter"], ABOUT_YOU)
         assert app.flow.current.kind == "page"
         await wait_until(pilot, lambda: isinstance(app.screen, StillThereScreen))
         await walk(pilot, ["space"])  # still there
@@ -105,7 +107,7 @@ async def test_an_idle_participant_is_asked_then_the_session_is_saved_as_abandon
         await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
         assert app.flow is None
     assert rows(db, "select status, outcome_reason from sessions") == [("abandoned", "idle_timeout")]
-    assert rows(db, "select question_id from answers") == [("age_band",)]  # what was given stays
+    assert sorted(rows(db, "select question_id from answers")) == [("age_band",), ("gender",)]  # what was given stays
 
 
 async def test_the_console_resumes_an_interrupted_session_where_it_stopped(demo_study, tmp_path):
@@ -118,7 +120,7 @@ async def test_the_console_resumes_an_interrupted_session_where_it_stopped(demo_
             flow = await Flow.start(study, store, Participant(code="R001"), station="s")
             await flow.choose_language("fr")
             await flow.consent(True)
-            await flow.submit_page({"age_band": 3})
+            assert await flow.submit_page({"age_band": 3, "gender": 2}) == []
 
     await interrupted_session()
     app = make_app(demo_study, db)
@@ -127,18 +129,19 @@ async def test_the_console_resumes_an_interrupted_session_where_it_stopped(demo_
         assert "1 interrupted session" in str(app.screen.query_one("#station-notice").render())
         await walk(pilot, ["tab"] * 5, ["f5"])  # to the list, then resume the selected row
         assert app.flow is not None and app.flow.current.kind == "page" and app.flow.current.page.id == "habits"
-        assert app.flow.language == "fr" and app.flow.runner.answers == {"age_band": 3}
-        await walk(pilot, ["enter", "tab", "space", "ctrl+n"])
+        assert app.flow.language == "fr" and app.flow.runner.answers == {"age_band": 3, "gender": 2}
+        await walk(pilot, HABITS, ["ctrl+n"], ["ctrl+n"])
         assert app.flow.current.kind == "storyboard"
     assert rows(db, "select participant_code, status, language from sessions") == [("R001", "in_progress", "fr")]
-    assert dict(rows(db, "select question_id, value from answers")) == {"age_band": 3, "cinema_visits": 1, "genres": '["drama"]'}
+    answers = dict(rows(db, "select question_id, value from answers"))
+    assert {k: answers[k] for k in ("age_band", "gender", "cinema_visits", "genres")} == {"age_band": 3, "gender": 2, "cinema_visits": 1, "genres": '["drama"]'}
 
 
 async def test_the_console_withdraws_a_participant_after_confirmation(demo_study, tmp_path):
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await walk(pilot, [*"W001", "enter"], ["enter"], ["enter"], ["enter", "ctrl+n"])  # screened out
+        await walk(pilot, [*"W001", "enter"], ["enter"], ["enter"], UNDER_18)  # screened out
         await walk(pilot, ["enter"], wait=0.5)
         assert isinstance(app.screen, ModeratorScreen)
         await walk(pilot, ["tab"] * 5, ["f8"], ["enter"])  # the dialog starts on Cancel

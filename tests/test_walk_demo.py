@@ -1,5 +1,6 @@
 """Pilot tests: the demo study walked through the real app, checked in the real SQLite file."""
 
+import json
 from pathlib import Path
 
 from conftest import rows
@@ -23,6 +24,11 @@ def make_app(study_dir: Path, db: Path):
     return build_app(settings=study.config.station, study=study, store=Store(db), player_factory=lambda: FakePlayer(default_ms=1200))
 
 
+# Keys for the screener, as a participant types them: 18-34 and "Woman"; "Never" and Drama.
+ABOUT_YOU = ["down", "enter", "tab", "enter", "ctrl+n"]
+HABITS = ["enter", "tab", "space", "ctrl+n"]
+
+
 async def test_demo_walks_to_the_end_and_every_answer_is_stored(demo_study, tmp_path):
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
@@ -31,34 +37,70 @@ async def test_demo_walks_to_the_end_and_every_answer_is_stored(demo_study, tmp_
             await walk(pilot, keys, wait=wait)
             return app.flow.current.kind if app.flow else None
 
+        def page():
+            return app.flow.current.page.id
+
         assert await step(*"P001", "enter") == "language"
         assert await step("down", "enter") == "consent"  # Français
         assert await step("enter") == "page"
-        assert await step("down", "enter", "ctrl+n") == "page"  # 18-34
-        assert await step("enter", "tab", "space", "ctrl+n") == "storyboard"
+        assert await step(*ABOUT_YOU) == "page" and page() == "habits"
+        assert await step("enter", "tab", "space", "tab", *"12,5", "ctrl+n") == "page"  # budget with a decimal comma
+        assert page() == "household"  # one genre only: the follow-up page is skipped
+        assert await step("enter", "ctrl+n") == "storyboard"  # the first session sees the storyboard first
         assert await step("right", "left", "right", "right", "enter", wait=0.5) == "clip"
         assert await step(wait=2.0) == "page"
-        assert await step("right", "right", "right", "enter", "tab", "enter", "ctrl+n") == "page"
-        assert await step("ctrl+n") == "end"
+        assert await step("right", "right", "right", "enter", "tab", "enter", "ctrl+n") == "page"  # 4 stars, definitely
+        assert page() == "details"
+        shown = []
+        while page() != "final":
+            shown.append(page())
+            await step("ctrl+n")
+        assert await step(*["right"] * 9, "enter", "ctrl+n") == "end"  # recommend: 9
         await step("enter", wait=0.5)
         assert type(app.screen).__name__ == "ModeratorScreen"
+    # The blocks between the first and the last come in this participant's order; the keen see one more.
+    runner_pages = [item.page.id for item in app_runner_items(demo_study, "P001")]
+    assert shown == [p for p in runner_pages if p in ("details", "frames", "priorities", "music_and_mood", "keen_viewers")]
+    assert "keen_viewers" in shown
     assert rows(db, "select status, participant_code, language, consent_version from sessions") == [("completed", "P001", "fr", "2026-11-a")]
     assert len(rows(db, "select consent_hash from sessions")[0][0]) == 64
     answers = dict(rows(db, "select question_id, value from answers"))
-    assert answers == {"age_band": 2, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 4, "would_watch": 1}
+    assert answers == {"age_band": 2, "gender": 1, "cinema_visits": 1, "genres": '["drama"]', "budget": 12.5, "money_situation": 1,
+                       "trailer_rating": 4, "would_watch": 1, "keen": "true", "recommend": 9}
+    assert rows(db, "select question_id, sensitive from answers where sensitive is not null") == [("money_situation", "finances")]
     kinds = [k for (k,) in rows(db, "select kind from events order by at")]
     assert kinds.count("frame_viewed") == 5 and "storyboard_done" in kinds
     assert kinds.index("clip_playing") < kinds.index("clip_ended") < kinds.index("clip_shown")
+    orders = {json.loads(d)["what"] + ":" + json.loads(d).get("of", ""): json.loads(d)["order"] for (d,) in rows(db, "select detail from events where kind = 'order_shown'")}
+    assert orders["stimuli:"] == ["opening_boards", "trailer"]
+    assert orders["blocks:reactions"][0] == "first_look" and orders["blocks:reactions"][-1] == "wrap_up"
+
+
+def app_runner_items(study_dir, code):
+    from preview_tui.survey.runner import Runner
+
+    return [item for item in Runner(load_study(study_dir), code=code).items if item.kind == "page"]
 
 
 async def test_under_18_is_screened_out_and_nothing_after_is_kept(demo_study, tmp_path):
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await walk(pilot, [*"P002", "enter"], ["enter"], ["enter"], ["enter", "ctrl+n"])  # English, agree, under 18
+        await walk(pilot, [*"P002", "enter"], ["enter"], ["enter"], ["enter", "tab", "enter", "ctrl+n"])  # English, agree, under 18
         assert app.flow.current.kind == "end" and app.flow.current.outcome == "screened_out"
     assert rows(db, "select status, outcome_reason from sessions") == [("screened_out", "under_18")]
-    assert rows(db, "select question_id from answers") == [("age_band",)]
+    assert sorted(rows(db, "select question_id from answers")) == [("age_band",), ("gender",)]
+
+
+async def test_the_second_session_sees_the_trailer_first(demo_study, tmp_path):
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await walk(pilot, [*"P010", "enter"], ["enter"], ["tab", "enter"])  # declines: a session all the same
+        await walk(pilot, ["enter"], wait=0.5)
+        assert type(app.screen).__name__ == "ModeratorScreen"
+        await walk(pilot, [*"P011", "enter"], ["enter"], ["enter"], ABOUT_YOU, HABITS, ["ctrl+n"], ["ctrl+n"])  # soft warning, then household
+        assert app.flow.current.kind == "clip"
 
 
 async def test_declining_consent_stores_only_the_refusal(demo_study, tmp_path):
@@ -76,7 +118,7 @@ async def test_a_missing_clip_is_recorded_as_not_shown_and_the_session_goes_on(d
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await walk(pilot, [*"P004", "enter"], ["enter"], ["enter"], ["down", "enter", "ctrl+n"], ["enter", "tab", "space", "ctrl+n"], ["enter", "enter", "enter"])
+        await walk(pilot, [*"P004", "enter"], ["enter"], ["enter"], ABOUT_YOU, HABITS, ["ctrl+n"], ["ctrl+n"], ["enter", "enter", "enter"])
         assert app.flow.current.kind == "clip"
         await pilot.pause(4.5)
         assert app.flow.current.kind == "page"

@@ -51,8 +51,19 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _same_number(value: Any) -> Any:
+    """12.0 as 12: SQLite keeps a whole float as an integer, so the digest must not tell them apart."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_same_number(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _same_number(v) for k, v in value.items()}
+    return value
+
+
 def value_digest(salt: str, value: Any) -> str:
-    return hashlib.sha256((salt + canonical_json(value)).encode("utf-8")).hexdigest()
+    return hashlib.sha256((salt + canonical_json(_same_number(value))).encode("utf-8")).hexdigest()
 
 
 def stored_value(raw: Any) -> Any:

@@ -89,6 +89,8 @@ class Answer(Base):
     # Random per answer; the audit log holds sha256(salt + value), so the log can prove the
     # answer unchanged but reveals nothing once the answer (and its salt) is erased.
     salt: Mapped[str | None] = mapped_column(String(32))
+    # The question's category of sensitive data (e.g. "religion"), so later work can seal these answers.
+    sensitive: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 

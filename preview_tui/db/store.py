@@ -15,6 +15,7 @@ import json
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable
 
@@ -48,6 +49,9 @@ class SavedProgress:
     answers: dict[str, Any]
     pages_left: set[str]
     stimuli_done: set[str]
+    warned: set[str]  # soft-required questions the participant was already warned about
+    orders_recorded: set[str]  # shuffled orders already stored ("what:of")
+    session_index: int | None  # the session's place in the study's counterbalancing, when it was recorded
 
 
 class Store:
@@ -250,7 +254,17 @@ class Store:
             answers = dict((await s.execute(select(m.Answer.question_id, m.Answer.value).where(m.Answer.session_id == session_id))).all())
             pages = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.PAGE_LEFT))).all())
             done = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.STEP_DONE))).all())
-        return SavedProgress(row, answers, pages, done)
+            events = (await s.execute(select(m.Event.kind, m.Event.detail).where(m.Event.session_id == session_id, m.Event.kind.in_(("soft_required_warned", "order_shown"))))).all()
+        warned, orders, index = set(), set(), None
+        for kind, detail in events:
+            data = json.loads(detail or "{}")
+            if kind == "soft_required_warned":
+                warned.update(data.get("questions", []))
+            elif data.get("what") == "stimuli":
+                index = data.get("session_index")
+            else:
+                orders.add(f"{data.get('what')}:{data.get('of')}")
+        return SavedProgress(row, answers, pages, done, warned, orders, index)
 
     async def list_sessions(self, study_id: str | None = None, limit: int = 200) -> list[m.Session]:
         query = select(m.Session).order_by(m.Session.started_at.desc()).limit(limit)
@@ -266,32 +280,71 @@ class Store:
 
     # -- answers and events -------------------------------------------------
 
-    async def save_answers(self, session_id: uuid.UUID, survey_id: str, answers: dict[str, Any], *, clear: list[str] = (), page_id: str | None = None) -> None:
+    async def save_answers(
+        self,
+        session_id: uuid.UUID,
+        survey_id: str,
+        answers: dict[str, Any],
+        *,
+        clear: list[str] = (),
+        sensitive: dict[str, str] | None = None,
+        events: list[tuple[str, Any]] = (),
+        page_id: str | None = None,
+    ) -> None:
         """Store a page's answers (replacing earlier ones) in one transaction.
 
         ``clear`` names questions of the page left empty: an earlier answer to them is removed.
+        ``sensitive`` gives the sensitive-data category of some answers; ``events`` are
+        (kind, detail) rows written in the same transaction (e.g. the option order shown).
         ``page_id``, when given, records in the audit log that the participant left that page.
         """
         at = m.now()
+        sensitive = sensitive or {}
         links: list[audit.Link] = []
         async with self._write() as s:
+            if events:
+                await s.execute(
+                    insert(m.Event.__table__),
+                    [{"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": survey_id, "at": at, "detail": json.dumps(detail, ensure_ascii=False)} for kind, detail in events],
+                )
             if clear:
                 gone = await s.scalars(
                     delete(m.Answer).where(m.Answer.session_id == session_id, m.Answer.question_id.in_(list(clear))).returning(m.Answer.question_id)
                 )
                 links += [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(gone.all())]
-            rows = [{"id": uuid.uuid4(), "session_id": session_id, "survey_id": survey_id, "question_id": qid, "value": value, "salt": audit.new_salt(), "answered_at": at} for qid, value in answers.items()]
+            rows = [{"id": uuid.uuid4(), "session_id": session_id, "survey_id": survey_id, "question_id": qid, "value": value, "salt": audit.new_salt(), "sensitive": sensitive.get(qid), "answered_at": at} for qid, value in answers.items()]
             if rows:
                 stmt = sqlite_insert(m.Answer.__table__)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=["session_id", "question_id"],
-                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id},
+                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id, "sensitive": stmt.excluded.sensitive},
                 )
                 await s.execute(stmt, rows)
             links += [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
             if page_id is not None:
                 links.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
             await self._audit(s, links)
+
+    async def study_sessions(self, study_id: str, *, before: datetime | None = None) -> int:
+        """How many sessions of this study the station has started (test sessions included), all or ``before`` a time."""
+        query = select(func.count()).select_from(m.Session).where(m.Session.study_id == study_id)
+        if before is not None:
+            query = query.where(m.Session.started_at < before)
+        async with self._session() as s:
+            return int(await s.scalar(query) or 0)
+
+    async def completed_answers(self, study_id: str) -> list[dict[str, Any]]:
+        """The answers of every completed, non-test session of a study on this station (for quotas)."""
+        query = (
+            select(m.Answer.session_id, m.Answer.question_id, m.Answer.value)
+            .join(m.Session, m.Session.id == m.Answer.session_id)
+            .where(m.Session.study_id == study_id, m.Session.status == m.COMPLETED, m.Session.is_test.is_(False))
+        )
+        sessions: dict[uuid.UUID, dict[str, Any]] = {}
+        async with self._session() as s:
+            for session_id, question_id, value in await s.execute(query):
+                sessions.setdefault(session_id, {})[question_id] = value
+        return list(sessions.values())
 
     async def answers(self, session_id: uuid.UUID) -> dict[str, Any]:
         async with self._session() as s:

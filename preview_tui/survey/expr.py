@@ -7,6 +7,18 @@ Conditions (``show_if``, ``screen_out.when``) are written in it, e.g.::
     "horror" in genres or count(genres) > 2
     participant.language == "fr"
 
+Calculations (``calculate``) use the same language for values, e.g.
+``sum(trailer_rating, nps_score) / 2`` or ``if(selected(genres, "thriller"), 1, 0)``.
+
+Answers as they appear in expressions: a single choice, image choice, rating,
+NPS, slider or numeric answer is its code or number; a multi or ranking answer
+is a list of codes (``count()`` gives its length, ``in`` tests membership); a
+text or date answer is a string ("2026-11-22" compares correctly); a matrix
+answer can only be tested with ``answered()``. A "please specify" text is
+``<question>.other``. A special answer (``special:``, e.g. "Don't know") is its
+code as a string, so ``rating == "dont_know"`` tests it and numeric comparisons
+with it are false.
+
 Grammar: literals (numbers, "strings", true, false, null, [lists]); names of
 questions and ``participant.*`` fields; ``+ - * /``; ``== != < <= > >=``;
 ``in`` / ``not in``; ``and`` / ``or`` / ``not``; parentheses; and the
@@ -73,6 +85,10 @@ class ExprError(ValueError):
         self.column = column
 
 
+def _num(v: Any) -> Any:
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
 def _len(v: Any) -> int:
     if v is None:
         return 0
@@ -91,9 +107,19 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int, str]] = {
     "answered": (lambda v: v is not None and v != [] and v != "", 1, 1, "true when the question has an answer"),
     "selected": (_selected, 2, 99, "true when any of the codes is chosen in a choice question"),
     "count": (_len, 1, 1, "how many options are chosen (or characters typed)"),
-    "min": (lambda *a: min((x for x in a if x is not None), default=None), 1, 99, "smallest of the values"),
-    "max": (lambda *a: max((x for x in a if x is not None), default=None), 1, 99, "largest of the values"),
+    "min": (lambda *a: _fold(min, a), 1, 99, "smallest of the numbers (unanswered ones are left out)"),
+    "max": (lambda *a: _fold(max, a), 1, 99, "largest of the numbers (unanswered ones are left out)"),
+    "sum": (lambda *a: _fold(sum, a), 1, 99, "total of the numbers (unanswered ones are left out)"),
+    "round": (lambda v, n=0: None if _num(v) is None or _num(n) is None else round(v, int(n)), 1, 2, "a number rounded to n decimals (0 by default)"),
+    "if": (lambda c, a, b=None: a if c else b, 2, 3, "if(condition, then, else): the second value when the condition holds, else the third (null)"),
 }
+
+
+def _fold(fn: Callable[..., Any], values: tuple[Any, ...]) -> Any:
+    numbers = [x for x in values if _num(x) is not None]
+    if not numbers:
+        return None
+    return fn(numbers)
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -118,6 +144,24 @@ class Expr:
 
     def holds(self, env: Mapping[str, Any]) -> bool:
         return bool(self.evaluate(env))
+
+    def compared_codes(self) -> list[tuple[str, Any]]:
+        """(name, literal) for each place the expression compares an answer with a fixed code."""
+        found: list[tuple[str, Any]] = []
+        for node in self.tree.iter_subtrees() if isinstance(self.tree, Tree) else ():
+            ch = node.children
+            if node.data == "compare" and str(ch[1]) in ("==", "!="):
+                pairs = [(ch[0], ch[2]), (ch[2], ch[0])]
+            elif node.data in ("in_", "not_in"):
+                pairs = [(ch[1], ch[0])] + [(ch[0], item) for item in (ch[1].children[0].children if ch[1].data == "list_" and ch[1].children[0] is not None else [])]
+            elif node.data == "call" and str(ch[0]) == "selected" and ch[1] is not None:
+                pairs = [(ch[1].children[0], arg) for arg in ch[1].children[1:]]
+            else:
+                continue
+            for name, literal in pairs:
+                if isinstance(name, Tree) and name.data == "name" and isinstance(literal, Tree) and literal.data in ("number", "string"):
+                    found.append((str(name.children[0]), _eval(literal, {})))
+        return found
 
 
 @lru_cache(maxsize=4096)
@@ -159,10 +203,6 @@ def _check(node: Any, names: set[str]) -> None:
             raise ExprError(f"{fname}() takes {want} argument(s), not {count}", fname.column)
     for child in node.children:
         _check(child, names)
-
-
-def _num(v: Any) -> Any:
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def _eval(node: Any, env: Mapping[str, Any]) -> Any:

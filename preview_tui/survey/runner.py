@@ -1,21 +1,25 @@
 """Step a participant through a study.
 
 The runner is the only place where the rules of a study live: which step
-comes next, which questions a page shows, whether an answer is acceptable,
-when a participant is screened out. It holds the participant's answers in
-memory and never does I/O: the caller stores what the runner accepted and
-only then lets it advance, so nothing moves on before it is saved.
+comes next, which questions a page shows and in what order, whether an
+answer is acceptable, what is calculated, when a participant is screened out
+(by a rule or a full quota). It holds the participant's answers in memory and
+never does I/O: the caller stores what the runner accepted and only then lets
+it advance, so nothing moves on before it is saved.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
+from . import answers as A
 from .expr import parse
-from .schema import ClipStep, MultipleChoice, OpenText, Page, Rating, SingleChoice, StoryboardStep, SurveyStep
-from .study import Study, text
+from .order import latin_square_row, rng, shuffle
+from .pipe import pipe
+from .schema import CHOICE_TYPES, Block, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
+from .study import Study, other_key, text
 
 Outcome = Literal["completed", "screened_out", "declined"]
 
@@ -36,6 +40,7 @@ class ConsentItem:
 class PageItem:
     survey_id: str
     page: Page
+    block: Block | None = None
     kind: str = "page"
 
 
@@ -63,29 +68,109 @@ Item = LanguageItem | ConsentItem | PageItem | StoryboardItem | ClipItem | EndIt
 
 @dataclass(frozen=True)
 class Problem:
-    """An answer the runner will not accept: a key into the app's words, with values to fill in."""
+    """An answer the runner will not accept: a key into the app's words, with values to fill in.
+
+    ``message`` is the study's own text for this problem, when it gives one; ``soft`` marks a
+    warning that lets the participant go on when they submit again.
+    """
 
     question_id: str
     key: str
     values: tuple[tuple[str, Any], ...] = ()
+    message: Any = None
+    soft: bool = False
+
+
+Trace = Callable[[str, bool], None]
 
 
 class Runner:
-    def __init__(self, study: Study, *, code: str = "", seat: str = "", language: str | None = None):
+    def __init__(
+        self,
+        study: Study,
+        *,
+        code: str = "",
+        seat: str = "",
+        language: str | None = None,
+        seed: str | None = None,
+        session_index: int = 0,
+        full_quotas: frozenset[str] | set[str] = frozenset(),
+        trace: Trace | None = None,
+    ):
         self.study = study
         self.participant = {"code": code, "seat": seat, "language": language}
+        self.seed = code if seed is None else seed
+        self.session_index = session_index
+        self.full_quotas = frozenset(full_quotas)
+        self.trace = trace
         self.answers: dict[str, Any] = {}
+        self.warned: set[str] = set()
+        self.dropped: list[str] = []  # answers of pages skipped after they were answered; the caller clears them
+        self.orders: dict[str, list[Any]] = {}  # what was shuffled -> the order shown
         self.outcome: EndItem | None = None
         self.items: list[Item] = [LanguageItem(tuple(study.settings.languages)), ConsentItem(study.settings.consent.version)]
-        for step in study.screening.steps:
+        for step in self._steps():
             if isinstance(step, SurveyStep):
-                survey = study.surveys[step.survey]
-                self.items.extend(PageItem(survey.id, page) for page in survey.pages)
+                self.items.extend(self._survey_items(study.surveys[step.survey]))
             elif isinstance(step, StoryboardStep):
                 self.items.append(StoryboardItem(step))
             elif isinstance(step, ClipStep):
                 self.items.append(ClipItem(step))
         self.position = 0
+
+    # -- orders -------------------------------------------------------------
+
+    def _shuffled(self, key: str, items: list[Any], anchored: list[bool], ids: list[Any]) -> list[Any]:
+        order = shuffle(list(range(len(items))), anchored, rng(self.study.id, self.seed, key))
+        self.orders[key] = [ids[i] for i in order]
+        return [items[i] for i in order]
+
+    def _steps(self) -> list[Any]:
+        steps = list(self.study.screening.steps)
+        rule = self.study.screening.stimulus_order
+        if rule is None:
+            return steps
+        places = [i for i, s in enumerate(steps) if getattr(s, "id", None) in rule.steps]
+        chosen = [steps[i] for i in places]
+        if rule.method == "latin_square":
+            order = latin_square_row(len(chosen), self.session_index)
+        else:
+            order = shuffle(list(range(len(chosen))), [False] * len(chosen), rng(self.study.id, self.seed, "stimuli"))
+        for place, index in zip(places, order):
+            steps[place] = chosen[index]
+        self.orders["stimuli"] = [chosen[i].id for i in order]
+        return steps
+
+    def _survey_items(self, survey: Any) -> list[PageItem]:
+        blocks = survey.all_blocks()
+        if survey.randomize_blocks:
+            blocks = self._shuffled(f"blocks:{survey.id}", blocks, [b.id in survey.anchored_blocks for b in blocks], [b.id for b in blocks])
+        items: list[PageItem] = []
+        for block in blocks:
+            pages = list(block.pages)
+            if block.randomize:
+                pages = self._shuffled(f"pages:{block.id}", pages, [False] * len(pages), [p.id for p in pages])
+            items.extend(PageItem(survey.id, page, block if survey.blocks else None) for page in pages)
+        return items
+
+    def options(self, q: Any) -> list[Any]:
+        """The options (rows, for a matrix) of ``q`` in the order this participant sees them."""
+        items = q.rows if isinstance(q, Matrix) else q.options
+        if not q.randomize:
+            return list(items)
+        key = f"{'rows' if isinstance(q, Matrix) else 'options'}:{q.id}"
+        return self._shuffled(key, list(items), [o.anchor for o in items], [o.code for o in items])
+
+    def page_orders(self, item: PageItem) -> dict[str, list[Any]]:
+        """The shuffled orders a page shows: its questions, their options or rows, its block's pages and blocks."""
+        for q in self.questions(item.page):
+            if getattr(q, "randomize", False):
+                self.options(q)
+        keys = [f"questions:{item.page.id}"] + [f"{kind}:{q.id}" for q in item.page.questions for kind in ("options", "rows")]
+        if item.block is not None:
+            keys.append(f"pages:{item.block.id}")
+        keys.append(f"blocks:{item.survey_id}")
+        return {key: self.orders[key] for key in keys if key in self.orders}
 
     # -- what to show -------------------------------------------------------
 
@@ -106,12 +191,42 @@ class Runner:
         env.update({f"participant.{k}": v for k, v in self.participant.items()})
         return env
 
-    def shows(self, condition: str | None) -> bool:
-        return condition is None or parse(condition).holds(self.env())
+    def holds(self, key: str, condition: str, env: dict[str, Any] | None = None) -> bool:
+        result = parse(condition).holds(self.env() if env is None else env)
+        if self.trace is not None:
+            self.trace(key, result)
+        return result
+
+    def shows(self, condition: str | None, key: str = "") -> bool:
+        return condition is None or self.holds(key, condition)
 
     def questions(self, page: Page) -> list[Any]:
-        """The questions of ``page`` that this participant is shown."""
-        return [q for q in page.questions if self.shows(q.show_if)]
+        """The questions of ``page`` that this participant is shown, in the order shown."""
+        questions = list(page.questions)
+        if page.randomize:
+            questions = self._shuffled(f"questions:{page.id}", questions, [False] * len(questions), [q.id for q in questions])
+        return [q for q in questions if self.shows(q.show_if, f"question:{q.id}:show_if")]
+
+    def text(self, value: Any) -> str:
+        """A participant-facing text in the participant's language, with earlier answers piped in."""
+        return pipe(text(value, self.language), self.piped)
+
+    def piped(self, name: str) -> Any:
+        """How the answer (or participant field) ``name`` reads inside a text."""
+        if name.startswith("participant."):
+            return self.participant.get(name.split(".", 1)[1]) or None
+        value = self.answers.get(name)
+        q = self.study.question(name)
+        if q is None or value is None:
+            return value
+        labels = {s.code: s.label for s in q.special}
+        if isinstance(q, CHOICE_TYPES):
+            labels.update({o.code: o.label for o in q.options})
+        if isinstance(value, list):
+            return ", ".join(text(labels[v], self.language) if v in labels else str(v) for v in value)
+        if isinstance(value, dict):
+            return None
+        return text(labels[value], self.language) if value in labels else value
 
     def consent_text(self) -> str:
         return text(self.study.settings.consent.text, self.language)
@@ -144,45 +259,106 @@ class Runner:
             self.outcome = EndItem("declined")
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
-        """What is wrong with the answers to the current page (nothing is changed)."""
+        """What is wrong with the answers to the current page (nothing is changed).
+
+        A soft-required question left empty gives a soft problem the first time only (see ``warn``).
+        """
         page = self._expect("page").page
         problems: list[Problem] = []
         for q in self.questions(page):
-            problem = _check_answer(q, values.get(q.id))
-            if problem:
-                problems.append(Problem(q.id, *problem))
+            value = values.get(q.id)
+            if A.is_empty(value):
+                if q.required == "soft" and q.id not in self.warned:
+                    problems.append(Problem(q.id, "soft_required", (), q.messages.get("soft_required"), soft=True))
+                elif q.required is True:
+                    problems.append(Problem(q.id, "required", (), q.messages.get("required")))
+                continue
+            found = A.check(q, value, values.get(other_key(q.id)))
+            if found:
+                problems.append(Problem(q.id, found[0], found[1], q.messages.get(found[0])))
         return problems
 
+    def warn(self, problems: list[Problem]) -> list[str]:
+        """Note that the soft problems were shown: the next submit lets those questions pass empty."""
+        ids = [p.question_id for p in problems if p.soft]
+        self.warned.update(ids)
+        return ids
+
     def answers_for_page(self, values: dict[str, Any]) -> dict[str, Any]:
-        """The answers of the current page to store: those of shown questions, normalised."""
+        """What the current page stores: shown questions' answers (normalised), 'specify' texts, calculations."""
         page = self._expect("page").page
-        return {q.id: _normalise(q, values.get(q.id)) for q in self.questions(page) if values.get(q.id) not in (None, "", [])}
+        out: dict[str, Any] = {}
+        for q in self.questions(page):
+            value = values.get(q.id)
+            if A.is_empty(value):
+                continue
+            out[q.id] = A.normalise(q, value)
+            chosen = value if isinstance(value, list) else [value]
+            if isinstance(q, CHOICE_TYPES) and any(o.other and o.code in chosen for o in q.options):
+                specify = values.get(other_key(q.id))
+                if isinstance(specify, str) and specify.strip():
+                    out[other_key(q.id)] = specify.strip()
+        if page.calculate:
+            env = self._env_without(page)
+            env.update(out)
+            for calc in page.calculate:
+                result = parse(calc.value).evaluate(env)
+                env[calc.id] = result
+                if result is not None:
+                    out[calc.id] = result
+        return out
+
+    def page_keys(self, page: Page) -> list[str]:
+        """Every answer key a page can store (its questions, their 'specify' texts, its calculations)."""
+        keys: list[str] = []
+        for q in page.questions:
+            keys.append(q.id)
+            if isinstance(q, CHOICE_TYPES) and any(o.other for o in q.options):
+                keys.append(other_key(q.id))
+        keys.extend(c.id for c in page.calculate)
+        return keys
+
+    def _env_without(self, page: Page) -> dict[str, Any]:
+        env = self.env()
+        for key in self.page_keys(page):
+            env.pop(key, None)
+        return env
 
     def screen_out_for(self, values: dict[str, Any]) -> EndItem | None:
-        """The screen-out that submitting ``values`` on the current page would cause, if any (nothing changes)."""
+        """The screen-out that submitting ``values`` on the current page would cause, if any (nothing changes).
+
+        The page's own rules come first, then its questions' rules, then the study's full quotas.
+        """
         page = self._expect("page").page
-        env = self.env()
-        for q in page.questions:
-            env.pop(q.id, None)
+        env = self._env_without(page)
         env.update(self.answers_for_page(values))
-        rules = list(page.screen_out) + [r for q in self.questions(page) for r in q.screen_out]
-        for rule in rules:
-            if parse(rule.when).holds(env):
+        for i, rule in enumerate(page.screen_out):
+            if self.holds(f"page:{page.id}:screen_out:{i}", rule.when, env):
                 return EndItem("screened_out", rule.reason)
+        for q in self.questions(page):
+            for i, rule in enumerate(q.screen_out):
+                if self.holds(f"question:{q.id}:screen_out:{i}", rule.when, env):
+                    return EndItem("screened_out", rule.reason)
+        asked = set(self.page_keys(page))
+        for quota in self.study.settings.quotas:
+            if quota.id in self.full_quotas and parse(quota.when).names & asked:
+                if self.holds(f"quota:{quota.id}", quota.when, env):
+                    return EndItem("screened_out", quota.reason)
         return None
 
     def submit_page(self, values: dict[str, Any]) -> EndItem | None:
         """Accept the current page's answers (already checked and stored) and move on.
 
-        Returns the screen-out outcome when a rule on this page screens the participant out.
+        Returns the screen-out outcome when a rule or a full quota screens the participant out.
         """
-        if self.check(values):
+        if [p for p in self.check(values) if not p.soft or p.question_id not in self.warned]:
             raise ValueError("submit_page() called with answers that do not pass check()")
         page = self._expect("page").page
         outcome = self.screen_out_for(values)
-        for q in page.questions:
-            self.answers.pop(q.id, None)
-        self.answers.update(self.answers_for_page(values))
+        stored = self.answers_for_page(values)
+        for key in self.page_keys(page):
+            self.answers.pop(key, None)
+        self.answers.update(stored)
         if outcome is not None:
             self.outcome = outcome
             return outcome
@@ -214,13 +390,24 @@ class Runner:
 
     def _visible(self, item: Item) -> bool:
         if isinstance(item, PageItem):
-            return self.shows(item.page.show_if) and bool(self.questions(item.page))
+            if item.block is not None and not self.shows(item.block.show_if, f"block:{item.block.id}:show_if"):
+                return False
+            return self.shows(item.page.show_if, f"page:{item.page.id}:show_if") and bool(self.questions(item.page))
         return True
 
     def _advance(self) -> None:
         self.position += 1
         while self.position < len(self.items) and not self._visible(self.items[self.position]):
+            self._forget(self.items[self.position])
             self.position += 1
+
+    def _forget(self, item: Item) -> None:
+        """A page skipped now may have been answered before (the participant went back and changed
+        an answer): its answers no longer apply, so they are dropped and reported in ``dropped``."""
+        if isinstance(item, PageItem):
+            for key in self.page_keys(item.page):
+                if self.answers.pop(key, None) is not None:
+                    self.dropped.append(key)
 
     def _previous_page(self) -> int | None:
         item = self.current
@@ -235,40 +422,3 @@ class Runner:
                 return i
             i -= 1
         return None
-
-
-def _check_answer(q: Any, value: Any) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
-    empty = value is None or value == "" or value == []
-    if empty:
-        return ("required", ()) if q.required else None
-    if isinstance(q, SingleChoice):
-        if value not in {o.code for o in q.options}:
-            return ("invalid_choice", ())
-    elif isinstance(q, MultipleChoice):
-        codes = {o.code for o in q.options}
-        if not isinstance(value, list) or any(v not in codes for v in value):
-            return ("invalid_choice", ())
-        if len(value) < q.min_selected:
-            return ("min_selected", (("n", q.min_selected),))
-        if q.max_selected is not None and len(value) > q.max_selected:
-            return ("max_selected", (("n", q.max_selected),))
-    elif isinstance(q, Rating):
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= q.points:
-            return ("out_of_range", (("low", 1), ("high", q.points)))
-    elif isinstance(q, OpenText):
-        if not isinstance(value, str):
-            return ("invalid_choice", ())
-        if len(value.strip()) == 0 and q.required:
-            return ("required", ())
-        if len(value) > q.max_length:
-            return ("too_long", (("n", q.max_length),))
-    return None
-
-
-def _normalise(q: Any, value: Any) -> Any:
-    if isinstance(q, MultipleChoice):
-        order = [o.code for o in q.options]
-        return sorted(set(value), key=order.index)
-    if isinstance(q, OpenText):
-        return value.strip()
-    return value

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .errors import suggest
 from .expr import parse
 
 LANGUAGES = ("en", "fr", "de")
@@ -41,8 +42,25 @@ class ScreenOut(Strict):
     _when = field_validator("when")(_check_expr)
 
 
+SENSITIVE_CATEGORIES = ("ethnic_origin", "political_opinions", "religion", "sexual_orientation", "social_status", "finances")
+Sensitive = Literal["ethnic_origin", "political_opinions", "religion", "sexual_orientation", "social_status", "finances"]
+# The problems an answer can have; a question's ``messages`` may replace the app's words for any of them.
+MESSAGE_KEYS = ("required", "soft_required", "invalid_choice", "min_selected", "max_selected", "exclusive", "out_of_range", "too_short", "too_long", "not_a_number", "not_whole", "not_a_date", "specify", "incomplete")
+
+
 class Option(Strict):
-    code: int | Ident
+    code: int | Ident = Field(description="what is stored when this option is chosen")
+    label: Text
+    anchor: bool = Field(False, description="stays in its place when the options are shuffled (e.g. 'Other' last)")
+    exclusive: bool = Field(False, description="(multi) cannot be combined with another option, e.g. 'None of these'")
+    other: bool = Field(False, description="asks 'please specify': the text typed is stored with the answer")
+    image: str | None = Field(None, description="(image choice) file name under media/")
+
+
+class Special(Strict):
+    """An answer beside the scale, such as "Don't know": stored as its own code, never as missing."""
+
+    code: Ident
     label: Text
 
 
@@ -50,40 +68,149 @@ class QuestionBase(Strict):
     id: Ident
     text: Text
     help: Text | None = None
-    required: bool = True
+    required: bool | Literal["soft"] = Field(True, description="true, false, or soft: warns once, then lets the participant go on")
     show_if: Condition | None = None
     screen_out: list[ScreenOut] = []
+    sensitive: Sensitive | None = Field(None, description="the consent text's category of sensitive data; stored with the answer")
+    messages: dict[str, Text] = Field({}, description="the study's own error messages, by problem: " + ", ".join(MESSAGE_KEYS))
+    special: list[Special] = Field([], description="answers beside the scale or field, e.g. Don't know / Prefer not to say")
 
     _show_if = field_validator("show_if")(_check_expr)
 
+    @field_validator("messages")
+    @classmethod
+    def _message_keys(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for key in v:
+            if key not in MESSAGE_KEYS:
+                raise ValueError(f"unknown message '{key}'{suggest(str(key), MESSAGE_KEYS)}; expected one of: {', '.join(MESSAGE_KEYS)}")
+        return v
 
-class SingleChoice(QuestionBase):
+
+class ChoiceBase(QuestionBase):
+    options: list[Option] = Field(min_length=2)
+    randomize: bool = Field(False, description="shuffle the options (anchored ones stay in place), seeded per participant")
+
+
+class SingleChoice(ChoiceBase):
     type: Literal["single"]
-    options: list[Option] = Field(min_length=2)
 
 
-class MultipleChoice(QuestionBase):
+class MultipleChoice(ChoiceBase):
     type: Literal["multi"]
-    options: list[Option] = Field(min_length=2)
     min_selected: int = Field(0, ge=0)
     max_selected: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "MultipleChoice":
+        if self.max_selected is not None and self.max_selected < self.min_selected:
+            raise ValueError("max_selected is smaller than min_selected")
+        return self
+
+
+class ImageChoice(ChoiceBase):
+    """Pick one picture, e.g. the storyboard frame liked most; every option names an image."""
+
+    type: Literal["image_choice"]
+
+
+class Ranking(ChoiceBase):
+    """Put the options in order; the answer is the list of codes, best first."""
+
+    type: Literal["ranking"]
 
 
 class Rating(QuestionBase):
     type: Literal["rating"]
     points: int = Field(5, ge=2, le=11)
+    labels: list[Text] | None = Field(None, description="one label per point, lowest first")
     low_label: Text | None = None
     high_label: Text | None = None
+
+    @model_validator(mode="after")
+    def _labels(self) -> "Rating":
+        if self.labels is not None and len(self.labels) != self.points:
+            raise ValueError(f"labels has {len(self.labels)} entries for {self.points} points")
+        return self
+
+
+class NPS(QuestionBase):
+    """Net Promoter Score: 0 to 10."""
+
+    type: Literal["nps"]
+    low_label: Text | None = None
+    high_label: Text | None = None
+
+
+class Slider(QuestionBase):
+    """A visual analogue scale; it starts with no value set."""
+
+    type: Literal["slider"]
+    min: int = 0
+    max: int = 100
+    step: int = Field(1, ge=1)
+    low_label: Text | None = None
+    high_label: Text | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "Slider":
+        if self.max <= self.min:
+            raise ValueError("max must be greater than min")
+        return self
+
+
+class Numeric(QuestionBase):
+    type: Literal["numeric"]
+    decimal: bool = Field(False, description="allow decimals (otherwise whole numbers only)")
+    min: float | None = None
+    max: float | None = None
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "Numeric":
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError("max is smaller than min")
+        return self
 
 
 class OpenText(QuestionBase):
     type: Literal["text"]
     long: bool = False
+    min_length: int = Field(0, ge=0)
     max_length: int = Field(2000, ge=1, le=20000)
 
 
-Question = Annotated[Union[SingleChoice, MultipleChoice, Rating, OpenText], Field(discriminator="type")]
-QUESTION_TYPES = ("single", "multi", "rating", "text")
+class DateQuestion(QuestionBase):
+    """A date typed as YYYY-MM-DD."""
+
+    type: Literal["date"]
+    min: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    max: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Matrix(QuestionBase):
+    """A grid: each row is answered on the same scale; the answer maps row codes to scale codes."""
+
+    type: Literal["matrix"]
+    rows: list[Option] = Field(min_length=1)
+    scale: list[Option] = Field(min_length=2)
+    randomize: bool = Field(False, description="shuffle the rows (anchored ones stay), seeded per participant")
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleChoice, ImageChoice, Ranking, Rating, NPS, Slider, Numeric, OpenText, DateQuestion, Matrix],
+    Field(discriminator="type"),
+]
+QUESTION_TYPES = ("single", "multi", "image_choice", "ranking", "rating", "nps", "slider", "numeric", "text", "date", "matrix")
+CHOICE_TYPES = (SingleChoice, MultipleChoice, ImageChoice, Ranking)
+
+
+class Calculation(Strict):
+    """A value worked out from earlier answers, stored like an answer and usable by later conditions."""
+
+    id: Ident
+    value: Condition
+
+    _value = field_validator("value")(_check_expr)
 
 
 class Page(Strict):
@@ -92,16 +219,45 @@ class Page(Strict):
     questions: list[Question] = Field(min_length=1)
     show_if: Condition | None = None
     screen_out: list[ScreenOut] = []
+    randomize: bool = Field(False, description="shuffle the order of the questions on this page")
+    calculate: list[Calculation] = Field([], description="values worked out once the page is answered")
+
+    _show_if = field_validator("show_if")(_check_expr)
+
+
+class Block(Strict):
+    """Pages that belong together: shown or skipped together, and shuffled together."""
+
+    id: Ident
+    pages: list[Page] = Field(min_length=1)
+    show_if: Condition | None = None
+    randomize: bool = Field(False, description="shuffle the order of the pages in this block")
 
     _show_if = field_validator("show_if")(_check_expr)
 
 
 class Survey(Strict):
-    """One questionnaire (``surveys/<id>.yaml``)."""
+    """One questionnaire (``surveys/<id>.yaml``): either ``pages`` or ``blocks`` of pages."""
 
     id: Ident
     title: Text | None = None
-    pages: list[Page] = Field(min_length=1)
+    pages: list[Page] = []
+    blocks: list[Block] = []
+    randomize_blocks: bool = Field(False, description="shuffle the order of the blocks (anchored ones stay)")
+    anchored_blocks: list[Ident] = Field([], description="blocks that keep their place when blocks are shuffled")
+
+    @model_validator(mode="after")
+    def _pages_or_blocks(self) -> "Survey":
+        if bool(self.pages) == bool(self.blocks):
+            raise ValueError("a survey needs either 'pages' or 'blocks' (not both)")
+        return self
+
+    def all_blocks(self) -> list[Block]:
+        """The survey's blocks; a survey written with ``pages`` is one block named after the survey."""
+        return list(self.blocks) or [Block(id=self.id, pages=self.pages)]
+
+    def all_pages(self) -> list[Page]:
+        return [page for block in self.all_blocks() for page in block.pages]
 
 
 class Frame(Strict):
@@ -133,17 +289,38 @@ Step = Annotated[Union[SurveyStep, StoryboardStep, ClipStep], Field(discriminato
 STEP_TYPES = ("survey", "storyboard", "clip")
 
 
+class StimulusOrder(Strict):
+    """Storyboard and clip steps whose places are swapped between participants."""
+
+    steps: list[Ident] = Field(min_length=2, description="ids of storyboard or clip steps; they keep the places they hold, in another order")
+    method: Literal["random", "latin_square"] = Field("latin_square", description="random: seeded per participant; latin_square: balanced across the sessions of the study")
+
+
 class Screening(Strict):
     """A screening (``screens/<id>.yaml``): the ordered steps a participant goes through."""
 
     id: Ident
     title: Text | None = None
     steps: list[Step] = Field(min_length=1)
+    stimulus_order: StimulusOrder | None = Field(None, description="vary the order of some storyboard and clip steps between participants")
+
+
 
 
 class Consent(Strict):
     version: str = Field(min_length=1)
     text: Text
+
+
+class Quota(Strict):
+    """A cell of the sample (e.g. women aged 18 to 34) with a target; when it is full, new matches are screened out."""
+
+    id: Ident
+    when: Condition = Field(description="the answers that put a participant in this cell")
+    target: int = Field(ge=0, description="how many completed sessions the cell needs")
+    reason: Ident = Field("quota_full", description="the screen-out reason stored when the cell is full")
+
+    _when = field_validator("when")(_check_expr)
 
 
 class StudySettings(Strict):
@@ -157,6 +334,7 @@ class StudySettings(Strict):
     screened_out: Text
     declined: Text
     invitations: bool = Field(False, description="participant codes must be single-use invitation codes imported with `preview-tui invite`")
+    quotas: list[Quota] = []
 
     @field_validator("languages")
     @classmethod

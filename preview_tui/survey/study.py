@@ -15,9 +15,14 @@ from pydantic import BaseModel
 
 from .errors import Located, StudyError, display_path, suggest
 from .expr import parse
+from .pipe import references
 from .schema import (
+    CHOICE_TYPES,
     LANGUAGES,
     ClipStep,
+    ImageChoice,
+    MultipleChoice,
+    Ranking,
     Config,
     Page,
     Screening,
@@ -26,6 +31,11 @@ from .schema import (
     SurveyStep,
 )
 from .yamlfile import Document, read_document, validate
+
+def other_key(question_id: str) -> str:
+    """Where the 'please specify' text of a choice question is kept (``q.other``)."""
+    return f"{question_id}.other"
+
 
 PARTICIPANT_FIELDS = ("participant.language", "participant.code", "participant.seat")
 
@@ -37,6 +47,7 @@ class Study:
     screening: Screening
     surveys: dict[str, Survey]
     warnings: list[Located] = field(default_factory=list)
+    _by_id: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def settings(self):
@@ -53,9 +64,15 @@ class Study:
         for step in self.screening.steps:
             if isinstance(step, SurveyStep):
                 survey = self.surveys[step.survey]
-                for page in survey.pages:
+                for page in survey.all_pages():
                     for q in page.questions:
                         yield survey, page, q
+
+    def question(self, question_id: str) -> Any:
+        """The question with this id, or None."""
+        if self._by_id is None:
+            self._by_id = {q.id: q for _, _, q in self.questions()}
+        return self._by_id.get(question_id)
 
 
 def text(value: Any, lang: str) -> str:
@@ -74,12 +91,14 @@ def load_study(root: Path) -> Study:
     if not root.is_dir():
         raise StudyError([Located(display_path(root), 1, 1, "not a study directory")])
     config_doc, config = _read(root / "config.yaml", Config, problems)
-    screenings = _read_dir(root / "screens", Screening, problems)
-    surveys = _read_dir(root / "surveys", Survey, problems)
+    broken: set[str] = set()  # ids of files that did not load: references to them are not reported again
+    screenings = _read_dir(root / "screens", Screening, problems, broken)
+    surveys = _read_dir(root / "surveys", Survey, problems, broken)
     if config is None:
         raise StudyError(problems)
     warnings: list[Located] = []
     checker = _Checker(config, config_doc, screenings, surveys, root, problems, warnings)
+    checker.broken = broken
     screening = checker.run()
     if problems or screening is None:
         raise StudyError(problems)
@@ -97,22 +116,26 @@ def check_file(path: Path) -> None:
         raise StudyError(problems)
 
 
-def _read(path: Path, model: type[BaseModel], problems: list[Located]) -> tuple[Document | None, Any]:
+def _read(path: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> tuple[Document | None, Any]:
+    """The file's document and model; on failure (None, None), and its id, if it has one, added to ``broken``."""
+    doc = None
     try:
         doc = read_document(path)
         return doc, validate(doc, model)
     except StudyError as exc:
         problems.extend(exc.problems)
+        if broken is not None and doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            broken.add(doc.data["id"])
         return None, None
 
 
-def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located]) -> dict[str, tuple[Document, Any]]:
+def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> dict[str, tuple[Document, Any]]:
     found: dict[str, tuple[Document, Any]] = {}
     if not folder.is_dir():
         problems.append(Located(display_path(folder), 1, 1, "folder missing"))
         return found
     for path in sorted(folder.glob("*.y*ml")):
-        doc, item = _read(path, model, problems)
+        doc, item = _read(path, model, problems, broken)
         if item is None:
             continue
         if item.id in found:
@@ -124,7 +147,7 @@ def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located]) -> 
 
 
 class _Checker:
-    """Checks that need more than one file: references, ids, translations, media."""
+    """Checks that need more than one file: references, ids, translations, media, quotas."""
 
     def __init__(self, config, config_doc, screenings, surveys, root, problems, warnings):
         self.config, self.config_doc = config, config_doc
@@ -132,80 +155,199 @@ class _Checker:
         self.root, self.problems, self.warnings = root, problems, warnings
         self.languages = list(config.study.languages)
         self.question_ids: dict[str, tuple[Document, tuple]] = {}
+        self.questions: dict[str, Any] = {}
+        self.order: dict[str, int] = {}  # every answer key (questions, 'specify' texts, calculations) in study order
         self.used: list[str] = []  # surveys in the order the screening uses them
+        self.broken: set[str] = set()
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
         sid = self.config.study.screening
         if sid not in self.screenings:
+            if sid in self.broken:
+                return None
             self.problems.append(self.config_doc.error(("study", "screening"), f"no screening with id '{sid}' in screens/{suggest(sid, self.screenings)}"))
             return None
         doc, screening = self.screenings[sid]
         self._texts(doc, screening, ())
         used = self.used
+        step_ids: dict[str, Any] = {}
         for i, step in enumerate(screening.steps):
             at = ("steps", i)
             if isinstance(step, SurveyStep):
                 if step.survey not in self.surveys:
+                    if step.survey in self.broken:
+                        continue
                     self.problems.append(doc.error(at + ("survey",), f"no survey with id '{step.survey}' in surveys/{suggest(step.survey, self.surveys)}"))
                 elif step.survey in used:
                     self.problems.append(doc.error(at + ("survey",), f"survey '{step.survey}' is used twice in this screening"))
                 else:
                     used.append(step.survey)
                     self._survey(*self.surveys[step.survey])
-            elif isinstance(step, StoryboardStep):
-                for j, frame in enumerate(step.frames):
-                    self._media(doc, at + ("frames", j, "image"), frame.image)
-            elif isinstance(step, ClipStep):
-                self._media(doc, at + ("file",), step.file)
+            else:
+                if step.id in step_ids:
+                    self.problems.append(doc.error(at + ("id",), f"duplicate step id '{step.id}'"))
+                step_ids[step.id] = step
+                if isinstance(step, StoryboardStep):
+                    for j, frame in enumerate(step.frames):
+                        self._media(doc, at + ("frames", j, "image"), frame.image)
+                elif isinstance(step, ClipStep):
+                    self._media(doc, at + ("file",), step.file)
+        if screening.stimulus_order is not None:
+            for j, name in enumerate(screening.stimulus_order.steps):
+                if name not in step_ids:
+                    self.problems.append(doc.error(("stimulus_order", "steps", j), f"no storyboard or clip step with id '{name}'{suggest(name, step_ids)}"))
         for survey_id, (sdoc, _) in self.surveys.items():
             if survey_id not in used:
                 self.warnings.append(sdoc.error(("id",), f"survey '{survey_id}' is not used by screening '{sid}'"))
         self._expressions()
+        self._quotas()
         return screening
 
     def _survey(self, doc: Document, survey: Survey) -> None:
         self._texts(doc, survey, ())
         page_ids: set[str] = set()
-        for p, page in enumerate(survey.pages):
+        block_ids = {b.id for b in survey.blocks}
+        for j, name in enumerate(survey.anchored_blocks):
+            if name not in block_ids:
+                self.problems.append(doc.error(("anchored_blocks", j), f"no block with id '{name}'{suggest(name, block_ids)}"))
+        for at, _, page in _pages(survey):
             if page.id in page_ids:
-                self.problems.append(doc.error(("pages", p, "id"), f"duplicate page id '{page.id}'"))
+                self.problems.append(doc.error(at + ("id",), f"duplicate page id '{page.id}'"))
             page_ids.add(page.id)
             for q, question in enumerate(page.questions):
-                at = ("pages", p, "questions", q)
+                qat = at + ("questions", q)
                 if question.id in self.question_ids:
                     first = self.question_ids[question.id]
                     line, col = first[0].where(first[1])
-                    self.problems.append(doc.error(at + ("id",), f"duplicate question id '{question.id}' (first at {first[0].file}:{line}:{col})"))
+                    self.problems.append(doc.error(qat + ("id",), f"duplicate question id '{question.id}' (first at {first[0].file}:{line}:{col})"))
                     continue
-                self.question_ids[question.id] = (doc, at + ("id",))
-                codes = [o.code for o in getattr(question, "options", [])]
-                for o, code in enumerate(codes):
-                    if code in codes[:o]:
-                        self.problems.append(doc.error(at + ("options", o, "code"), f"duplicate option code {code!r}"))
+                self.question_ids[question.id] = (doc, qat + ("id",))
+                self.questions[question.id] = question
+                self.order[question.id] = len(self.order)
+                self._codes(doc, qat, question)
+                if isinstance(question, CHOICE_TYPES) and any(o.other for o in question.options):
+                    self.order[other_key(question.id)] = len(self.order)
+            for c, calc in enumerate(page.calculate):
+                if calc.id in self.order or calc.id in self.question_ids:
+                    self.problems.append(doc.error(at + ("calculate", c, "id"), f"duplicate id '{calc.id}' (a question or calculation has it already)"))
+                    continue
+                self.question_ids[calc.id] = (doc, at + ("calculate", c, "id"))
+                self.order[calc.id] = len(self.order)
+
+    def _codes(self, doc: Document, at: tuple, question: Any) -> None:
+        """Option codes are unique; image choices name their images; options fit the question type."""
+        for field in ("options", "rows", "scale", "special"):
+            items = getattr(question, field, None) or []
+            codes = [o.code for o in items]
+            for o, code in enumerate(codes):
+                if code in codes[:o]:
+                    self.problems.append(doc.error(at + (field, o, "code"), f"duplicate {'option' if field != 'special' else 'special'} code {code!r}"))
+        for o, option in enumerate(getattr(question, "options", None) or []):
+            if isinstance(question, ImageChoice):
+                if not option.image:
+                    self.problems.append(doc.error(at + ("options", o), "an image choice option needs 'image' (a file under media/)"))
+                else:
+                    self._media(doc, at + ("options", o, "image"), option.image)
+            if option.exclusive and not isinstance(question, MultipleChoice):
+                self.problems.append(doc.error(at + ("options", o, "exclusive"), f"'exclusive' only applies to multi questions, not {question.type}"))
+        if isinstance(question, MultipleChoice):
+            combinable = sum(1 for o in question.options if not o.exclusive)
+            if question.min_selected > combinable:
+                self.problems.append(doc.error(at + ("min_selected",), f"min_selected is {question.min_selected} but only {combinable} options can be chosen together: nobody can answer this"))
+            if question.max_selected is not None and question.max_selected > combinable:
+                self.warnings.append(doc.error(at + ("max_selected",), f"max_selected is {question.max_selected} but only {combinable} options can be chosen together"))
+        if question.special and isinstance(question, (MultipleChoice, Ranking)):
+            self.problems.append(doc.error(at + ("special",), f"a {question.type} question cannot take special codes: add an exclusive option instead"))
+        choice_codes = {str(o.code) for o in getattr(question, "options", None) or []}
+        for s, special in enumerate(question.special):
+            if special.code in choice_codes:
+                self.problems.append(doc.error(at + ("special", s, "code"), f"special code '{special.code}' is also an option code"))
 
     def _expressions(self) -> None:
-        """Every name in a condition is a participant field or a question answered before it is evaluated.
+        """Every name in a condition, calculation or piped text is answered before it is used.
 
         ``show_if`` is evaluated before its page is shown, so it may use questions of earlier pages;
-        ``screen_out`` is evaluated once its page is answered, so it may use that page's questions too.
+        ``screen_out`` and ``calculate`` once the page is answered, so they may use that page's questions
+        (a calculation also the calculations listed before it). When pages or blocks are shuffled, only
+        answers given before the shuffled group are sure to be there.
         """
-        order = {qid: i for i, qid in enumerate(self.question_ids)}
+        order = self.order
         for doc, survey in (self.surveys[sid] for sid in self.used):
-            for p, page in enumerate(survey.pages):
-                ids = [q.id for q in page.questions]
-                before_page = min(order.get(q, len(order)) for q in ids)
-                after_page = max(order.get(q, -1) for q in ids) + 1
-                for path, source in _conditions(page, ("pages", p)):
-                    limit = after_page if "screen_out" in path else before_page
-                    for name in sorted(parse(source).names):
-                        if name in PARTICIPANT_FIELDS:
-                            continue
-                        if name not in order:
-                            known = list(order) + list(PARTICIPANT_FIELDS)
-                            self.problems.append(doc.error(path, f"unknown name '{name}' in expression{suggest(name, known)}"))
-                        elif order[name] >= limit:
-                            self.problems.append(doc.error(path, f"'{name}' is not answered yet where this condition is checked"))
+            for at, block, page in _pages(survey):
+                keys = [q.id for q in page.questions]
+                before_page = min(order.get(q, len(order)) for q in keys)
+                after_page = max(order.get(q, -1) for q in keys) + 1
+                group = _shuffled_group(survey, block, page)
+                if group:
+                    before_page = min(before_page, min((order.get(q.id, len(order)) for p in group for q in p.questions), default=before_page))
+                checks = list(_conditions(page, at))
+                if block is not None and block.show_if and page is block.pages[0]:
+                    checks.append((at[:2] + ("show_if",), block.show_if, "show_if"))
+                for path, source, kind in checks:
+                    limit = before_page if kind == "show_if" else after_page
+                    self._names(doc, path, source, limit, group)
+                for c, calc in enumerate(page.calculate):
+                    self._names(doc, at + ("calculate", c, "value"), calc.value, order.get(calc.id, after_page), group, calc=calc.id)
+                for path, value in _texts_in(_node(doc.data, at), at):  # a page's texts are shown before it is answered
+                    if "{" in str(value):
+                        self._piped(doc, path, value, before_page)
+
+    def _names(self, doc: Document, path: tuple, source: str, limit: int, group: list, *, calc: str | None = None) -> None:
+        expr = parse(source)
+        for name in sorted(expr.names):
+            if name in PARTICIPANT_FIELDS:
+                continue
+            if name not in self.order:
+                known = list(self.order) + list(PARTICIPANT_FIELDS)
+                self.problems.append(doc.error(path, f"unknown name '{name}' in expression{suggest(name, known)}"))
+            elif calc is not None and self.order[name] >= limit:
+                what = "refers to itself" if name == calc else f"uses '{name}', which is calculated after it"
+                self.problems.append(doc.error(path, f"calculation '{calc}' {what} (a cycle)"))
+            elif self.order[name] >= limit:
+                where = " (its page order is shuffled)" if group else ""
+                self.problems.append(doc.error(path, f"'{name}' is not answered yet where this condition is checked{where}"))
+        for problem in never_true(expr, self.questions):
+            self.problems.append(doc.error(path, problem))
+        if calc is None and not expr.names:
+            try:
+                constant = expr.holds({})
+            except Exception:  # pragma: no cover - the interpreter never raises on constants
+                constant = True
+            if not constant and path[-1] == "show_if":
+                self.warnings.append(doc.error(path, "this condition is always false: what it guards can never be shown"))
+
+    def _piped(self, doc: Document, path: tuple, value: Any, limit: int) -> None:
+        texts = [(path, value)] if isinstance(value, str) else [(path + (lang,), v) for lang, v in value.items() if isinstance(v, str)]
+        for at, source in texts:
+            for name, col in references(source):
+                if name in PARTICIPANT_FIELDS:
+                    continue
+                if name not in self.order:
+                    known = list(self.order) + list(PARTICIPANT_FIELDS)
+                    self.problems.append(self._in_text(doc, at, source, col, f"unknown name '{name}' piped into this text{suggest(name, known)}"))
+                elif self.order[name] >= limit:
+                    self.problems.append(self._in_text(doc, at, source, col, f"'{name}' is piped into this text before it is answered"))
+
+    @staticmethod
+    def _in_text(doc: Document, path: tuple, source: str, col: int, message: str) -> Located:
+        """A problem at column ``col`` of a text: exact for one-line texts, at the text's start otherwise."""
+        line, start = doc.where(path)
+        return Located(doc.file, line, start + col - 1 if "\n" not in source else start, message)
+
+    def _quotas(self) -> None:
+        ids: set[str] = set()
+        for i, quota in enumerate(self.config.study.quotas):
+            path = ("study", "quotas", i)
+            if quota.id in ids:
+                self.problems.append(self.config_doc.error(path + ("id",), f"duplicate quota id '{quota.id}'"))
+            ids.add(quota.id)
+            expr = parse(quota.when)
+            for name in sorted(expr.names):
+                if name not in self.order and name not in PARTICIPANT_FIELDS:
+                    self.problems.append(self.config_doc.error(path + ("when",), f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}"))
+            for problem in never_true(expr, self.questions):
+                self.problems.append(self.config_doc.error(path + ("when",), problem))
 
     def _media(self, doc: Document, path: tuple, name: str) -> None:
         file = self.root / "media" / name
@@ -213,25 +355,88 @@ class _Checker:
             self.warnings.append(doc.error(path, f"media file not found: media/{name}"))
 
     def _texts(self, doc: Document, model: BaseModel, at: tuple) -> None:
-        """Every per-language text has all of the study's languages."""
-        for path, value in _walk(model, at):
-            if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+        """Every per-language text has all of the study's languages (read from the file's plain data)."""
+        for path, value in _texts_in(doc.data, at):
+            if isinstance(value, dict):
                 missing = [lang for lang in self.languages if not value.get(lang)]
                 if missing:
                     self.problems.append(doc.error(path, f"missing translation: {', '.join(missing)}"))
 
 
-def _conditions(page: Page, at: tuple) -> Iterator[tuple[tuple, str]]:
-    """(path, expression) for each condition on a page and its questions."""
+def never_true(expr: Any, questions: dict[str, Any]) -> list[str]:
+    """Comparisons of a choice question with a code it does not have (they can never hold)."""
+    found: list[str] = []
+    for name, code in expr.compared_codes():
+        q = questions.get(name)
+        if q is None:
+            continue
+        if not isinstance(q, CHOICE_TYPES):
+            continue
+        codes = [o.code for o in q.options] + [s.code for s in q.special]
+        if code not in codes:
+            found.append(f"'{name}' has no option {code!r}{suggest(str(code), [str(c) for c in codes])}: this comparison is never true")
+    return found
+
+
+def _pages(survey: Survey) -> Iterator[tuple[tuple, Any, Page]]:
+    """(path, block or None, page) for every page of a survey, as written in its file."""
+    if survey.blocks:
+        for b, block in enumerate(survey.blocks):
+            for p, page in enumerate(block.pages):
+                yield ("blocks", b, "pages", p), block, page
+    else:
+        for p, page in enumerate(survey.pages):
+            yield ("pages", p), None, page
+
+
+def _shuffled_group(survey: Survey, block: Any, page: Page) -> list[Page]:
+    """The pages whose order relative to ``page`` varies between participants."""
+    if block is None:
+        return []
+    if survey.randomize_blocks and block.id not in survey.anchored_blocks:
+        return [p for b in survey.blocks if b.id not in survey.anchored_blocks for p in b.pages]
+    if block.randomize:
+        return list(block.pages)
+    return []
+
+
+def _conditions(page: Page, at: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """(path, expression, kind) for each condition on a page and its questions."""
     if page.show_if:
-        yield at + ("show_if",), page.show_if
+        yield at + ("show_if",), page.show_if, "show_if"
     for i, rule in enumerate(page.screen_out):
-        yield at + ("screen_out", i, "when"), rule.when
+        yield at + ("screen_out", i, "when"), rule.when, "screen_out"
     for q, question in enumerate(page.questions):
         if question.show_if:
-            yield at + ("questions", q, "show_if"), question.show_if
+            yield at + ("questions", q, "show_if"), question.show_if, "show_if"
         for i, rule in enumerate(question.screen_out):
-            yield at + ("questions", q, "screen_out", i, "when"), rule.when
+            yield at + ("questions", q, "screen_out", i, "when"), rule.when, "screen_out"
+
+
+_LANGS = frozenset(LANGUAGES)
+_NOT_TEXT = frozenset(("show_if", "when", "value", "id", "image", "reason", "type", "code", "file", "survey", "screening", "database", "version", "min", "max"))
+
+
+def _texts_in(data: Any, at: tuple) -> Iterator[tuple[tuple, Any]]:
+    """(path, text) for every string and per-language mapping in a file's plain data under ``at``."""
+    if isinstance(data, dict):
+        if data and _LANGS.issuperset(data):
+            yield at, data
+            return
+        for key, value in data.items():
+            if key not in _NOT_TEXT:
+                yield from _texts_in(value, at + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _texts_in(item, at + (i,))
+    elif isinstance(data, str):
+        yield at, data
+
+
+def _node(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _walk(value: Any, at: tuple) -> Iterator[tuple[tuple, Any]]:

@@ -61,6 +61,9 @@ _SCALARS = {
 }
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Builder:
     """Turns a composed node tree into plain data, noting positions on the way."""
 
@@ -73,12 +76,14 @@ class _Builder:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        line, col = self.mark(node)
-        if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"'):
-            col += 1  # point at the text itself, so columns inside it line up
-        self.doc.values[path] = (line, col)
+        mark = node.start_mark
+        if isinstance(node, yaml.ScalarNode):
+            self.doc.values[path] = (mark.line + 1, mark.column + (2 if node.style in ("'", '"') else 1))
+            return self.build_scalar(node)  # quoted: point at the text itself, so columns inside it line up
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            keys = self.doc.keys
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problems.append(self._at(key_node, "merge keys (<<) are not supported in study files"))
@@ -90,7 +95,8 @@ class _Builder:
                 if key in out:
                     self.problems.append(self._at(key_node, f"duplicate key '{key}'"))
                     continue
-                self.doc.keys[path + (key,)] = self.mark(key_node)
+                key_mark = key_node.start_mark
+                keys[path + (key,)] = (key_mark.line + 1, key_mark.column + 1)
                 out[key] = self.build(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -98,16 +104,24 @@ class _Builder:
         return self.build_scalar(node)
 
     def build_scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value  # the common case, without the constructor's machinery
         if not isinstance(node, yaml.ScalarNode):
             self.problems.append(self._at(node, "expected a plain value here, not a list or mapping"))
             return None
-        if node.tag not in _SCALARS:
-            self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
+        if tag not in _SCALARS:
+            self.problems.append(self._at(node, f"unsupported YAML tag {tag}"))
             return node.value
-        value = self.constructor.construct_object(node, deep=True)
-        if node.tag == "tag:yaml.org,2002:timestamp":
+        if tag == "tag:yaml.org,2002:timestamp":
             return node.value  # keep dates as the text written; the schema decides
-        return value
+        if tag == "tag:yaml.org,2002:int":
+            return self.constructor.construct_yaml_int(node)
+        if tag == "tag:yaml.org,2002:bool":
+            return self.constructor.construct_yaml_bool(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        return self.constructor.construct_yaml_float(node)
 
     def _at(self, node: yaml.Node, message: str) -> Located:
         line, col = self.mark(node)
@@ -162,7 +176,9 @@ def _data_path(doc: Document, loc: tuple[Any, ...]) -> tuple[Path_, list[Any]]:
     node = doc.data
     skipped: list[Any] = []
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and node.get("type") == part:
+            skipped.append(part)  # the union tag (a question of type "text" also has a key "text")
+        elif isinstance(node, dict) and part in node:
             node = node[part]
             path.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):

@@ -14,7 +14,6 @@ from textual.widgets import Button, Label, Markdown, Static
 from ..db.store import StoreError, describe_failure
 from ..flow import Flow
 from ..survey.runner import EndItem
-from ..survey.study import text
 from ..words import WORDS, word
 
 
@@ -30,7 +29,8 @@ class ParticipantScreen(Screen):
         return self.flow.language
 
     def t(self, value: Any) -> str:
-        return text(value, self.lang)
+        """A study text in the participant's language, with earlier answers piped in."""
+        return self.flow.runner.text(value)
 
     def w(self, key: str, **values: Any) -> str:
         return word(key, self.lang, **values)
