@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -70,6 +70,7 @@ class Store:
         async with self._session() as s, s.begin():
             await s.execute(m.Answer.__table__.delete().where(m.Answer.session_id == session_id))
             await s.execute(m.Event.__table__.delete().where(m.Event.session_id == session_id))
+            await s.execute(m.DialSample.__table__.delete().where(m.DialSample.session_id == session_id))
             await s.execute(
                 update(m.Session)
                 .where(m.Session.id == session_id)
@@ -129,6 +130,26 @@ class Store:
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
         async with self._session() as s:
             return list((await s.scalars(select(m.Event).where(m.Event.session_id == session_id).order_by(m.Event.at))).all())
+
+
+    async def save_dial_samples(self, session_id: uuid.UUID, step_id: str, play: int, samples: list[Any]) -> None:
+        """Store a batch of dial samples (objects with seq, segment, media_ms, mono, value) in one
+        executemany insert; a batch already stored (same play and seq) is not stored twice."""
+        if not samples:
+            return
+        rows = [
+            {"id": uuid.uuid4(), "session_id": session_id, "step_id": step_id, "play": play, "seq": x.seq, "segment": x.segment, "media_ms": x.media_ms, "mono": x.mono, "value": x.value}
+            for x in samples
+        ]
+        async with self._session() as s, s.begin():
+            await s.execute(sqlite_insert(m.DialSample).on_conflict_do_nothing(index_elements=["session_id", "step_id", "play", "seq"]), rows)
+
+    async def dial_samples(self, session_id: uuid.UUID, step_id: str | None = None) -> list[m.DialSample]:
+        query = select(m.DialSample).where(m.DialSample.session_id == session_id).order_by(m.DialSample.step_id, m.DialSample.play, m.DialSample.seq)
+        if step_id is not None:
+            query = query.where(m.DialSample.step_id == step_id)
+        async with self._session() as s:
+            return list((await s.scalars(query)).all())
 
 
 def describe_failure(exc: BaseException) -> str:
