@@ -75,6 +75,8 @@ class Runner:
         self.study = study
         self.participant = {"code": code, "seat": seat, "language": language}
         self.answers: dict[str, Any] = {}
+        # What the participant saw of each clip (watched.<clip id>: percent, completed.<clip id>: bool), set by the flow.
+        self.exposure: dict[str, Any] = {}
         self.outcome: EndItem | None = None
         self.items: list[Item] = [LanguageItem(tuple(study.settings.languages)), ConsentItem(study.settings.consent.version)]
         for step in study.screening.steps:
@@ -103,6 +105,7 @@ class Runner:
 
     def env(self) -> dict[str, Any]:
         env = dict(self.answers)
+        env.update(self.exposure)
         env.update({f"participant.{k}": v for k, v in self.participant.items()})
         return env
 

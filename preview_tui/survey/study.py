@@ -199,13 +199,18 @@ class _Checker:
                 for path, source in _conditions(page, ("pages", p)):
                     limit = after_page if "screen_out" in path else before_page
                     for name in sorted(parse(source).names):
-                        if name in PARTICIPANT_FIELDS:
+                        if name in PARTICIPANT_FIELDS or name in self._exposure_names():
                             continue
                         if name not in order:
                             known = list(order) + list(PARTICIPANT_FIELDS)
                             self.problems.append(doc.error(path, f"unknown name '{name}' in expression{suggest(name, known)}"))
                         elif order[name] >= limit:
                             self.problems.append(doc.error(path, f"'{name}' is not answered yet where this condition is checked"))
+
+    def _exposure_names(self) -> set[str]:
+        """``watched.<clip>`` and ``completed.<clip>`` for each clip of the screening (null until it is over)."""
+        clips = [st.id for _, sc in self.screenings.values() for st in sc.steps if isinstance(st, ClipStep)]
+        return {f"{kind}.{cid}" for cid in clips for kind in ("watched", "completed")}
 
     def _media(self, doc: Document, path: tuple, name: str) -> None:
         file = self.root / "media" / name
