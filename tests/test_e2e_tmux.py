@@ -53,4 +53,4 @@ def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_pat
     assert rows(db, "select status, participant_code, language from sessions") == [("completed", "E2E-1", "de")]
     assert dict(rows(db, "select question_id, value from answers")) == {"age_band": 2, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 3, "would_watch": 1}
     kinds = [k for (k,) in rows(db, "select kind from events")]
-    assert "clip_ended" in kinds and "clip_shown" in kinds
+    assert "clip_end" in kinds and "clip_shown" in kinds

@@ -24,7 +24,13 @@ PlayerFactory = Callable[[], Player]
 class PreviewApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "preview-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # Moderator controls of a clip; the participant is not told about these keys.
+        Binding("f5", "moderator_pause", show=False, priority=True),
+        Binding("f6", "moderator_replay", show=False, priority=True),
+        Binding("f8", "moderator_skip", show=False, priority=True),
+    ]
 
     def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory):
         super().__init__()
@@ -60,6 +66,26 @@ class PreviewApp(App[None]):
                 self.player_problem = str(exc)
                 log.warning("no player: %s", exc)
         return self._player
+
+    # -- moderator controls -------------------------------------------------
+    # App actions, so that one place can later ask for the moderator's PIN.
+
+    async def _moderator(self, name: str) -> None:
+        handler = getattr(self.screen, f"moderator_{name}", None)
+        if handler is not None:
+            await handler()
+
+    async def action_moderator_pause(self) -> None:
+        """Pause or resume the clip that is playing."""
+        await self._moderator("pause")
+
+    async def action_moderator_replay(self) -> None:
+        """Play the clip again from the start, or retry one that failed."""
+        await self._moderator("replay")
+
+    async def action_moderator_skip(self) -> None:
+        """Go on without the current clip (recorded as skipped by the moderator)."""
+        await self._moderator("skip")
 
     # -- the participant's flow ---------------------------------------------
 
