@@ -220,3 +220,21 @@ async def test_without_a_player_the_moderator_is_told_and_skips(demo_study, tmp_
     book = ledger(db)
     assert [k for k, _ in book] == ["clip_error", "clip_skip", "clip_not_shown"]
     assert book[0][1]["reason"] == "no_player" and book[2][1] == {"by": "moderator", "reason": "no_player"}
+
+
+async def test_a_jump_in_the_media_clock_is_a_seek_in_the_ledger(demo_study, tmp_path):
+    from preview_tui.playback import PlayerEvent
+    from preview_tui.ui.clip import ClipScreen
+
+    db = tmp_path / "s.sqlite"
+    app, _ = make_app(make_study(demo_study, clip={}), db, clip_ms=1500)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_storyboard(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, app, "clip")
+        await pilot.pause(0.5)
+        screen = app.screen
+        screen.post_message(ClipScreen.PlayerMessage(PlayerEvent("seeked", media_ms=5000), screen.play_no))
+        await wait_for(pilot, app, "page", timeout=4)
+    seeks = [d for k, d in ledger(db) if k == "clip_seek"]
+    assert seeks and seeks[0]["vlc_ms"] == 5000 and 300 <= seeks[0]["from_ms"] <= 900

@@ -119,9 +119,9 @@ class ClipScreen(ParticipantScreen):
                     low = self.t(self.dial.low_label) if self.dial.low_label else self.w("dial_low")
                     high = self.t(self.dial.high_label) if self.dial.high_label else self.w("dial_high")
                     yield DialGauge(self.dial.neutral, low, high, id="dial")
-                    yield Static(self.w("dial_hint"), id="dial-hint", classes="hint")
+                    yield Static(self.w("dial_hint"), id="dial-hint", classes="clip-hint")
                 if self.step.skippable:
-                    yield Static(self.w("clip_skip_hint"), id="clip-skip-hint", classes="hint")
+                    yield Static(self.w("clip_skip_hint"), id="clip-skip-hint", classes="clip-hint")
 
     async def on_mount(self) -> None:
         self.set_interval(0.2, self._show_progress)
@@ -174,8 +174,11 @@ class ClipScreen(ParticipantScreen):
             return
         if event.length_ms:
             self.length_ms = event.length_ms
+        generation, before = self.clock.generation, self.clock.media_at(event.mono)
         self.clock.on_event(event)
         kind = event.kind
+        if self.clock.generation != generation:  # a seek, asked for or found in libVLC's clock
+            await self.ledger("clip_seek", event, from_ms=round(before))
         if kind == "playing":
             self.watchdog.stop()
             if self.state == "starting":
@@ -199,8 +202,6 @@ class ClipScreen(ParticipantScreen):
             elif self.buffering and done:
                 self.buffering = False
                 await self.ledger("clip_buffering", event, cache=event.detail)
-        elif kind == "seeked":
-            await self.ledger("clip_seek", event)
         elif kind == "ended":
             self.state = "leaving"
             await self.ledger("clip_end", event)
