@@ -27,6 +27,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar, Static
@@ -165,8 +166,10 @@ class ClipScreen(ParticipantScreen):
                 recorder.on_event(event)
             self.post_message(self.PlayerMessage(event, play))
 
-        self.player.play(self.path, listener)
         self.watchdog = self.set_timer(START_TIMEOUT, lambda: self._no_start(play))
+        # play() stops a clip still loaded from before (even one that ended), which
+        # waits for libVLC's input thread: off the UI loop.
+        await asyncio.to_thread(self.player.play, self.path, listener)
 
     async def on_clip_screen_player_message(self, message: PlayerMessage) -> None:
         event = message.event
@@ -335,7 +338,10 @@ class ClipScreen(ParticipantScreen):
     async def skip(self, by: str) -> None:
         was_failed = self.state == "failed"
         self.state = "leaving"
-        await self.ledger("clip_skip", by=by, reason=self.problem) if was_failed else await self.ledger("clip_skip", by=by)
+        if was_failed:
+            await self.ledger("clip_skip", by=by, reason=self.problem)
+        else:
+            await self.ledger("clip_skip", by=by)
         if not was_failed:
             await self.end_play(completed=False)
         await self._stop_player()
@@ -367,6 +373,12 @@ class ClipScreen(ParticipantScreen):
         self.query_one("#clip-status", Label).update(text)
 
     def _show_progress(self) -> None:
+        try:
+            self._draw_progress()
+        except NoMatches:  # the screen is being taken down
+            pass
+
+    def _draw_progress(self) -> None:
         length = self.length_ms
         media = self.clock.media_at(time.monotonic()) if self.clock.anchor_mono is not None else None
         if self.state == "leaving" and self.clock.finished and length:
