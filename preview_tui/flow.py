@@ -185,6 +185,19 @@ class Flow:
         step_id = getattr(getattr(item, "step", None), "id", None)
         await self.store.record_event(self.session_id, kind, step_id=step_id, media_ms=media_ms, mono=mono, detail=detail, closes_step=closes_step)
 
+    async def record_dial(self, step_id: str, play: int, samples: list[Any]) -> None:
+        """Store a batch of dial samples of a clip (``play`` counts its plays in this session)."""
+        await self.store.save_dial_samples(self.session_id, step_id, play, samples)
+
+    def note_exposure(self, step_id: str, percent: float | None, completed: bool) -> None:
+        """Make what was seen of a clip available to the questionnaire's conditions
+        as ``watched.<clip>`` (percent, the best of its plays) and ``completed.<clip>``."""
+        exposure = self.runner.exposure
+        best = exposure.get(f"watched.{step_id}")
+        if percent is not None:
+            exposure[f"watched.{step_id}"] = round(max(percent, best or 0.0), 1)
+        exposure[f"completed.{step_id}"] = bool(completed or exposure.get(f"completed.{step_id}"))
+
     async def finish_stimulus(self, kind: str, detail: Any = None) -> None:
         """The current storyboard or clip is over; ``kind`` says how (shown, not_shown, skipped...)."""
         await self.record(kind, detail=detail, closes_step=True)

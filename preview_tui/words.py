@@ -81,6 +81,15 @@ WORDS: dict[str, dict[str, str]] = {
         "de": "Sind Sie noch da? Drücken Sie eine beliebige Taste, um fortzufahren.",
     },
     "seconds_left": {"en": "{n} s", "fr": "{n} s", "de": "{n} s"},
+    "dial_hint": {
+        "en": "Turn the dial as you watch: ↑ or + when you like it more, ↓ or − when you like it less.",
+        "fr": "Tournez le curseur pendant le visionnage : ↑ ou + quand vous aimez davantage, ↓ ou − quand vous aimez moins.",
+        "de": "Drehen Sie den Regler beim Zuschauen: ↑ oder +, wenn es Ihnen besser gefällt, ↓ oder −, wenn weniger.",
+    },
+    "dial_low": {"en": "Dislike", "fr": "N'aime pas", "de": "Gefällt nicht"},
+    "dial_high": {"en": "Like", "fr": "Aime", "de": "Gefällt"},
+    "clip_paused": {"en": "Paused — please wait", "fr": "En pause — veuillez patienter", "de": "Angehalten — bitte warten"},
+    "clip_skip_hint": {"en": "S: skip this clip", "fr": "S : passer cet extrait", "de": "S: diesen Clip überspringen"},
 }
 
 

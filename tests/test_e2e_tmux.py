@@ -48,6 +48,10 @@ def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_pat
         term.wait_for("Bild 3 von 3")
         press("Enter")
         term.wait_for("Teaser-Trailer")
+        term.wait_for("Regler")  # the dial and how to turn it
+        term.wait_for("▶", timeout=10)
+        press("Up", "Up", "Up", "Down")  # the dial: 50 -> 65 -> 60
+        term.wait_for(" 60")
         term.wait_for("Wie hat Ihnen der Trailer", timeout=30)  # the real 8 s clip ended in libVLC
         press("Right", "Right", "Enter", "Tab", "Enter", "C-n")  # 3 of 5, auf jeden Fall: not keen
         term.wait_for("Was hat Ihnen gefallen")
@@ -69,4 +73,8 @@ def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_pat
     assert rows(db, "select status, participant_code, language from sessions") == [("completed", "E2E-1", "de")]
     assert dict(rows(db, "select question_id, value from answers")) == {"age_band": 2, "gender": 1, "cinema_visits": 1, "genres": '["drama"]', "trailer_rating": 3, "would_watch": 1, "keen": "false"}
     kinds = [k for (k,) in rows(db, "select kind from events")]
-    assert "clip_ended" in kinds and "clip_shown" in kinds
+    assert "clip_end" in kinds and "clip_shown" in kinds
+    samples = rows(db, "select media_ms, value from dial_samples order by seq")
+    assert abs(len(samples) - 80) <= 2  # 8 s at 10 Hz
+    assert all(b[0] > a[0] for a, b in zip(samples, samples[1:]))
+    assert samples[0][1] == 50 and samples[-1][1] == 60

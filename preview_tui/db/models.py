@@ -163,3 +163,26 @@ class Invitation(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     session_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class DialSample(Base):
+    """One sample of a participant's dial while a clip played (10 a second by default).
+
+    ``media_ms`` is the clip's time the sample belongs to, ``mono`` the
+    station's monotonic clock at that moment; ``play`` counts the plays of the
+    clip in the session (a replay starts again at ``seq`` 0) and ``segment``
+    the backward seeks within a play.
+    """
+
+    __tablename__ = "dial_samples"
+    __table_args__ = (UniqueConstraint("session_id", "step_id", "play", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(64))
+    play: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[int] = mapped_column(Integer, default=0)
+    media_ms: Mapped[int] = mapped_column(Integer)
+    mono: Mapped[float] = mapped_column(Float)
+    value: Mapped[int] = mapped_column(Integer)

@@ -156,6 +156,7 @@ class Store:
         async with self._write() as s:
             await s.execute(delete(m.Answer).where(m.Answer.session_id == session_id))
             await s.execute(delete(m.Event).where(m.Event.session_id == session_id))
+            await s.execute(delete(m.DialSample).where(m.DialSample.session_id == session_id))
             await s.execute(
                 update(m.Session)
                 .where(m.Session.id == session_id)
@@ -362,6 +363,26 @@ class Store:
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
         async with self._session() as s:
             return list((await s.scalars(select(m.Event).where(m.Event.session_id == session_id).order_by(m.Event.at))).all())
+
+
+    async def save_dial_samples(self, session_id: uuid.UUID, step_id: str, play: int, samples: list[Any]) -> None:
+        """Store a batch of dial samples (objects with seq, segment, media_ms, mono, value) in one
+        executemany insert; a batch already stored (same play and seq) is not stored twice."""
+        if not samples:
+            return
+        rows = [
+            {"id": uuid.uuid4(), "session_id": session_id, "step_id": step_id, "play": play, "seq": x.seq, "segment": x.segment, "media_ms": x.media_ms, "mono": x.mono, "value": x.value}
+            for x in samples
+        ]
+        async with self._session() as s, s.begin():
+            await s.execute(sqlite_insert(m.DialSample).on_conflict_do_nothing(index_elements=["session_id", "step_id", "play", "seq"]), rows)
+
+    async def dial_samples(self, session_id: uuid.UUID, step_id: str | None = None) -> list[m.DialSample]:
+        query = select(m.DialSample).where(m.DialSample.session_id == session_id).order_by(m.DialSample.step_id, m.DialSample.play, m.DialSample.seq)
+        if step_id is not None:
+            query = query.where(m.DialSample.step_id == step_id)
+        async with self._session() as s:
+            return list((await s.scalars(query)).all())
 
 
 def describe_failure(exc: BaseException) -> str:

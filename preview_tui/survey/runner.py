@@ -107,6 +107,8 @@ class Runner:
         self.warned: set[str] = set()
         self.dropped: list[str] = []  # answers of pages skipped after they were answered; the caller clears them
         self.orders: dict[str, list[Any]] = {}  # what was shuffled -> the order shown
+        # What the participant saw of each clip (watched.<clip id>: percent, completed.<clip id>: bool), set by the flow.
+        self.exposure: dict[str, Any] = {}
         self.outcome: EndItem | None = None
         self.items: list[Item] = [LanguageItem(tuple(study.settings.languages)), ConsentItem(study.settings.consent.version)]
         for step in self._steps():
@@ -188,6 +190,7 @@ class Runner:
 
     def env(self) -> dict[str, Any]:
         env = dict(self.answers)
+        env.update(self.exposure)
         env.update({f"participant.{k}": v for k, v in self.participant.items()})
         return env
 

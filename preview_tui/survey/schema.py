@@ -275,6 +275,17 @@ class StoryboardStep(Strict):
     id: Ident
     title: Text | None = None
     frames: list[Frame] = Field(min_length=1)
+    frame_seconds: float | None = Field(None, gt=0, le=600, description="advance to the next frame after this many seconds (keys still work); none: by key only")
+
+
+class DialSettings(Strict):
+    """The moment-to-moment dial shown while a clip plays."""
+
+    rate_hz: float = Field(10.0, gt=0, le=50, description="samples per second of media time")
+    neutral: int = Field(50, ge=0, le=100, description="where the dial starts")
+    step: int = Field(5, ge=1, le=50, description="how far one key press turns it")
+    low_label: Text | None = None
+    high_label: Text | None = None
 
 
 class ClipStep(Strict):
@@ -283,6 +294,15 @@ class ClipStep(Strict):
     title: Text
     file: str = Field(description="file name under media/")
     instructions: Text | None = None
+    dial: bool | DialSettings = Field(False, description="true: the dial with the screening's settings; or settings of its own")
+    must_watch: bool = Field(False, description="the next step opens only once the clip has ended (the moderator can skip only a failed clip)")
+    skippable: bool = Field(False, description="the participant may skip the clip (S)")
+
+    @model_validator(mode="after")
+    def _skip_or_watch(self) -> "ClipStep":
+        if self.must_watch and self.skippable:
+            raise ValueError("a clip cannot be both must_watch and skippable")
+        return self
 
 
 Step = Annotated[Union[SurveyStep, StoryboardStep, ClipStep], Field(discriminator="type")]
@@ -302,9 +322,8 @@ class Screening(Strict):
     id: Ident
     title: Text | None = None
     steps: list[Step] = Field(min_length=1)
+    dial: DialSettings = Field(DialSettings(), description="the dial's settings for clips with dial: true")
     stimulus_order: StimulusOrder | None = Field(None, description="vary the order of some storyboard and clip steps between participants")
-
-
 
 
 class Consent(Strict):

@@ -296,7 +296,7 @@ class _Checker:
     def _names(self, doc: Document, path: tuple, source: str, limit: int, group: list, *, calc: str | None = None) -> None:
         expr = parse(source)
         for name in sorted(expr.names):
-            if name in PARTICIPANT_FIELDS:
+            if name in PARTICIPANT_FIELDS or name in self._exposure_names():
                 continue
             if name not in self.order:
                 known = list(self.order) + list(PARTICIPANT_FIELDS)
@@ -348,6 +348,11 @@ class _Checker:
                     self.problems.append(self.config_doc.error(path + ("when",), f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}"))
             for problem in never_true(expr, self.questions):
                 self.problems.append(self.config_doc.error(path + ("when",), problem))
+
+    def _exposure_names(self) -> set[str]:
+        """``watched.<clip>`` and ``completed.<clip>`` for each clip of the screening (null until it is over)."""
+        clips = [st.id for _, sc in self.screenings.values() for st in sc.steps if isinstance(st, ClipStep)]
+        return {f"{kind}.{cid}" for cid in clips for kind in ("watched", "completed")}
 
     def _media(self, doc: Document, path: tuple, name: str) -> None:
         file = self.root / "media" / name

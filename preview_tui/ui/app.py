@@ -42,6 +42,11 @@ class PreviewApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("f12", "moderator", "Moderator", show=False, priority=True),
+        # The moderator's controls of a clip (outside kiosk mode; in kiosk mode they are
+        # in the moderator's command palette, behind the PIN). Participants are not told.
+        Binding("f2", "moderator_pause", show=False, priority=True),
+        Binding("f3", "moderator_replay", show=False, priority=True),
+        Binding("f4", "moderator_skip", show=False, priority=True),
     ]
 
     def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()):
@@ -123,6 +128,10 @@ class PreviewApp(App[None]):
         if self.kiosk and not self.unlocked:
             return
         if self.flow is not None:
+            if hasattr(screen, "moderator_pause"):  # a clip
+                yield SystemCommand("Pause or resume the clip", "The participant's clip only; the session goes on", lambda: self._moderator("pause"))
+                yield SystemCommand("Replay the clip", "From the start, or try a failed clip again", lambda: self._moderator("replay"))
+                yield SystemCommand("Skip the clip", "Go on without it (a must-watch clip only if it failed)", lambda: self._moderator("skip"))
             if self.paused:
                 yield SystemCommand("Resume session", "Let the participant go on", self.resume_session)
             else:
@@ -161,9 +170,8 @@ class PreviewApp(App[None]):
         if self.flow is None or self.paused:
             return
         self.paused = True
-        pause = getattr(self.screen, "pause_for_moderator", None)
-        if pause is not None:
-            await pause()
+        if getattr(self.screen, "state", None) == "playing":  # a clip: it stops while the session is paused
+            await self._moderator("pause")
         await self.push_screen(PausedScreen(self.flow.language))
 
     async def resume_session(self) -> None:
@@ -174,9 +182,8 @@ class PreviewApp(App[None]):
         self.paused = False
         if isinstance(self.screen, PausedScreen):
             await self.pop_screen()
-        resume = getattr(self.screen, "resume_for_moderator", None)
-        if resume is not None:
-            await resume()
+        if getattr(self.screen, "state", None) == "paused":
+            await self._moderator("pause")
         self.last_input = time.monotonic()
 
     async def abandon_session(self, reason: str = "ended_by_moderator") -> None:
@@ -238,6 +245,32 @@ class PreviewApp(App[None]):
                 self.player_problem = str(exc)
                 log.warning("no player: %s", exc)
         return self._player
+
+    # -- moderator controls -------------------------------------------------
+    # App actions, so that one place can later ask for the moderator's PIN.
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("moderator_pause", "moderator_replay", "moderator_skip"):
+            # Only where there is a clip to control, and never a participant's key in kiosk mode.
+            return not self.kiosk and hasattr(self.screen, action)
+        return True
+
+    async def _moderator(self, name: str) -> None:
+        handler = getattr(self.screen, f"moderator_{name}", None)
+        if handler is not None:
+            await handler()
+
+    async def action_moderator_pause(self) -> None:
+        """Pause or resume the clip that is playing."""
+        await self._moderator("pause")
+
+    async def action_moderator_replay(self) -> None:
+        """Play the clip again from the start, or retry one that failed."""
+        await self._moderator("replay")
+
+    async def action_moderator_skip(self) -> None:
+        """Go on without the current clip (recorded as skipped by the moderator)."""
+        await self._moderator("skip")
 
     # -- the participant's flow ---------------------------------------------
 

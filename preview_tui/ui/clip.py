@@ -1,119 +1,396 @@
-"""A clip: played by the station's player, with its title and progress in the terminal.
+"""A clip: played by the station's player, with its title, progress and the dial in the terminal.
 
-libVLC reports from its own thread; the listener only posts a message, and
-everything else happens here on the UI loop.
+libVLC reports from its own thread; the listener only hands the event to the
+dial's recorder (plain bookkeeping under a lock) and posts a message.
+Everything else happens here on the UI loop.
+
+The exposure ledger: every play, pause, resume, seek, buffering, end, error,
+stop, replay and skip of the clip is an event row (``clip_*``) with the media
+time (the interpolated media clock) and the monotonic time of the player's
+event; ``detail`` says who did it (``by``: moderator, participant or system)
+and libVLC's own coarse time (``vlc_ms``). When a play is over a
+``clip_exposure`` row sums it up (percent watched, completed, pauses), and the
+flow makes ``watched.<clip>`` and ``completed.<clip>`` available to the
+questionnaire's conditions.
+
+Moderator controls are app actions (``moderator_pause``, ``moderator_replay``,
+``moderator_skip``) bound to F2, F3 and F4, which the participant is not told
+about.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar, Static
 
 from ..flow import Flow
 from ..playback.base import PlayerEvent
+from ..playback.dial import DialRecorder, MediaClock
 from ..survey.runner import ClipItem
+from ..survey.schema import DialSettings
 from .participant import ParticipantScreen
 
 START_TIMEOUT = 15.0  # seconds without "playing" before the clip counts as failed
-LEDGER = ("opening", "playing", "paused", "ended", "error", "stopped")
+DIAL_FLUSH_S = 0.5  # dial samples reach the database at least this often
+MODERATOR_KEYS = "F2 pause/resume · F3 replay · F4 skip"
 
 
-def clock(ms: int | None) -> str:
+def clock(ms: float | None) -> str:
     if ms is None or ms < 0:
         return "-:--"
-    s = ms // 1000
+    s = int(ms) // 1000
     return f"{s // 60}:{s % 60:02d}"
 
 
+class DialGauge(Static):
+    """The dial as a horizontal gauge with its value."""
+
+    DEFAULT_CSS = """
+    DialGauge { height: 1; width: 100%; margin: 1 0 0 0; }
+    """
+    value: reactive[int] = reactive(50)
+
+    def __init__(self, value: int, low: str, high: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
+        self.set_reactive(DialGauge.value, value)
+
+    def render(self) -> str:
+        cells = 30
+        filled = round(self.value * cells / 100)
+        return f"{self.low} ▕{'█' * filled}{'░' * (cells - filled)}▏ {self.high}  {self.value:3d}"
+
+
 class ClipScreen(ParticipantScreen):
+    BINDINGS = [
+        Binding("up,right,plus,equals_sign", "dial(1)", show=False),
+        Binding("down,left,minus,underscore", "dial(-1)", show=False),
+        Binding("s", "participant_skip", show=False),
+    ]
+
     class PlayerMessage(Message):
-        def __init__(self, event: PlayerEvent):
+        def __init__(self, event: PlayerEvent, play: int):
             super().__init__()
             self.event = event
+            self.play = play
 
     def __init__(self, flow: Flow):
         super().__init__(flow)
         item = flow.current
         assert isinstance(item, ClipItem)
         self.step = item.step
-        self.done = False
+        dial = self.step.dial
+        self.dial: DialSettings | None = dial if isinstance(dial, DialSettings) else (flow.study.screening.dial if dial else None)
+        self.state = "starting"  # starting | playing | paused | failed | leaving
+        self.play_no = 0
+        self.clock = MediaClock()
+        self.recorder: DialRecorder | None = None
         self.length_ms: int | None = None
+        self.problem: str | None = None  # why the clip is not shown (failed state)
+        self.pending_pause_by: str | None = None
+        self.pending_resume_by: str | None = None
+        self.pauses = 0
+        self.buffering = False
+        self.player = None
+        self._unsaved: list[tuple[int, list[Any]]] = []
+        self._flushing = False
+        self._stopping: asyncio.Task | None = None
+
+    # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Center(id="clip"):
             with Vertical(id="clip-box"):
                 yield Label(self.t(self.step.title), classes="page-title")
-                yield Static(self.t(self.step.instructions), id="clip-instructions")
+                if self.step.instructions:
+                    yield Static(self.t(self.step.instructions), id="clip-instructions")
                 yield Label(self.w("clip_starting"), id="clip-status")
                 yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="clip-progress")
                 yield Label("", id="clip-time")
+                if self.dial is not None:
+                    low = self.t(self.dial.low_label) if self.dial.low_label else self.w("dial_low")
+                    high = self.t(self.dial.high_label) if self.dial.high_label else self.w("dial_high")
+                    yield DialGauge(self.dial.neutral, low, high, id="dial")
+                    yield Static(self.w("dial_hint"), id="dial-hint", classes="clip-hint")
+                if self.step.skippable:
+                    yield Static(self.w("clip_skip_hint"), id="clip-skip-hint", classes="clip-hint")
 
     async def on_mount(self) -> None:
-        path = self.flow.study.media(self.step.file)
+        self.set_interval(0.2, self._show_progress)
+        if self.dial is not None:
+            self.set_interval(DIAL_FLUSH_S, self._flush_dial)
         player = self.app.player()
         if player is None:
-            await self.not_shown("no_player", f"No video player on this station: {self.app.player_problem}")
-            return
-        if not path.is_file():
-            await self.not_shown("missing_file", f"Clip not shown: media/{self.step.file} is missing.")
+            await self.fail("no_player", f"No video player on this station: {self.app.player_problem}")
             return
         self.player = player
-        player.play(path, self._listener)
-        self.set_interval(0.25, self._poll)
-        self.watchdog = self.set_timer(START_TIMEOUT, self._no_start)
+        await self.start_play()
 
-    def _listener(self, event: PlayerEvent) -> None:
-        # Called on libVLC's thread: hand over and return at once.
-        self.post_message(self.PlayerMessage(event))
+    # -- playing --------------------------------------------------------------
+
+    @property
+    def path(self):
+        return self.flow.study.media(self.step.file)
+
+    async def start_play(self) -> None:
+        """Start (or restart) the clip: a new play with its own clock and dial."""
+        if not self.path.is_file():
+            await self.fail("missing_file", f"Clip not shown: media/{self.step.file} is missing.")
+            return
+        self.play_no += 1
+        play = self.play_no
+        self.state = "starting"
+        self.problem = None
+        self.clock = MediaClock()
+        self.pauses = 0
+        self.buffering = False
+        self.pending_pause_by = self.pending_resume_by = None
+        self._status(self.w("clip_starting"))
+        if self.dial is not None:
+            self.recorder = DialRecorder(self.dial.rate_hz, self.dial.neutral).start()
+            self.query_one("#dial", DialGauge).value = self.dial.neutral
+        recorder = self.recorder
+
+        def listener(event: PlayerEvent) -> None:
+            # On libVLC's thread: bookkeeping and a message, nothing else.
+            if recorder is not None:
+                recorder.on_event(event)
+            self.post_message(self.PlayerMessage(event, play))
+
+        self.watchdog = self.set_timer(START_TIMEOUT, lambda: self._no_start(play))
+        # play() stops a clip still loaded from before (even one that ended), which
+        # waits for libVLC's input thread: off the UI loop.
+        await asyncio.to_thread(self.player.play, self.path, listener)
 
     async def on_clip_screen_player_message(self, message: PlayerMessage) -> None:
         event = message.event
-        if self.done:
+        if message.play != self.play_no or self.state in ("failed", "leaving"):
             return
         if event.length_ms:
             self.length_ms = event.length_ms
-        if event.kind in LEDGER:
-            await self.guarded(self.flow.record(f"clip_{event.kind}", media_ms=event.media_ms, mono=event.mono, detail={"length_ms": event.length_ms, "detail": event.detail} if event.detail or event.length_ms else None))
-        if event.kind == "playing":
+        generation, before = self.clock.generation, self.clock.media_at(event.mono)
+        self.clock.on_event(event)
+        kind = event.kind
+        if self.clock.generation != generation:  # a seek, asked for or found in libVLC's clock
+            await self.ledger("clip_seek", event, from_ms=round(before))
+        if kind == "playing":
             self.watchdog.stop()
-            self.query_one("#clip-status", Label).update(f"▶ {self.w('clip_playing')}")
-        elif event.kind == "ended":
-            self.done = True
-            self._show_time(self.length_ms, self.length_ms)
-            await self.advance(self.flow.finish_stimulus("clip_shown"))
-        elif event.kind == "error":
-            await self.not_shown("playback_error", f"Clip not shown: {event.detail or 'the player reported an error'}.", record=False)
+            if self.state == "starting":
+                await self.ledger("clip_play", event)
+            elif self.state == "paused":
+                await self.ledger("clip_resume", event, by=self.pending_resume_by or "system")
+            self.pending_resume_by = None
+            self.state = "playing"
+            self._status(f"▶ {self.w('clip_playing')}")
+        elif kind == "paused":
+            self.state = "paused"
+            self.pauses += 1
+            await self.ledger("clip_pause", event, by=self.pending_pause_by or "system")
+            self.pending_pause_by = None
+            self._status(f"⏸ {self.w('clip_paused')}")
+        elif kind == "buffering":
+            done = event.detail.startswith("100")
+            if not self.buffering and not done:
+                self.buffering = True
+                await self.ledger("clip_buffering", event, cache=event.detail)
+            elif self.buffering and done:
+                self.buffering = False
+                await self.ledger("clip_buffering", event, cache=event.detail)
+        elif kind == "ended":
+            self.state = "leaving"
+            await self.ledger("clip_end", event)
+            await self.end_play(completed=True)
+            self._show_progress()
+            await self.advance(self.flow.finish_stimulus("clip_shown", detail={"plays": self.play_no}))
+        elif kind == "error":
+            await self.ledger("clip_error", event, reason="playback_error")
+            await self.end_play(completed=False)
+            await self.fail("playback_error", f"Clip not shown: {event.detail or 'the player reported an error'}.", record=False)
+        elif kind == "stopped":
+            await self.ledger("clip_stop", event)
 
-    def _poll(self) -> None:
-        if self.done:
+    async def ledger(self, kind: str, event: PlayerEvent | None = None, **detail: Any) -> bool:
+        """One row of the exposure ledger, at the media clock's time of the event."""
+        mono = event.mono if event is not None else time.monotonic()
+        media: int | None = None
+        if self.clock.anchor_mono is not None:
+            media = round(self.clock.media_at(mono))
+        elif event is not None:
+            media = event.media_ms
+        if kind == "clip_end" and event is not None and event.media_ms:
+            media = event.media_ms
+        info: dict[str, Any] = {"play": self.play_no}
+        if event is not None and event.media_ms is not None:
+            info["vlc_ms"] = event.media_ms
+        if event is not None and event.detail and kind != "clip_buffering":
+            info["detail"] = event.detail
+        if self.length_ms:
+            info["length_ms"] = self.length_ms
+        info.update(detail)
+        return await self.guarded(self.flow.record(kind, media_ms=media, mono=mono, detail=info))
+
+    async def end_play(self, *, completed: bool) -> None:
+        """The current play is over: last dial samples saved, exposure summed up."""
+        if self.recorder is not None:
+            rest = await asyncio.to_thread(self.recorder.stop)
+            if rest:
+                self._unsaved.append((self.play_no, rest))
+            self.recorder = None
+            await self._flush_dial()
+        if self.play_no == 0:
             return
-        media_ms, length_ms = self.player.position()
-        self._show_time(media_ms, length_ms or self.length_ms)
+        percent = self.clock.percent_watched(time.monotonic())
+        await self.guarded(
+            self.flow.record(
+                "clip_exposure",
+                detail={"play": self.play_no, "percent_watched": None if percent is None else round(percent, 1), "completed": completed, "pauses": self.pauses, "length_ms": self.length_ms},
+            )
+        )
+        self.flow.note_exposure(self.step.id, percent, completed)
 
-    def _show_time(self, media_ms: int | None, length_ms: int | None) -> None:
-        bar = self.query_one("#clip-progress", ProgressBar)
-        if length_ms:
-            bar.update(total=length_ms, progress=max(0, min(media_ms or 0, length_ms)))
-        self.query_one("#clip-time", Label).update(f"{clock(media_ms)} / {clock(length_ms)}")
-
-    async def _no_start(self) -> None:
-        if not self.done:
+    async def _stop_player(self) -> None:
+        if self.player is not None:
             await asyncio.to_thread(self.player.stop)
-            await self.not_shown("no_start", f"Clip not shown: playback did not start within {START_TIMEOUT:.0f} s.")
 
-    async def not_shown(self, reason: str, message: str, *, record: bool = True) -> None:
-        """Tell the moderator, record the clip as not shown, and let the session go on."""
-        self.done = True
-        self.notify(message, severity="error", timeout=15)
-        self.query_one("#clip-status", Label).update(self.w("clip_problem"))
+    # -- the dial ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dial":
+            return self.dial is not None
+        if action == "participant_skip":
+            return self.step.skippable and not self.step.must_watch
+        return True
+
+    def action_dial(self, direction: int) -> None:
+        if self.dial is None or self.recorder is None:
+            return
+        value = self.recorder.set_value(self.recorder.value + direction * self.dial.step)
+        self.query_one("#dial", DialGauge).value = value
+
+    async def _flush_dial(self) -> None:
+        """Write the dial's samples taken so far, off the UI's way (aiosqlite's thread)."""
+        if self.recorder is not None:
+            fresh = self.recorder.drain()
+            if fresh:
+                self._unsaved.append((self.play_no, fresh))
+        if self._flushing or not self._unsaved:
+            return
+        self._flushing = True
+        try:
+            while self._unsaved:
+                play, samples = self._unsaved[0]
+                if not await self.guarded(self.flow.record_dial(self.step.id, play, samples)):
+                    return  # kept; tried again at the next flush
+                self._unsaved.pop(0)
+        finally:
+            self._flushing = False
+
+    # -- moderator and participant controls ----------------------------------
+
+    async def moderator_pause(self) -> None:
+        """F2: pause a playing clip, or resume a paused one."""
+        if self.player is None:
+            return
+        if self.state == "playing":
+            self.pending_pause_by = "moderator"
+            self.player.pause()
+        elif self.state == "paused":
+            self.pending_resume_by = "moderator"
+            self.player.resume()
+
+    async def moderator_replay(self) -> None:
+        """F3: play the clip again from the start (also: retry after a failure)."""
+        if self.player is None and self.state == "failed":
+            self.notify(f"Still no video player: {self.app.player_problem}", severity="error", timeout=10)
+            return
+        if self.state == "leaving":
+            return
+        was_failed = self.state == "failed"
+        self.state = "leaving"  # events of the old play are ignored from here
+        await self.ledger("clip_retry" if was_failed else "clip_replay", by="moderator")
+        if not was_failed:
+            await self.end_play(completed=False)
+        await self._stop_player()
+        await self.start_play()
+
+    async def moderator_skip(self) -> None:
+        """F4: go on without the clip; refused for a must-watch clip that is playing fine."""
+        if self.state == "leaving":
+            return
+        if self.step.must_watch and self.state != "failed":
+            self.notify("This clip must be watched to the end; it can be skipped only if it fails.", severity="warning", timeout=6)
+            return
+        await self.skip("moderator")
+
+    async def action_participant_skip(self) -> None:
+        if self.state in ("playing", "paused", "starting") and self.step.skippable and not self.step.must_watch:
+            await self.skip("participant")
+
+    async def skip(self, by: str) -> None:
+        was_failed = self.state == "failed"
+        self.state = "leaving"
+        if was_failed:
+            await self.ledger("clip_skip", by=by, reason=self.problem)
+        else:
+            await self.ledger("clip_skip", by=by)
+        if not was_failed:
+            await self.end_play(completed=False)
+        await self._stop_player()
+        kind = "clip_not_shown" if was_failed else "clip_skipped"
+        await self.advance(self.flow.finish_stimulus(kind, detail={"by": by, "reason": self.problem} if was_failed else {"by": by}))
+
+    # -- failures ---------------------------------------------------------------
+
+    async def _no_start(self, play: int) -> None:
+        if play == self.play_no and self.state == "starting":
+            await self.ledger("clip_error", reason="no_start")
+            await self.end_play(completed=False)
+            self.state = "failed"
+            await self._stop_player()
+            await self.fail("no_start", f"Clip not shown: playback did not start within {START_TIMEOUT:.0f} s.", record=False)
+
+    async def fail(self, reason: str, message: str, *, record: bool = True) -> None:
+        """Tell the moderator; the participant waits until the moderator retries or skips."""
+        self.state = "failed"
+        self.problem = reason
+        self.notify(f"{message}\nModerator: F3 to retry, F4 to skip (in kiosk mode: F12, then the palette).", severity="error", timeout=600)
+        self._status(self.w("clip_problem"))
         if record:
-            await self.guarded(self.flow.record("clip_error", detail={"reason": reason, "message": message}))
-        self.set_timer(4.0, lambda: self.advance(self.flow.finish_stimulus("clip_not_shown", detail={"reason": reason})))
+            await self.guarded(self.flow.record("clip_error", detail={"reason": reason, "message": message, "play": self.play_no}))
+
+    # -- display ----------------------------------------------------------------
+
+    def _status(self, text: str) -> None:
+        self.query_one("#clip-status", Label).update(text)
+
+    def _show_progress(self) -> None:
+        try:
+            self._draw_progress()
+        except NoMatches:  # the screen is being taken down
+            pass
+
+    def _draw_progress(self) -> None:
+        length = self.length_ms
+        media = self.clock.media_at(time.monotonic()) if self.clock.anchor_mono is not None else None
+        if self.state == "leaving" and self.clock.finished and length:
+            media = length
+        bar = self.query_one("#clip-progress", ProgressBar)
+        if length:
+            bar.update(total=length, progress=max(0, min(media or 0, length)))
+        self.query_one("#clip-time", Label).update(f"{clock(min(media, length) if media is not None and length else media)} / {clock(length)}")
 
     async def on_unmount(self) -> None:
-        if not self.done and hasattr(self, "player"):
+        if self.recorder is not None:
+            self.recorder.stop()
+            self.recorder = None
+        if self.state not in ("leaving", "failed") and self.player is not None:
             await asyncio.to_thread(self.player.stop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from textual.app import ComposeResult
@@ -35,6 +36,10 @@ class ModeratorScreen(Screen):
         Binding("f6", "abandon", "Mark abandoned"),
         Binding("f8", "withdraw", "Withdraw selected"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._refreshing = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -77,6 +82,10 @@ class ModeratorScreen(Screen):
         await self.refresh_sessions()
 
     async def refresh_sessions(self) -> None:
+        async with self._refreshing:  # mount and resume may both ask at start-up: one list, not two
+            await self._refresh_sessions()
+
+    async def _refresh_sessions(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
         interrupted = 0

@@ -49,6 +49,7 @@ class StoryboardScreen(ParticipantScreen):
         self.index = 0
         self.shown_at = time.monotonic()
         self.busy = False
+        self.auto_timer = None  # advances the frame when the step sets frame_seconds
 
     def compose(self) -> ComposeResult:
         with Vertical(id="storyboard"):
@@ -85,17 +86,27 @@ class StoryboardScreen(ParticipantScreen):
         count = self.w("frame_of", i=self.index + 1, n=len(self.step.frames))
         self.query_one("#frame-count", Static).update(f"{count}    {self.w('storyboard_hint')}")
         self.shown_at = time.monotonic()
+        if self.auto_timer is not None:
+            self.auto_timer.stop()
+        if self.step.frame_seconds:
+            index = self.index
+            self.auto_timer = self.set_timer(self.step.frame_seconds, lambda: self._auto_forward(index))
 
-    async def _leave_frame(self) -> bool:
+    async def _auto_forward(self, index: int) -> None:
+        if self.index == index and self.is_current:
+            await self.action_forward(by="timer")
+
+    async def _leave_frame(self, by: str = "key") -> bool:
+        """Record how long the frame was on screen, and what moved on from it (key or timer)."""
         dwell_ms = round((time.monotonic() - self.shown_at) * 1000)
-        return await self.guarded(self.flow.record("frame_viewed", detail={"frame": self.index, "dwell_ms": dwell_ms}))
+        return await self.guarded(self.flow.record("frame_viewed", mono=self.shown_at, detail={"frame": self.index, "dwell_ms": dwell_ms, "by": by}))
 
-    async def action_forward(self) -> None:
+    async def action_forward(self, by: str = "key") -> None:
         if self.busy:
             return
         self.busy = True
         try:
-            if not await self._leave_frame():
+            if not await self._leave_frame(by):
                 return
             if self.index + 1 < len(self.step.frames):
                 self.index += 1

@@ -1,0 +1,115 @@
+"""The media clock and the dial sampler, driven by made-up player events (no libVLC, no Textual)."""
+
+from __future__ import annotations
+
+import time
+
+from preview_tui.playback import FakePlayer, PlayerEvent
+from preview_tui.playback.dial import DialRecorder, DialSampler, MediaClock
+
+
+def ev(kind: str, mono: float, media: int | None = None, length: int | None = 10_000) -> PlayerEvent:
+    return PlayerEvent(kind, media_ms=media, length_ms=length, mono=mono)
+
+
+def test_clock_runs_between_coarse_steps_and_follows_corrections() -> None:
+    c = MediaClock()
+    c.on_event(ev("playing", 100.0, 0))
+    assert c.media_at(100.25) == 250
+    c.on_event(ev("time", 100.5, 480))  # libVLC a little behind: the clock follows it
+    assert abs(c.media_at(100.6) - 580) < 1e-6
+    c.on_event(ev("paused", 101.0))
+    assert abs(c.media_at(105.0) - 980) < 1e-6  # frozen while paused
+    c.on_event(ev("playing", 106.0, 750))  # a stale time in "playing" is not believed
+    assert abs(c.media_at(106.5) - 1480) < 1e-6
+
+
+def test_a_big_jump_is_a_seek() -> None:
+    c = MediaClock()
+    c.on_event(ev("playing", 0.0, 0))
+    c.on_event(ev("time", 1.0, 6000))
+    assert c.generation == 1 and not c.backward
+    c.on_event(ev("time", 2.0, 500))
+    assert c.generation == 2 and c.backward
+    assert c.media_at(2.5) == 1000
+
+
+def test_percent_watched_counts_each_part_of_the_clip_once() -> None:
+    c = MediaClock()
+    c.on_event(ev("playing", 0.0, 0, 4000))
+    c.on_event(ev("time", 1.0, 1000, 4000))
+    c.on_event(ev("seeked", 1.0, 0, 4000))  # replayed from the start
+    c.on_event(ev("time", 2.0, 1000, 4000))
+    c.on_event(ev("stopped", 2.0, 1000, 4000))
+    assert c.percent_watched() == 25.0
+    c2 = MediaClock()
+    c2.on_event(ev("playing", 0.0, 0, 4000))
+    c2.on_event(ev("ended", 3.9, 4000, 4000))
+    assert c2.percent_watched() == 100.0
+
+
+def test_samples_on_media_time_with_values_at_their_moment() -> None:
+    s = DialSampler(10, neutral=50)
+    s.on_event(ev("playing", 10.0, 0))
+    s.set_value(70, 10.25)
+    # The poll comes late (the loop was busy): nothing is lost or shifted.
+    out = s.due(10.55)
+    assert [x.media_ms for x in out] == [0, 100, 200, 300, 400, 500]
+    assert [x.value for x in out] == [50, 50, 50, 70, 70, 70]
+    assert [round(x.mono - 10.0, 6) for x in out] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    assert s.due(10.56) == []
+
+
+def test_pause_stops_sampling_and_resume_goes_on_from_there() -> None:
+    s = DialSampler(10)
+    s.on_event(ev("playing", 0.0, 0))
+    assert len(s.due(0.35)) == 4  # 0..300
+    s.on_event(ev("paused", 0.35))
+    assert s.due(5.0) == [] and s.next_due() is None
+    s.on_event(ev("playing", 5.0, 300))
+    out = s.due(5.2)
+    assert [x.media_ms for x in out] == [400, 500]
+    assert [round(x.mono, 6) for x in out] == [5.05, 5.15]
+
+
+def test_seeks_skip_or_restart_the_slots() -> None:
+    s = DialSampler(10)
+    s.on_event(ev("playing", 0.0, 0))
+    s.due(0.25)  # 0, 100, 200
+    s.on_event(ev("time", 0.3, 5030))  # forward seek
+    out = s.due(0.4)
+    assert [x.media_ms for x in out] == [5100] and out[0].segment == 0
+    s.on_event(ev("time", 0.5, 1000))  # backward seek: a new segment
+    out = s.due(0.65)
+    assert [(x.media_ms, x.segment) for x in out] == [(1000, 1), (1100, 1)]
+    assert [x.seq for x in out] == [4, 5]
+
+
+def test_end_flushes_every_sample_before_it() -> None:
+    s = DialSampler(10)
+    s.on_event(ev("playing", 0.0, 0, 1000))
+    s.due(0.3)
+    s.on_event(ev("ended", 0.97, 1000, 1000))  # libVLC ends a little before the length
+    out = s.due(0.5)  # even when asked "early": the clock has stopped at its end
+    assert [x.media_ms for x in out] == [400, 500, 600, 700, 800, 900]
+    assert s.due(10.0) == []
+
+
+def test_value_is_clamped() -> None:
+    s = DialSampler(10, neutral=50)
+    assert s.set_value(140) == 100 and s.set_value(-3) == 0
+
+
+def test_recorder_thread_with_the_fake_player() -> None:
+    rec = DialRecorder(20, neutral=30).start()
+    player = FakePlayer({"c.mp4": 600}, tick_ms=250)
+    player.play("c.mp4", rec.on_event)
+    time.sleep(0.3)
+    rec.set_value(80)
+    deadline = time.monotonic() + 3
+    while not rec.clock.finished and time.monotonic() < deadline:
+        time.sleep(0.02)
+    samples = rec.stop()
+    player.close()
+    assert [x.media_ms for x in samples] == list(range(0, 600, 50))
+    assert samples[0].value == 30 and samples[-1].value == 80
