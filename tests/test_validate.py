@@ -59,6 +59,17 @@ def test_a_piped_name_is_located_at_its_column(tmp_path):
     assert line[int(m.group(2)) - 1:].startswith("fvo}"), line
 
 
+def test_named_option_lists(tmp_path):
+    survey = {"id": "s", "choices": {"agree": opts(1, 2, 3), "spare": opts("a", "b")}, "pages": [page("p",
+        q("a", "single", options_from="agree"), q("g", "matrix", rows=opts("r"), scale_from="agree"))]}
+    study = load_study(write_study(tmp_path / "ok", survey=survey))
+    assert [o.code for o in study.question("a").options] == [1, 2, 3] == [o.code for o in study.question("g").scale]
+    assert any("option list 'spare' is never used" in str(w) for w in study.warnings)
+    survey["pages"][0]["questions"][0]["options_from"] = "agre"
+    text = "\n".join(problems_of(write_study(tmp_path / "bad", survey=survey)))
+    assert "no option list 'agre' in this survey's choices (did you mean 'agree'?)" in text
+
+
 def test_choice_questions_nobody_could_answer(tmp_path):
     root = write_study(tmp_path / "s", [page("p",
         q("m", "multi", min_selected=3, options=opts("a", "b", "none", none={"exclusive": True})),

@@ -87,8 +87,17 @@ class QuestionBase(Strict):
 
 
 class ChoiceBase(QuestionBase):
-    options: list[Option] = Field(min_length=2)
+    options: list[Option] = Field([], description="the options, in the order written (or name a list with options_from)")
+    options_from: Ident | None = Field(None, description="the name of an option list in the survey's choices")
     randomize: bool = Field(False, description="shuffle the options (anchored ones stay in place), seeded per participant")
+
+    @model_validator(mode="after")
+    def _options(self) -> "ChoiceBase":
+        if self.options_from is not None and self.options:
+            raise ValueError("give either 'options' or 'options_from', not both")
+        if self.options_from is None and len(self.options) < 2:
+            raise ValueError("a choice question needs at least 2 options (or 'options_from')")
+        return self
 
 
 class SingleChoice(ChoiceBase):
@@ -192,8 +201,17 @@ class Matrix(QuestionBase):
 
     type: Literal["matrix"]
     rows: list[Option] = Field(min_length=1)
-    scale: list[Option] = Field(min_length=2)
+    scale: list[Option] = Field([], description="the answers every row offers (or name a list with scale_from)")
+    scale_from: Ident | None = Field(None, description="the name of an option list in the survey's choices")
     randomize: bool = Field(False, description="shuffle the rows (anchored ones stay), seeded per participant")
+
+    @model_validator(mode="after")
+    def _scale(self) -> "Matrix":
+        if self.scale_from is not None and self.scale:
+            raise ValueError("give either 'scale' or 'scale_from', not both")
+        if self.scale_from is None and len(self.scale) < 2:
+            raise ValueError("a matrix needs a scale of at least 2 answers (or 'scale_from')")
+        return self
 
 
 Question = Annotated[
@@ -243,6 +261,7 @@ class Survey(Strict):
     title: Text | None = None
     pages: list[Page] = []
     blocks: list[Block] = []
+    choices: dict[Ident, Annotated[list[Option], Field(min_length=2)]] = Field({}, description="named option lists that questions use with options_from (or a matrix with scale_from)")
     randomize_blocks: bool = Field(False, description="shuffle the order of the blocks (anchored ones stay)")
     anchored_blocks: list[Ident] = Field([], description="blocks that keep their place when blocks are shuffled")
 

@@ -204,7 +204,41 @@ class _Checker:
         self._quotas()
         return screening
 
+    def _resolve(self, doc: Document, survey: Survey) -> Survey:
+        """The survey with every ``options_from``/``scale_from`` replaced by the named list from ``choices``."""
+        used: set[str] = set()
+
+        def options(name: str, path: tuple) -> list | None:
+            if name in survey.choices:
+                used.add(name)
+                return list(survey.choices[name])
+            self.problems.append(doc.error(path, f"no option list '{name}' in this survey's choices{suggest(name, survey.choices)}"))
+            return None
+
+        def question(q: Any, at: tuple) -> Any:
+            update = {}
+            if getattr(q, "options_from", None) and (found := options(q.options_from, at + ("options_from",))):
+                update["options"] = found
+            if getattr(q, "scale_from", None) and (found := options(q.scale_from, at + ("scale_from",))):
+                update["scale"] = found
+            return q.model_copy(update=update) if update else q
+
+        def page(p: Page, at: tuple) -> Page:
+            return p.model_copy(update={"questions": [question(q, at + ("questions", i)) for i, q in enumerate(p.questions)]})
+
+        if survey.blocks:
+            blocks = [b.model_copy(update={"pages": [page(p, ("blocks", i, "pages", j)) for j, p in enumerate(b.pages)]}) for i, b in enumerate(survey.blocks)]
+            resolved = survey.model_copy(update={"blocks": blocks})
+        else:
+            resolved = survey.model_copy(update={"pages": [page(p, ("pages", i)) for i, p in enumerate(survey.pages)]})
+        for name in survey.choices:
+            if name not in used:
+                self.warnings.append(doc.error(("choices", name), f"option list '{name}' is never used", key=True))
+        return resolved
+
     def _survey(self, doc: Document, survey: Survey) -> None:
+        survey = self._resolve(doc, survey)
+        self.surveys[survey.id] = (doc, survey)
         self._texts(doc, survey, ())
         page_ids: set[str] = set()
         block_ids = {b.id for b in survey.blocks}
