@@ -220,3 +220,17 @@ def test_every_app_word_is_in_every_language():
         assert set(entry) == set(LANGUAGES) and all(entry.values()), key
     for key in MESSAGE_KEYS:  # every problem the runner can report has app words
         assert key in WORDS, key
+
+
+def test_matrix_rows_can_be_read_in_conditions(tmp_path):
+    root = write_study(tmp_path / "s", [
+        page("p1", q("grid", "matrix", rows=opts("pace", "cast"), scale=opts(1, 2, 3)), calculate=[{"id": "slow", "value": "grid.pace == 1"}]),
+        page("p2", q("why", "text"), show_if="grid.pace == 1 and grid.cast >= 2"),
+        page("p3", q("end", "text")),
+    ])
+    r = start(root)
+    r.submit_page({"grid": {"pace": 1, "cast": 3}})
+    assert r.answers["slow"] is True and r.current.page.id == "p2"
+    r = start(root)
+    r.submit_page({"grid": {"pace": 2, "cast": 3}})
+    assert r.current.page.id == "p3"

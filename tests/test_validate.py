@@ -134,6 +134,15 @@ def test_walk_reports_dead_ends_and_untaken_branches(tmp_path):
     assert report.branch_coverage < 1.0 and not report.complete
 
 
+def test_walk_tries_matrix_rows_read_by_conditions(tmp_path):
+    root = write_study(tmp_path / "s", [
+        page("p1", q("grid", "matrix", rows=opts("pace", "cast"), scale=opts(1, 2, 3))),
+        page("p2", q("why", "text"), show_if="grid.pace == 3"),
+    ])
+    report = walk(load_study(root))
+    assert report.complete, report.lines()
+
+
 def test_walk_command(demo_study):
     out = subprocess.run([sys.executable, "-m", "preview_tui", "validate", "--walk"], cwd=demo_study, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

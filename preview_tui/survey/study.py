@@ -21,6 +21,7 @@ from .schema import (
     LANGUAGES,
     ClipStep,
     ImageChoice,
+    Matrix,
     MultipleChoice,
     Ranking,
     Config,
@@ -262,6 +263,9 @@ class _Checker:
                 self._codes(doc, qat, question)
                 if isinstance(question, CHOICE_TYPES) and any(o.other for o in question.options):
                     self.order[other_key(question.id)] = len(self.order)
+                if isinstance(question, Matrix):  # each row can be read as grid.row
+                    for row in question.rows:
+                        self.order[f"{question.id}.{row.code}"] = len(self.order)
             for c, calc in enumerate(page.calculate):
                 if calc.id in self.order or calc.id in self.question_ids:
                     self.problems.append(doc.error(at + ("calculate", c, "id"), f"duplicate id '{calc.id}' (a question or calculation has it already)"))

@@ -138,6 +138,8 @@ class _Candidates:
     def values(self, q: Any, runner: Runner) -> list[Any]:
         """The baseline value first, then the variants that may change the path."""
         values = _baseline(q, runner)
+        if isinstance(q, Matrix) and any(name.startswith(q.id + ".") for name in self.read):
+            return values + [{row.code: point.code for row in q.rows} for point in q.scale] + ([None] if q.required is not True else [])
         if q.id not in self.read:
             return values[:1] + ([None] if q.required is not True else [])
         if isinstance(q, (SingleChoice, ImageChoice)):
@@ -226,6 +228,7 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
     report = WalkReport(pages=[p.id for step in study.screening.steps if getattr(step, "survey", None) in study.surveys for p in study.surveys[step.survey].all_pages()])
     report.branches = {key: set() for key in conditions(study)}
     candidates = _Candidates(study)
+    matters = candidates.read | {name.split(".", 1)[0] for name in candidates.read}  # answers that can change the path
 
     def trace(key: str, result: bool) -> None:
         report.branches.setdefault(key, set()).add(result)
@@ -246,7 +249,7 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
     while stack:
         runner = stack.pop()
         item = runner.current
-        key = (runner.full_quotas, runner.position, item.kind, repr(sorted((k, repr(v)) for k, v in runner.answers.items() if k in candidates.read or k.startswith("participant."))), runner.participant["language"])
+        key = (runner.full_quotas, runner.position, item.kind, repr(sorted((k, repr(v)) for k, v in runner.answers.items() if k in matters)), runner.participant["language"])
         if key in seen:
             continue
         seen.add(key)
