@@ -3,7 +3,7 @@
 Every malformed input must give ``StudyError``/``ExprError`` with a place in the
 file (or the expression), never another exception (a traceback for the
 researcher), and nothing in it may ever be executed. The number of examples is
-kept small for the everyday run (about 1,000 cases in all);
+kept small for the everyday run (about 900 cases in all);
 ``PREVIEW_TUI_FUZZ_EXAMPLES=1500 ./dev test tests/test_malformed.py -s`` runs
 about ten times more and prints the count.
 """
