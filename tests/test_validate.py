@@ -30,7 +30,7 @@ def test_every_static_check_in_one_run(tmp_path):
              q("pic", "image_choice", options=[{"code": 1, "label": "a", "image": "nope.png"}, {"code": 2, "label": "b"}]),
              calculate=[{"id": "c1", "value": "c2 + 1"}, {"id": "c2", "value": "fav * 2"}]),  # cycle / order
         page("p2", q("later", "single", options=opts(1, 2), show_if="fav == 3")),  # fav has no option 3
-    ], languages=["en", "fr"], title={"en": "T"}, quotas=[{"id": "qq", "when": "gender == 1", "target": 5}])
+    ], languages=["en", "fr"], title={"en": "T"}, quotas=[{"id": "qq", "when": "gender == 1", "target": 5}, {"id": "cc", "cross": {"fav": [1, 7]}, "target": 2}])
     found = problems_of(root)
     text = "\n".join(found)
     for line in found:
@@ -45,6 +45,7 @@ def test_every_static_check_in_one_run(tmp_path):
         r"an image choice option needs 'image'",
         r"calculation 'c1' uses 'c2', which is calculated after it \(a cycle\)",
         r"'fav' has no option 3.*never true",
+        r"config\.yaml:\d+:\d+: 'fav' has no option 7",  # a cell of a cross quota nobody can be in
     ]
     for pattern in expected:
         assert re.search(pattern, text), f"{pattern} not in:\n{text}"

@@ -346,9 +346,9 @@ class Runner:
                 if self.holds(f"question:{q.id}:screen_out:{i}", rule.when, env):
                     return EndItem("screened_out", rule.reason)
         asked = set(self.page_keys(page))
-        for quota in self.study.settings.quotas:
-            if quota.id in self.full_quotas and parse(quota.when).names & asked:
-                if self.holds(f"quota:{quota.id}", quota.when, env):
+        for cell, when, quota in self.study.quota_cells():
+            if cell in self.full_quotas and parse(when).names & asked:
+                if self.holds(f"quota:{cell}", when, env):
                     return EndItem("screened_out", quota.reason)
         return None
 

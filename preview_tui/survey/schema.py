@@ -7,6 +7,7 @@ Unknown keys are errors (a misspelt key must not be silently ignored).
 
 from __future__ import annotations
 
+import itertools
 import typing
 from typing import Annotated, Any, Literal, Union
 
@@ -335,11 +336,34 @@ class Quota(Strict):
     """A cell of the sample (e.g. women aged 18 to 34) with a target; when it is full, new matches are screened out."""
 
     id: Ident
-    when: Condition = Field(description="the answers that put a participant in this cell")
-    target: int = Field(ge=0, description="how many completed sessions the cell needs")
+    when: Condition | None = Field(None, description="the answers that put a participant in this cell")
+    cross: dict[Ident, list[int | Ident]] | None = Field(
+        None, description="instead of when: one cell per combination of these answers' codes (e.g. gender x age_band), each with the target"
+    )
+    target: int = Field(ge=0, description="how many completed sessions the cell (each cell, with cross) needs")
     reason: Ident = Field("quota_full", description="the screen-out reason stored when the cell is full")
 
     _when = field_validator("when")(_check_expr)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Quota":
+        if (self.when is None) == (self.cross is None):
+            raise ValueError("a quota needs either 'when' or 'cross' (not both)")
+        if self.cross is not None and (not self.cross or any(not codes for codes in self.cross.values())):
+            raise ValueError("'cross' needs at least one question with at least one code")
+        return self
+
+    def cells(self) -> list[tuple[str, str]]:
+        """(cell id, condition) of each cell: one for ``when``, one per combination for ``cross``."""
+        if self.cross is None:
+            return [(self.id, self.when)]
+        names = list(self.cross)
+        out = []
+        for combo in itertools.product(*(self.cross[n] for n in names)):
+            label = ",".join(f"{n}={c}" for n, c in zip(names, combo))
+            when = " and ".join(f"{n} == {c if isinstance(c, int) else chr(34) + c + chr(34)}" for n, c in zip(names, combo))
+            out.append((f"{self.id}[{label}]", when))
+        return out
 
 
 class StudySettings(Strict):

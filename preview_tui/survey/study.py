@@ -69,6 +69,10 @@ class Study:
                     for q in page.questions:
                         yield survey, page, q
 
+    def quota_cells(self) -> list[tuple[str, str, Any]]:
+        """(cell id, condition, quota) for every cell of every quota."""
+        return [(cell, when, quota) for quota in self.config.study.quotas for cell, when in quota.cells()]
+
     def question(self, question_id: str) -> Any:
         """The question with this id, or None."""
         if self._by_id is None:
@@ -380,12 +384,16 @@ class _Checker:
             if quota.id in ids:
                 self.problems.append(self.config_doc.error(path + ("id",), f"duplicate quota id '{quota.id}'"))
             ids.add(quota.id)
-            expr = parse(quota.when)
-            for name in sorted(expr.names):
-                if name not in self.order and name not in PARTICIPANT_FIELDS:
-                    self.problems.append(self.config_doc.error(path + ("when",), f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}"))
-            for problem in never_true(expr, self.questions):
-                self.problems.append(self.config_doc.error(path + ("when",), problem))
+            where = path + ("when" if quota.cross is None else "cross",)
+            found: list[str] = []
+            for _, when in quota.cells():
+                expr = parse(when)
+                for name in sorted(expr.names):
+                    if name not in self.order and name not in PARTICIPANT_FIELDS:
+                        found.append(f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}")
+                found.extend(never_true(expr, self.questions))
+            for message in dict.fromkeys(found):
+                self.problems.append(self.config_doc.error(where, message))
 
     def _media(self, doc: Document, path: tuple, name: str) -> None:
         file = self.root / "media" / name
