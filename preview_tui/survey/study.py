@@ -48,6 +48,7 @@ class Study:
     screening: Screening
     surveys: dict[str, Survey]
     warnings: list[Located] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)  # "page:<id>", "question:<id>:show_if"... -> "file:line:col"
     _by_id: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -107,7 +108,7 @@ def load_study(root: Path) -> Study:
     screening = checker.run()
     if problems or screening is None:
         raise StudyError(problems)
-    return Study(root, config, screening, {sid: s for sid, (_, s) in surveys.items()}, warnings)
+    return Study(root, config, screening, {sid: s for sid, (_, s) in surveys.items()}, warnings, checker.places)
 
 
 def check_file(path: Path) -> None:
@@ -164,6 +165,7 @@ class _Checker:
         self.order: dict[str, int] = {}  # every answer key (questions, 'specify' texts, calculations) in study order
         self.used: list[str] = []  # surveys in the order the screening uses them
         self.broken: set[str] = set()
+        self.places: dict[str, str] = {}
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -207,6 +209,7 @@ class _Checker:
                 self.warnings.append(sdoc.error(("id",), f"survey '{survey_id}' is not used by screening '{sid}'"))
         self._expressions()
         self._quotas()
+        self._places()
         return screening
 
     def _resolve(self, doc: Document, survey: Survey) -> Survey:
@@ -376,6 +379,32 @@ class _Checker:
         """A problem at column ``col`` of a text: exact for one-line texts, at the text's start otherwise."""
         line, start = doc.where(path)
         return Located(doc.file, line, start + col - 1 if "\n" not in source else start, message)
+
+    def _places(self) -> None:
+        """Where each page and each condition the runner reports is written, for the walker's report."""
+        def place(doc: Document, path: tuple) -> str:
+            line, col = doc.where(path)
+            return f"{doc.file}:{line}:{col}"
+
+        for doc, survey in (self.surveys[sid] for sid in self.used):
+            if survey.blocks:
+                for b, block in enumerate(survey.blocks):
+                    if block.show_if:
+                        self.places[f"block:{block.id}:show_if"] = place(doc, ("blocks", b, "show_if"))
+            for at, _, page in _pages(survey):
+                self.places[f"page:{page.id}"] = place(doc, at + ("id",))
+                if page.show_if:
+                    self.places[f"page:{page.id}:show_if"] = place(doc, at + ("show_if",))
+                for i in range(len(page.screen_out)):
+                    self.places[f"page:{page.id}:screen_out:{i}"] = place(doc, at + ("screen_out", i, "when"))
+                for q, question in enumerate(page.questions):
+                    if question.show_if:
+                        self.places[f"question:{question.id}:show_if"] = place(doc, at + ("questions", q, "show_if"))
+                    for i in range(len(question.screen_out)):
+                        self.places[f"question:{question.id}:screen_out:{i}"] = place(doc, at + ("questions", q, "screen_out", i, "when"))
+        for i, quota in enumerate(self.config.study.quotas):
+            for cell, _ in quota.cells():
+                self.places[f"quota:{cell}"] = place(self.config_doc, ("study", "quotas", i, "when" if quota.cross is None else "cross"))
 
     def _quotas(self) -> None:
         ids: set[str] = set()

@@ -31,6 +31,7 @@ class WalkReport:
     branches: dict[str, set[bool]] = field(default_factory=dict)
     ends: Counter = field(default_factory=Counter)
     dead_ends: list[str] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)
     states: int = 0
     truncated: bool = False
 
@@ -58,6 +59,9 @@ class WalkReport:
                     out.append(f"{key} is never {'true' if outcome else 'false'}")
         return out
 
+    def _at(self, key: str) -> str:
+        return f"{self.places[key]}: " if key in self.places else ""
+
     def lines(self) -> list[str]:
         out = [
             f"pages reached: {len(self.reached & set(self.pages))}/{len(self.pages)} ({self.page_coverage:.0%})",
@@ -65,8 +69,8 @@ class WalkReport:
             "ends: " + ", ".join(f"{name} ×{n}" for name, n in sorted(self.ends.items())),
             f"states explored: {self.states}" + (" (stopped at the limit)" if self.truncated else ""),
         ]
-        out += [f"never reached: page {p}" for p in self.pages if p not in self.reached]
-        out += [f"not covered: {line}" for line in self.uncovered()]
+        out += [f"never reached: {self._at('page:' + p)}page {p}" for p in self.pages if p not in self.reached]
+        out += [f"not covered: {self._at(line.split(' is never')[0])}{line}" for line in self.uncovered()]
         out += [f"dead end: {line}" for line in self.dead_ends]
         return out
 
@@ -265,6 +269,7 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
     """Explore every branch of ``study``; see the module docstring."""
     report = WalkReport(pages=[p.id for step in study.screening.steps if getattr(step, "survey", None) in study.surveys for p in study.surveys[step.survey].all_pages()])
     report.branches = {key: set() for key in conditions(study)}
+    report.places = dict(study.places)
     candidates = _Candidates(study)
 
     def trace(key: str, result: bool) -> None:
@@ -320,6 +325,6 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
             stack.append(child)
             moved = True
         if not moved:
-            report.dead_ends.append(f"page {item.page.id}: no answer the bot tried lets the participant go on")
+            report.dead_ends.append(f"{report._at('page:' + item.page.id)}page {item.page.id}: no answer the bot tried lets the participant go on")
     report.dead_ends = sorted(set(report.dead_ends))
     return report
