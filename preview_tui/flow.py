@@ -31,15 +31,15 @@ class Participant:
 
 async def full_quotas(study: Study, store: Store) -> set[str]:
     """The quotas whose cells already hold their target of completed sessions on this station."""
-    quotas = study.settings.quotas
-    if not quotas:
+    cells = study.quota_cells()
+    if not cells:
         return set()
-    counts = {q.id: 0 for q in quotas}
+    counts = {cell: 0 for cell, _, _ in cells}
     for answers in await store.completed_answers(study.id):
-        for q in quotas:
-            if parse(q.when).holds(answers):
-                counts[q.id] += 1
-    return {q.id for q in quotas if counts[q.id] >= q.target}
+        for cell, when, _ in cells:
+            if parse(when).holds(answers):
+                counts[cell] += 1
+    return {cell for cell, _, quota in cells if counts[cell] >= quota.target}
 
 
 class Flow:

@@ -21,10 +21,12 @@ def test_yaml_syntax_error(demo_study):
 def test_unknown_question_type(demo_study):
     p = demo_study / "surveys" / "reactions.yaml"
     p.write_text(p.read_text().replace("type: rating", "type: ratting"))
+    line = next(i for i, text in enumerate(p.read_text().splitlines(), 1) if "type: ratting" in text)
+    col = p.read_text().splitlines()[line - 1].index("ratting") + 1
     for args in (["validate"], ["--study", "."]):
         out = run(*args, cwd=demo_study)
         assert out.returncode == 1 and "Traceback" not in out.stderr
-        assert re.search(r"surveys/reactions\.yaml:23:19: unknown type 'ratting' \(did you mean 'rating'\?\)", out.stderr), out.stderr
+        assert re.search(rf"surveys/reactions\.yaml:{line}:{col}: unknown type 'ratting' \(did you mean 'rating'\?\)", out.stderr), out.stderr
 
 
 def test_validate_the_demo_study(demo_study):

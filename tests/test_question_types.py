@@ -220,3 +220,28 @@ def test_every_app_word_is_in_every_language():
         assert set(entry) == set(LANGUAGES) and all(entry.values()), key
     for key in MESSAGE_KEYS:  # every problem the runner can report has app words
         assert key in WORDS, key
+
+
+def test_matrix_rows_can_be_read_in_conditions(tmp_path):
+    root = write_study(tmp_path / "s", [
+        page("p1", q("grid", "matrix", rows=opts("pace", "cast"), scale=opts(1, 2, 3)), calculate=[{"id": "slow", "value": "grid.pace == 1"}]),
+        page("p2", q("why", "text"), show_if="grid.pace == 1 and grid.cast >= 2"),
+        page("p3", q("end", "text")),
+    ])
+    r = start(root)
+    r.submit_page({"grid": {"pace": 1, "cast": 3}})
+    assert r.answers["slow"] is True and r.current.page.id == "p2"
+    r = start(root)
+    r.submit_page({"grid": {"pace": 2, "cast": 3}})
+    assert r.current.page.id == "p3"
+
+
+def test_a_cross_quota_has_one_cell_per_combination(tmp_path):
+    root = write_study(tmp_path / "s", [page("p1", q("g", "single", options=opts(1, 2)), q("age", "single", options=opts("y", "o"))), page("p2", q("x", "text"))],
+                       quotas=[{"id": "ga", "cross": {"g": [1, 2], "age": ["y", "o"]}, "target": 3, "reason": "cell_full"}])
+    study = load_study(root)
+    assert [cell for cell, _, _ in study.quota_cells()] == ["ga[g=1,age=y]", "ga[g=1,age=o]", "ga[g=2,age=y]", "ga[g=2,age=o]"]
+    assert study.quota_cells()[1][1] == 'g == 1 and age == "o"'
+    full = {"ga[g=2,age=o]"}
+    assert start(root, full_quotas=full).submit_page({"g": 2, "age": "o"}).reason == "cell_full"
+    assert start(root, full_quotas=full).submit_page({"g": 2, "age": "y"}) is None

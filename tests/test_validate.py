@@ -30,7 +30,7 @@ def test_every_static_check_in_one_run(tmp_path):
              q("pic", "image_choice", options=[{"code": 1, "label": "a", "image": "nope.png"}, {"code": 2, "label": "b"}]),
              calculate=[{"id": "c1", "value": "c2 + 1"}, {"id": "c2", "value": "fav * 2"}]),  # cycle / order
         page("p2", q("later", "single", options=opts(1, 2), show_if="fav == 3")),  # fav has no option 3
-    ], languages=["en", "fr"], title={"en": "T"}, quotas=[{"id": "qq", "when": "gender == 1", "target": 5}])
+    ], languages=["en", "fr"], title={"en": "T"}, quotas=[{"id": "qq", "when": "gender == 1", "target": 5}, {"id": "cc", "cross": {"fav": [1, 7]}, "target": 2}])
     found = problems_of(root)
     text = "\n".join(found)
     for line in found:
@@ -45,6 +45,7 @@ def test_every_static_check_in_one_run(tmp_path):
         r"an image choice option needs 'image'",
         r"calculation 'c1' uses 'c2', which is calculated after it \(a cycle\)",
         r"'fav' has no option 3.*never true",
+        r"config\.yaml:\d+:\d+: 'fav' has no option 7",  # a cell of a cross quota nobody can be in
     ]
     for pattern in expected:
         assert re.search(pattern, text), f"{pattern} not in:\n{text}"
@@ -57,6 +58,17 @@ def test_a_piped_name_is_located_at_its_column(tmp_path):
     assert m, problem
     line = (root / "surveys" / "s.yaml").read_text().splitlines()[int(m.group(1)) - 1]
     assert line[int(m.group(2)) - 1:].startswith("fvo}"), line
+
+
+def test_named_option_lists(tmp_path):
+    survey = {"id": "s", "choices": {"agree": opts(1, 2, 3), "spare": opts("a", "b")}, "pages": [page("p",
+        q("a", "single", options_from="agree"), q("g", "matrix", rows=opts("r"), scale_from="agree"))]}
+    study = load_study(write_study(tmp_path / "ok", survey=survey))
+    assert [o.code for o in study.question("a").options] == [1, 2, 3] == [o.code for o in study.question("g").scale]
+    assert any("option list 'spare' is never used" in str(w) for w in study.warnings)
+    survey["pages"][0]["questions"][0]["options_from"] = "agre"
+    text = "\n".join(problems_of(write_study(tmp_path / "bad", survey=survey)))
+    assert "no option list 'agre' in this survey's choices (did you mean 'agree'?)" in text
 
 
 def test_choice_questions_nobody_could_answer(tmp_path):
@@ -116,11 +128,21 @@ def test_walk_reports_dead_ends_and_untaken_branches(tmp_path):
         page("p5", q("after", "text")),
     ])
     report = walk(load_study(root))
-    assert report.dead_ends == ["page p4: no answer the bot tried lets the participant go on"]
-    assert "p5" not in report.reached and "never reached: page p5" in report.lines()
+    assert re.fullmatch(r".*s\.yaml:\d+:\d+: page p4: no answer the bot tried lets the participant go on", report.dead_ends[0]), report.dead_ends
+    assert "p5" not in report.reached and any(re.fullmatch(r"never reached: .*s\.yaml:\d+:\d+: page p5", line) for line in report.lines())
+    assert any(re.fullmatch(r"not covered: .*s\.yaml:\d+:\d+: page:p2:show_if is never false", line) for line in report.lines()), report.lines()
     assert "page:p2:show_if is never false" in report.uncovered()
     assert "question:m:show_if is never true" in report.uncovered()
     assert report.branch_coverage < 1.0 and not report.complete
+
+
+def test_walk_tries_matrix_rows_read_by_conditions(tmp_path):
+    root = write_study(tmp_path / "s", [
+        page("p1", q("grid", "matrix", rows=opts("pace", "cast"), scale=opts(1, 2, 3))),
+        page("p2", q("why", "text"), show_if="grid.pace == 3"),
+    ])
+    report = walk(load_study(root))
+    assert report.complete, report.lines()
 
 
 def test_walk_command(demo_study):

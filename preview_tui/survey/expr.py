@@ -14,7 +14,8 @@ Answers as they appear in expressions: a single choice, image choice, rating,
 NPS, slider or numeric answer is its code or number; a multi or ranking answer
 is a list of codes (``count()`` gives its length, ``in`` tests membership); a
 text or date answer is a string ("2026-11-22" compares correctly); a matrix
-answer can only be tested with ``answered()``. A "please specify" text is
+row is read as ``<question>.<row code>`` (``scene_grid.pace >= 2``), the
+whole matrix only with ``answered()``. A "please specify" text is
 ``<question>.other``. A special answer (``special:``, e.g. "Don't know") is its
 code as a string, so ``rating == "dont_know"`` tests it and numeric comparisons
 with it are false.

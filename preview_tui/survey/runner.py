@@ -189,7 +189,11 @@ class Runner:
         return self.participant["language"] or self.study.settings.languages[0]
 
     def env(self) -> dict[str, Any]:
+        """The names an expression can read: answers, each matrix row as ``grid.row``, participant fields."""
         env = dict(self.answers)
+        for key, value in self.answers.items():
+            if isinstance(value, dict):
+                env.update({f"{key}.{row}": point for row, point in value.items()})
         env.update(self.exposure)
         env.update({f"participant.{k}": v for k, v in self.participant.items()})
         return env
@@ -303,7 +307,7 @@ class Runner:
                     out[other_key(q.id)] = specify.strip()
         if page.calculate:
             env = self._env_without(page)
-            env.update(out)
+            env.update(_flat(out))
             for calc in page.calculate:
                 result = parse(calc.value).evaluate(env)
                 env[calc.id] = result
@@ -325,6 +329,8 @@ class Runner:
         env = self.env()
         for key in self.page_keys(page):
             env.pop(key, None)
+            for name in [n for n in env if n.startswith(key + ".")]:
+                env.pop(name)
         return env
 
     def screen_out_for(self, values: dict[str, Any]) -> EndItem | None:
@@ -334,7 +340,7 @@ class Runner:
         """
         page = self._expect("page").page
         env = self._env_without(page)
-        env.update(self.answers_for_page(values))
+        env.update(_flat(self.answers_for_page(values)))
         for i, rule in enumerate(page.screen_out):
             if self.holds(f"page:{page.id}:screen_out:{i}", rule.when, env):
                 return EndItem("screened_out", rule.reason)
@@ -343,9 +349,9 @@ class Runner:
                 if self.holds(f"question:{q.id}:screen_out:{i}", rule.when, env):
                     return EndItem("screened_out", rule.reason)
         asked = set(self.page_keys(page))
-        for quota in self.study.settings.quotas:
-            if quota.id in self.full_quotas and parse(quota.when).names & asked:
-                if self.holds(f"quota:{quota.id}", quota.when, env):
+        for cell, when, quota in self.study.quota_cells():
+            if cell in self.full_quotas and parse(when).names & asked:
+                if self.holds(f"quota:{cell}", when, env):
                     return EndItem("screened_out", quota.reason)
         return None
 
@@ -425,3 +431,12 @@ class Runner:
                 return i
             i -= 1
         return None
+
+
+def _flat(answers: dict[str, Any]) -> dict[str, Any]:
+    """``answers`` plus each matrix row as ``grid.row``."""
+    out = dict(answers)
+    for key, value in answers.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{row}": point for row, point in value.items()})
+    return out

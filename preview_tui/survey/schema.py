@@ -7,6 +7,7 @@ Unknown keys are errors (a misspelt key must not be silently ignored).
 
 from __future__ import annotations
 
+import itertools
 import typing
 from typing import Annotated, Any, Literal, Union
 
@@ -87,8 +88,17 @@ class QuestionBase(Strict):
 
 
 class ChoiceBase(QuestionBase):
-    options: list[Option] = Field(min_length=2)
+    options: list[Option] = Field([], description="the options, in the order written (or name a list with options_from)")
+    options_from: Ident | None = Field(None, description="the name of an option list in the survey's choices")
     randomize: bool = Field(False, description="shuffle the options (anchored ones stay in place), seeded per participant")
+
+    @model_validator(mode="after")
+    def _options(self) -> "ChoiceBase":
+        if self.options_from is not None and self.options:
+            raise ValueError("give either 'options' or 'options_from', not both")
+        if self.options_from is None and len(self.options) < 2:
+            raise ValueError("a choice question needs at least 2 options (or 'options_from')")
+        return self
 
 
 class SingleChoice(ChoiceBase):
@@ -192,8 +202,17 @@ class Matrix(QuestionBase):
 
     type: Literal["matrix"]
     rows: list[Option] = Field(min_length=1)
-    scale: list[Option] = Field(min_length=2)
+    scale: list[Option] = Field([], description="the answers every row offers (or name a list with scale_from)")
+    scale_from: Ident | None = Field(None, description="the name of an option list in the survey's choices")
     randomize: bool = Field(False, description="shuffle the rows (anchored ones stay), seeded per participant")
+
+    @model_validator(mode="after")
+    def _scale(self) -> "Matrix":
+        if self.scale_from is not None and self.scale:
+            raise ValueError("give either 'scale' or 'scale_from', not both")
+        if self.scale_from is None and len(self.scale) < 2:
+            raise ValueError("a matrix needs a scale of at least 2 answers (or 'scale_from')")
+        return self
 
 
 Question = Annotated[
@@ -243,6 +262,7 @@ class Survey(Strict):
     title: Text | None = None
     pages: list[Page] = []
     blocks: list[Block] = []
+    choices: dict[Ident, Annotated[list[Option], Field(min_length=2)]] = Field({}, description="named option lists that questions use with options_from (or a matrix with scale_from)")
     randomize_blocks: bool = Field(False, description="shuffle the order of the blocks (anchored ones stay)")
     anchored_blocks: list[Ident] = Field([], description="blocks that keep their place when blocks are shuffled")
 
@@ -335,11 +355,34 @@ class Quota(Strict):
     """A cell of the sample (e.g. women aged 18 to 34) with a target; when it is full, new matches are screened out."""
 
     id: Ident
-    when: Condition = Field(description="the answers that put a participant in this cell")
-    target: int = Field(ge=0, description="how many completed sessions the cell needs")
+    when: Condition | None = Field(None, description="the answers that put a participant in this cell")
+    cross: dict[Ident, list[int | Ident]] | None = Field(
+        None, description="instead of when: one cell per combination of these answers' codes (e.g. gender x age_band), each with the target"
+    )
+    target: int = Field(ge=0, description="how many completed sessions the cell (each cell, with cross) needs")
     reason: Ident = Field("quota_full", description="the screen-out reason stored when the cell is full")
 
     _when = field_validator("when")(_check_expr)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Quota":
+        if (self.when is None) == (self.cross is None):
+            raise ValueError("a quota needs either 'when' or 'cross' (not both)")
+        if self.cross is not None and (not self.cross or any(not codes for codes in self.cross.values())):
+            raise ValueError("'cross' needs at least one question with at least one code")
+        return self
+
+    def cells(self) -> list[tuple[str, str]]:
+        """(cell id, condition) of each cell: one for ``when``, one per combination for ``cross``."""
+        if self.cross is None:
+            return [(self.id, self.when)]
+        names = list(self.cross)
+        out = []
+        for combo in itertools.product(*(self.cross[n] for n in names)):
+            label = ",".join(f"{n}={c}" for n, c in zip(names, combo))
+            when = " and ".join(f"{n} == {c if isinstance(c, int) else chr(34) + c + chr(34)}" for n, c in zip(names, combo))
+            out.append((f"{self.id}[{label}]", when))
+        return out
 
 
 class StudySettings(Strict):

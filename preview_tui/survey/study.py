@@ -21,6 +21,7 @@ from .schema import (
     LANGUAGES,
     ClipStep,
     ImageChoice,
+    Matrix,
     MultipleChoice,
     Ranking,
     Config,
@@ -47,6 +48,7 @@ class Study:
     screening: Screening
     surveys: dict[str, Survey]
     warnings: list[Located] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)  # "page:<id>", "question:<id>:show_if"... -> "file:line:col"
     _by_id: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -67,6 +69,10 @@ class Study:
                 for page in survey.all_pages():
                     for q in page.questions:
                         yield survey, page, q
+
+    def quota_cells(self) -> list[tuple[str, str, Any]]:
+        """(cell id, condition, quota) for every cell of every quota."""
+        return [(cell, when, quota) for quota in self.config.study.quotas for cell, when in quota.cells()]
 
     def question(self, question_id: str) -> Any:
         """The question with this id, or None."""
@@ -102,7 +108,7 @@ def load_study(root: Path) -> Study:
     screening = checker.run()
     if problems or screening is None:
         raise StudyError(problems)
-    return Study(root, config, screening, {sid: s for sid, (_, s) in surveys.items()}, warnings)
+    return Study(root, config, screening, {sid: s for sid, (_, s) in surveys.items()}, warnings, checker.places)
 
 
 def check_file(path: Path) -> None:
@@ -159,6 +165,7 @@ class _Checker:
         self.order: dict[str, int] = {}  # every answer key (questions, 'specify' texts, calculations) in study order
         self.used: list[str] = []  # surveys in the order the screening uses them
         self.broken: set[str] = set()
+        self.places: dict[str, str] = {}
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -202,9 +209,44 @@ class _Checker:
                 self.warnings.append(sdoc.error(("id",), f"survey '{survey_id}' is not used by screening '{sid}'"))
         self._expressions()
         self._quotas()
+        self._places()
         return screening
 
+    def _resolve(self, doc: Document, survey: Survey) -> Survey:
+        """The survey with every ``options_from``/``scale_from`` replaced by the named list from ``choices``."""
+        used: set[str] = set()
+
+        def options(name: str, path: tuple) -> list | None:
+            if name in survey.choices:
+                used.add(name)
+                return list(survey.choices[name])
+            self.problems.append(doc.error(path, f"no option list '{name}' in this survey's choices{suggest(name, survey.choices)}"))
+            return None
+
+        def question(q: Any, at: tuple) -> Any:
+            update = {}
+            if getattr(q, "options_from", None) and (found := options(q.options_from, at + ("options_from",))):
+                update["options"] = found
+            if getattr(q, "scale_from", None) and (found := options(q.scale_from, at + ("scale_from",))):
+                update["scale"] = found
+            return q.model_copy(update=update) if update else q
+
+        def page(p: Page, at: tuple) -> Page:
+            return p.model_copy(update={"questions": [question(q, at + ("questions", i)) for i, q in enumerate(p.questions)]})
+
+        if survey.blocks:
+            blocks = [b.model_copy(update={"pages": [page(p, ("blocks", i, "pages", j)) for j, p in enumerate(b.pages)]}) for i, b in enumerate(survey.blocks)]
+            resolved = survey.model_copy(update={"blocks": blocks})
+        else:
+            resolved = survey.model_copy(update={"pages": [page(p, ("pages", i)) for i, p in enumerate(survey.pages)]})
+        for name in survey.choices:
+            if name not in used:
+                self.warnings.append(doc.error(("choices", name), f"option list '{name}' is never used", key=True))
+        return resolved
+
     def _survey(self, doc: Document, survey: Survey) -> None:
+        survey = self._resolve(doc, survey)
+        self.surveys[survey.id] = (doc, survey)
         self._texts(doc, survey, ())
         page_ids: set[str] = set()
         block_ids = {b.id for b in survey.blocks}
@@ -228,6 +270,9 @@ class _Checker:
                 self._codes(doc, qat, question)
                 if isinstance(question, CHOICE_TYPES) and any(o.other for o in question.options):
                     self.order[other_key(question.id)] = len(self.order)
+                if isinstance(question, Matrix):  # each row can be read as grid.row
+                    for row in question.rows:
+                        self.order[f"{question.id}.{row.code}"] = len(self.order)
             for c, calc in enumerate(page.calculate):
                 if calc.id in self.order or calc.id in self.question_ids:
                     self.problems.append(doc.error(at + ("calculate", c, "id"), f"duplicate id '{calc.id}' (a question or calculation has it already)"))
@@ -335,6 +380,32 @@ class _Checker:
         line, start = doc.where(path)
         return Located(doc.file, line, start + col - 1 if "\n" not in source else start, message)
 
+    def _places(self) -> None:
+        """Where each page and each condition the runner reports is written, for the walker's report."""
+        def place(doc: Document, path: tuple) -> str:
+            line, col = doc.where(path)
+            return f"{doc.file}:{line}:{col}"
+
+        for doc, survey in (self.surveys[sid] for sid in self.used):
+            if survey.blocks:
+                for b, block in enumerate(survey.blocks):
+                    if block.show_if:
+                        self.places[f"block:{block.id}:show_if"] = place(doc, ("blocks", b, "show_if"))
+            for at, _, page in _pages(survey):
+                self.places[f"page:{page.id}"] = place(doc, at + ("id",))
+                if page.show_if:
+                    self.places[f"page:{page.id}:show_if"] = place(doc, at + ("show_if",))
+                for i in range(len(page.screen_out)):
+                    self.places[f"page:{page.id}:screen_out:{i}"] = place(doc, at + ("screen_out", i, "when"))
+                for q, question in enumerate(page.questions):
+                    if question.show_if:
+                        self.places[f"question:{question.id}:show_if"] = place(doc, at + ("questions", q, "show_if"))
+                    for i in range(len(question.screen_out)):
+                        self.places[f"question:{question.id}:screen_out:{i}"] = place(doc, at + ("questions", q, "screen_out", i, "when"))
+        for i, quota in enumerate(self.config.study.quotas):
+            for cell, _ in quota.cells():
+                self.places[f"quota:{cell}"] = place(self.config_doc, ("study", "quotas", i, "when" if quota.cross is None else "cross"))
+
     def _quotas(self) -> None:
         ids: set[str] = set()
         for i, quota in enumerate(self.config.study.quotas):
@@ -342,12 +413,16 @@ class _Checker:
             if quota.id in ids:
                 self.problems.append(self.config_doc.error(path + ("id",), f"duplicate quota id '{quota.id}'"))
             ids.add(quota.id)
-            expr = parse(quota.when)
-            for name in sorted(expr.names):
-                if name not in self.order and name not in PARTICIPANT_FIELDS:
-                    self.problems.append(self.config_doc.error(path + ("when",), f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}"))
-            for problem in never_true(expr, self.questions):
-                self.problems.append(self.config_doc.error(path + ("when",), problem))
+            where = path + ("when" if quota.cross is None else "cross",)
+            found: list[str] = []
+            for _, when in quota.cells():
+                expr = parse(when)
+                for name in sorted(expr.names):
+                    if name not in self.order and name not in PARTICIPANT_FIELDS:
+                        found.append(f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}")
+                found.extend(never_true(expr, self.questions))
+            for message in dict.fromkeys(found):
+                self.problems.append(self.config_doc.error(where, message))
 
     def _exposure_names(self) -> set[str]:
         """``watched.<clip>`` and ``completed.<clip>`` for each clip of the screening (null until it is over)."""

@@ -31,6 +31,7 @@ class WalkReport:
     branches: dict[str, set[bool]] = field(default_factory=dict)
     ends: Counter = field(default_factory=Counter)
     dead_ends: list[str] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)
     states: int = 0
     truncated: bool = False
 
@@ -58,6 +59,9 @@ class WalkReport:
                     out.append(f"{key} is never {'true' if outcome else 'false'}")
         return out
 
+    def _at(self, key: str) -> str:
+        return f"{self.places[key]}: " if key in self.places else ""
+
     def lines(self) -> list[str]:
         out = [
             f"pages reached: {len(self.reached & set(self.pages))}/{len(self.pages)} ({self.page_coverage:.0%})",
@@ -65,8 +69,8 @@ class WalkReport:
             "ends: " + ", ".join(f"{name} ×{n}" for name, n in sorted(self.ends.items())),
             f"states explored: {self.states}" + (" (stopped at the limit)" if self.truncated else ""),
         ]
-        out += [f"never reached: page {p}" for p in self.pages if p not in self.reached]
-        out += [f"not covered: {line}" for line in self.uncovered()]
+        out += [f"never reached: {self._at('page:' + p)}page {p}" for p in self.pages if p not in self.reached]
+        out += [f"not covered: {self._at(line.split(' is never')[0])}{line}" for line in self.uncovered()]
         out += [f"dead end: {line}" for line in self.dead_ends]
         return out
 
@@ -93,7 +97,7 @@ def conditions(study: Study) -> list[str]:
                 if q.show_if:
                     keys.append(f"question:{q.id}:show_if")
                 keys += [f"question:{q.id}:screen_out:{i}" for i in range(len(q.screen_out))]
-    keys += [f"quota:{quota.id}" for quota in study.settings.quotas]
+    keys += [f"quota:{cell}" for cell, _, _ in study.quota_cells()]
     return keys
 
 
@@ -112,7 +116,7 @@ def _expressions(study: Study) -> Iterator[str]:
                 yield page.show_if
             yield from (r.when for r in page.screen_out)
             yield from (c.value for c in page.calculate)
-    yield from (quota.when for quota in study.settings.quotas)
+    yield from (when for _, when, _ in study.quota_cells())
 
 
 class _Candidates:
@@ -123,11 +127,14 @@ class _Candidates:
         self.numbers: dict[str, set[float]] = {}
         self.codes: dict[str, set[Any]] = {}
         self.joint: list[dict[str, Any]] = []  # codes one expression compares together (a quota cell, say)
+        self.together: set[frozenset[str]] = set()  # pairs of answers one expression reads
         for source in _expressions(study):
             expr = parse(source)
             pairs = dict(expr.compared_codes())
             if len(pairs) > 1:
                 self.joint.append(pairs)
+            bases = sorted({name.split(".", 1)[0] for name in expr.names})
+            self.together.update(frozenset((a, b)) for i, a in enumerate(bases) for b in bases[i + 1:])
             self.read |= expr.names
             for name, literal in expr.compared_codes():
                 self.codes.setdefault(name, set()).add(literal)
@@ -138,6 +145,8 @@ class _Candidates:
     def values(self, q: Any, runner: Runner) -> list[Any]:
         """The baseline value first, then the variants that may change the path."""
         values = _baseline(q, runner)
+        if isinstance(q, Matrix) and any(name.startswith(q.id + ".") for name in self.read):
+            return values + [{row.code: point.code for row in q.rows} for point in q.scale] + ([None] if q.required is not True else [])
         if q.id not in self.read:
             return values[:1] + ([None] if q.required is not True else [])
         if isinstance(q, (SingleChoice, ImageChoice)):
@@ -203,12 +212,47 @@ def _page_answers(runner: Runner, candidates: _Candidates) -> list[dict[str, Any
     for qid, values in per_question.items():
         for v in values[1:]:
             sets.append(dict(base, **{qid: v}))
+    read = [qid for qid in per_question if len(per_question[qid]) > 1]
+    for i, first in enumerate(read):  # pairs of answers one expression reads together (a quota cell, say)
+        for second in read[i + 1:]:
+            if frozenset((first, second)) in candidates.together and len(per_question[first]) * len(per_question[second]) <= 64:
+                sets += [dict(base, **{first: a, second: b}) for a in per_question[first][1:] for b in per_question[second][1:]]
     by_id = {q.id: q for q in shown}
     for pairs in candidates.joint:
         here = {name: code for name, code in pairs.items() if name in by_id}
         if len(here) > 1:
             sets.append(dict(base, **{n: [c] if isinstance(by_id[n], MultipleChoice) else c for n, c in here.items()}))
     return sets
+
+
+def _names_ahead(study: Study, runner: Runner) -> list[set[str]]:
+    """For each position of the runner's items, every answer a condition at or after it reads.
+
+    An answer no later condition reads cannot change the rest of the path, so states that differ
+    only in such answers are explored once.
+    """
+    cells = [parse(when).names for _, when, _ in study.quota_cells()]
+    per_item: list[set[str]] = []
+    for item in runner.items:
+        names: set[str] = set()
+        if isinstance(item, PageItem):
+            sources = [item.page.show_if, item.block.show_if if item.block else None]
+            sources += [r.when for r in item.page.screen_out] + [c.value for c in item.page.calculate]
+            for q in item.page.questions:
+                sources += [q.show_if] + [r.when for r in q.screen_out]
+            for source in filter(None, sources):
+                names |= parse(source).names
+            keys = set(runner.page_keys(item.page))
+            for cell in cells:
+                if cell & keys:
+                    names |= cell
+        per_item.append(names | {n.split(".", 1)[0] for n in names})
+    ahead: list[set[str]] = [set() for _ in per_item]
+    later: set[str] = set()
+    for i in range(len(per_item) - 1, -1, -1):
+        later = later | per_item[i]
+        ahead[i] = later
+    return ahead
 
 
 def _clone(runner: Runner) -> Runner:
@@ -225,15 +269,18 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
     """Explore every branch of ``study``; see the module docstring."""
     report = WalkReport(pages=[p.id for step in study.screening.steps if getattr(step, "survey", None) in study.surveys for p in study.surveys[step.survey].all_pages()])
     report.branches = {key: set() for key in conditions(study)}
+    report.places = dict(study.places)
     candidates = _Candidates(study)
 
     def trace(key: str, result: bool) -> None:
         report.branches.setdefault(key, set()).add(result)
 
     languages = list(study.settings.languages) if "participant.language" in candidates.read else [study.settings.languages[0]]
-    quota_sets = [frozenset()] + ([frozenset(q.id for q in study.settings.quotas)] if study.settings.quotas else [])
+    cells = frozenset(cell for cell, _, _ in study.quota_cells())
+    quota_sets = [frozenset()] + ([cells] if cells else [])
     seen: set[Any] = set()
     stack: list[Runner] = []
+    ahead: list[set[str]] = []  # per position: the answers that a condition from there on can still read
     for full in quota_sets:
         for lang in languages:
             runner = Runner(study, code="WALK", seed="walk", full_quotas=full, trace=trace)
@@ -243,10 +290,13 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
             report.ends["declined"] += 1
             runner.consent(True)
             stack.append(runner)
+            if not ahead:
+                ahead = _names_ahead(study, runner)
     while stack:
         runner = stack.pop()
         item = runner.current
-        key = (runner.full_quotas, runner.position, item.kind, repr(sorted((k, repr(v)) for k, v in runner.answers.items() if k in candidates.read or k.startswith("participant."))), runner.participant["language"])
+        matters = ahead[min(runner.position, len(ahead) - 1)] if ahead else set()
+        key = (runner.full_quotas, runner.position, item.kind, repr(sorted((k, repr(v)) for k, v in runner.answers.items() if k in matters)), runner.participant["language"])
         if key in seen:
             continue
         seen.add(key)
@@ -275,6 +325,6 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
             stack.append(child)
             moved = True
         if not moved:
-            report.dead_ends.append(f"page {item.page.id}: no answer the bot tried lets the participant go on")
+            report.dead_ends.append(f"{report._at('page:' + item.page.id)}page {item.page.id}: no answer the bot tried lets the participant go on")
     report.dead_ends = sorted(set(report.dead_ends))
     return report
