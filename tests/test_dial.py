@@ -95,6 +95,13 @@ def test_end_flushes_every_sample_before_it() -> None:
     assert s.due(10.0) == []
 
 
+def test_a_late_end_report_does_not_sample_past_the_end() -> None:
+    s = DialSampler(10)
+    s.on_event(ev("playing", 0.0, 0, 1000))
+    s.on_event(ev("ended", 1.3, 1000, 1000))  # the report came 300 ms late
+    assert [x.media_ms for x in s.due(1.3)] == list(range(0, 1000, 100))
+
+
 def test_value_is_clamped() -> None:
     s = DialSampler(10, neutral=50)
     assert s.set_value(140) == 100 and s.set_value(-3) == 0

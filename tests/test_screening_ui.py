@@ -189,18 +189,23 @@ async def test_participant_may_skip_a_skippable_clip_and_the_questionnaire_knows
 
 async def test_moderator_replays_and_the_second_play_has_its_own_samples(demo_study, tmp_path):
     db = tmp_path / "s.sqlite"
-    app, player = make_app(make_study(demo_study, clip={"dial": True}), db, clip_ms=2000)
+    app, player = make_app(make_study(demo_study, clip={"dial": True}), db, clip_ms=3000)
     async with app.run_test(size=(100, 30)) as pilot:
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
         await pilot.pause(0.6)
+<<<<<<< HEAD
         await pilot.press("f3")
         await wait_for(pilot, app, "page", timeout=4)
+=======
+        await pilot.press("f6")
+        await wait_for(pilot, app, "page", timeout=8)
+>>>>>>> screen
     kinds = [k for k, _ in ledger(db)]
     assert kinds == ["clip_play", "clip_replay", "clip_exposure", "clip_play", "clip_end", "clip_exposure", "clip_shown"]
     plays = dict(rows(db, "select play, count(*) from dial_samples group by play"))
-    assert set(plays) == {1, 2} and 19 <= plays[2] <= 21 and 3 <= plays[1] <= 17
+    assert set(plays) == {1, 2} and 29 <= plays[2] <= 31 and 1 <= plays[1] <= 29
     assert len(player.played) == 2
 
 
@@ -242,7 +247,7 @@ async def test_a_jump_in_the_media_clock_is_a_seek_in_the_ledger(demo_study, tmp
         screen.post_message(ClipScreen.PlayerMessage(PlayerEvent("seeked", media_ms=5000), screen.play_no))
         await wait_for(pilot, app, "page", timeout=4)
     seeks = [d for k, d in ledger(db) if k == "clip_seek"]
-    assert seeks and seeks[0]["vlc_ms"] == 5000 and 300 <= seeks[0]["from_ms"] <= 900
+    assert seeks and seeks[0]["vlc_ms"] == 5000 and 300 <= seeks[0]["from_ms"] <= 1500
 
 
 def test_conditions_may_name_only_the_screenings_clips(demo_study):

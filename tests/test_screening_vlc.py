@@ -48,8 +48,12 @@ async def test_a_real_clip_plays_to_the_end_with_its_ledger_and_dial(demo_study,
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
-        await pilot.pause(1.0)
+        for _ in range(100):  # until libVLC reports playing
+            if app.screen.state == "playing":
+                break
+            await pilot.pause(0.05)
         await pilot.press("up", "up")
+        assert app.flow.current.kind == "clip"
         await wait_for(pilot, app, "page", timeout=10)
     book = ledger(db)
     kinds = [k for k, _ in book if k != "clip_buffering"]

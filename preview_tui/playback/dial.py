@@ -154,8 +154,11 @@ class MediaClock:
                 self._close_range()
         elif kind in ("ended", "error", "stopped"):
             # libVLC reports the end ~100 ms before its clock reaches the
-            # clip's length: the clock stops where it is, and sampling with it.
+            # clip's length: the clock stops where it is, and sampling with it
+            # (never past the end, should the report come late).
             media = self.media_at(ev.mono)
+            if kind == "ended" and ev.media_ms:
+                media = min(media, float(ev.media_ms))
             if self.running:
                 self._set(media, ev.mono)
             self.running = False
@@ -265,6 +268,8 @@ class DialSampler:
                         break
                     at = clock.anchor_mono - (clock.anchor_media - media) / 1000.0 / clock.rate  # type: ignore[operator]
                 else:
+                    if clock.length_ms and media >= clock.length_ms:
+                        break  # the clock ran past the end before the end was reported
                     at = clock.mono_at(media)
                     if at is None or at > now:
                         break

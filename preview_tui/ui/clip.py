@@ -212,9 +212,11 @@ class ClipScreen(ParticipantScreen):
             self._show_progress()
             await self.advance(self.flow.finish_stimulus("clip_shown", detail={"plays": self.play_no}))
         elif kind == "error":
+            self.state, self.problem = "failed", "playback_error"  # a skip meanwhile counts as not shown
             await self.ledger("clip_error", event, reason="playback_error")
             await self.end_play(completed=False)
-            await self.fail("playback_error", f"Clip not shown: {event.detail or 'the player reported an error'}.", record=False)
+            if message.play == self.play_no and self.state == "failed":  # not retried or skipped meanwhile
+                await self.fail("playback_error", f"Clip not shown: {event.detail or 'the player reported an error'}.", record=False)
         elif kind == "stopped":
             await self.ledger("clip_stop", event)
 
