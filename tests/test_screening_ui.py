@@ -195,13 +195,8 @@ async def test_moderator_replays_and_the_second_play_has_its_own_samples(demo_st
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
         await pilot.pause(0.6)
-<<<<<<< HEAD
         await pilot.press("f3")
-        await wait_for(pilot, app, "page", timeout=4)
-=======
-        await pilot.press("f6")
         await wait_for(pilot, app, "page", timeout=8)
->>>>>>> screen
     kinds = [k for k, _ in ledger(db)]
     assert kinds == ["clip_play", "clip_replay", "clip_exposure", "clip_play", "clip_end", "clip_exposure", "clip_shown"]
     plays = dict(rows(db, "select play, count(*) from dial_samples group by play"))
