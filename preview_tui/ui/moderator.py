@@ -86,17 +86,27 @@ class ModeratorScreen(Screen):
             await self._refresh_sessions()
 
     async def _refresh_sessions(self) -> None:
-        table = self.query_one("#sessions", DataTable)
+        sessions = await self.app.store.list_sessions(self.app.study.id, limit=50)
+        withdrawn = await self.app.store.list_withdrawn(self.app.study.id, limit=50)
+        tables = self.query("#sessions")
+        if not tables:  # the screen is being rebuilt or closed meanwhile
+            return
+        table = tables.first(DataTable)
         table.clear()
+        rows: dict[str, tuple] = {}
         interrupted = 0
-        for row in await self.app.store.list_sessions(self.app.study.id, limit=50):
+        for row in sessions:
             started = row.started_at.astimezone().strftime("%H:%M:%S")
             status = STATUS_LABELS.get(row.status, row.status)
             if row.status == "in_progress":
                 status, interrupted = "interrupted", interrupted + 1
-            table.add_row(started, row.participant_code or "—", row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "", key=row.id.hex)
-        for gone in await self.app.store.list_withdrawn(self.app.study.id, limit=50):  # erased: only the time is left
-            table.add_row(gone.withdrawn_at.astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "", key=gone.session_id.hex)
+            rows[row.id.hex] = (started, row.participant_code or "—", row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "")
+        for gone in withdrawn:  # erased: only the time is left (read after the sessions, so a withdrawal in between wins)
+            if rows.get(gone.session_id.hex, ("",) * 6)[5] == "interrupted":
+                interrupted -= 1
+            rows[gone.session_id.hex] = (gone.withdrawn_at.astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "")
+        for key, cells in rows.items():
+            table.add_row(*cells, key=key)
         notice = []
         if interrupted:
             notice.append(f"{interrupted} interrupted session(s): select one in the list and press F5 to resume it where it stopped.")
