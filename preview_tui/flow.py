@@ -15,7 +15,7 @@ from typing import Any
 from .db import audit
 from .db import models as m
 from .db.store import Store
-from .survey.runner import EndItem, Item, PageItem, Problem, Runner
+from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner
 from .survey.expr import parse
 from .survey.study import Study, other_key
 
@@ -131,9 +131,21 @@ class Flow:
         await self.store.set_language(self.session_id, language)
         self.runner.choose_language(language)
 
-    async def consent(self, accepted: bool) -> None:
-        await self.store.record_consent(self.session_id, version=self.study.settings.consent.version, text_hash=self.runner.consent_hash(), accepted=accepted)
+    async def consent(self, accepted: bool, *, rewards: bool = False) -> None:
+        """Consent given or refused; ``rewards`` is the separate opt-in to the rewards programme, when it is offered."""
+        offered = self.runner.current.kind == "consent" and self.runner.current.rewards
+        await self.store.record_consent(
+            self.session_id,
+            version=self.study.settings.consent.version,
+            text_hash=self.runner.consent_hash(),
+            accepted=accepted,
+            rewards_opt_in=bool(rewards) if accepted and offered else None,
+        )
         self.runner.consent(accepted)
+
+    async def under_age(self) -> None:
+        await self.store.record_under_age(self.session_id, UNDER_AGE)
+        self.runner.under_age()
 
     async def submit_page(self, values: dict[str, Any]) -> list[Problem]:
         """Store the current page's answers, then move on. Returns what is wrong, if anything.

@@ -90,6 +90,23 @@ WORDS: dict[str, dict[str, str]] = {
     "dial_high": {"en": "Like", "fr": "Aime", "de": "Gefällt"},
     "clip_paused": {"en": "Paused — please wait", "fr": "En pause — veuillez patienter", "de": "Angehalten — bitte warten"},
     "clip_skip_hint": {"en": "S: skip this clip", "fr": "S : passer cet extrait", "de": "S: diesen Clip überspringen"},
+    "we_collect": {"en": "What we collect", "fr": "Ce que nous recueillons", "de": "Was wir erheben"},
+    "category_answers": {"en": "Your answers to the questions", "fr": "Vos réponses aux questions", "de": "Ihre Antworten auf die Fragen"},
+    "category_viewing": {"en": "What you watched and how (including the dial)", "fr": "Ce que vous avez regardé et comment (y compris le curseur)", "de": "Was Sie wie angesehen haben (auch den Regler)"},
+    "category_language": {"en": "The language you chose", "fr": "La langue choisie", "de": "Die gewählte Sprache"},
+    "category_ethnic_origin": {"en": "Ethnic origin (sensitive)", "fr": "Origine ethnique (sensible)", "de": "Ethnische Herkunft (sensibel)"},
+    "category_political_opinions": {"en": "Political opinions (sensitive)", "fr": "Opinions politiques (sensible)", "de": "Politische Meinungen (sensibel)"},
+    "category_religion": {"en": "Religious beliefs (sensitive)", "fr": "Convictions religieuses (sensible)", "de": "Religiöse Überzeugungen (sensibel)"},
+    "category_sexual_orientation": {"en": "Sexual orientation (sensitive)", "fr": "Orientation sexuelle (sensible)", "de": "Sexuelle Orientierung (sensibel)"},
+    "category_social_status": {"en": "Social status (sensitive)", "fr": "Statut social (sensible)", "de": "Sozialer Status (sensibel)"},
+    "category_finances": {"en": "Financial situation (sensitive)", "fr": "Situation financière (sensible)", "de": "Finanzielle Situation (sensibel)"},
+    "accept_adult": {"en": "I am {age} or older and I agree", "fr": "J'ai {age} ans ou plus et j'accepte", "de": "Ich bin {age} oder älter und stimme zu"},
+    "under_age": {"en": "I am under {age}", "fr": "J'ai moins de {age} ans", "de": "Ich bin unter {age}"},
+    "rewards_opt_in": {
+        "en": "Yes, I also want to join the rewards programme (optional; you can take part without it)",
+        "fr": "Oui, je souhaite aussi rejoindre le programme de récompenses (facultatif ; vous pouvez participer sans)",
+        "de": "Ja, ich möchte auch am Prämienprogramm teilnehmen (freiwillig; Sie können auch ohne teilnehmen)",
+    },
 }
 
 

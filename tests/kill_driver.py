@@ -74,7 +74,7 @@ async def main(study_dir: Path, db: Path, prefix: str, seed: int) -> None:
                 if item.kind == "language":
                     await flow.choose_language(rng.choice(study.settings.languages))
                 elif item.kind == "consent":
-                    await flow.consent(True)
+                    await flow.consent(True, rewards=rng.random() < 0.5)
                 elif item.kind == "page":
                     values = page_values(flow, candidates, rng)
                     if await flow.submit_page(values):  # a soft-required warning: submitting again goes on

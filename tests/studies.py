@@ -14,7 +14,7 @@ def config(**study: Any) -> dict:
         "title": "T",
         "languages": ["en"],
         "screening": "main",
-        "consent": {"version": "1", "text": "ok?"},
+        "consent": {"version": "1", "text": "ok?", "categories": ["answers", "ethnic_origin", "political_opinions", "religion", "sexual_orientation", "social_status", "finances"]},
         "thanks": "thanks",
         "screened_out": "bye",
         "declined": "no",

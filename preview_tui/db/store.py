@@ -148,11 +148,27 @@ class Store:
     async def set_language(self, session_id: uuid.UUID, language: str) -> None:
         await self._update(session_id, audit.Link(audit.LANGUAGE, session_id, language), language=language)
 
-    async def record_consent(self, session_id: uuid.UUID, *, version: str, text_hash: str, accepted: bool) -> None:
+    async def record_consent(self, session_id: uuid.UUID, *, version: str, text_hash: str, accepted: bool, rewards_opt_in: bool | None = None) -> None:
+        """Consent given (with the rewards choice, when offered) or refused; a refusal keeps nothing but itself."""
         if accepted:
-            await self._update(session_id, audit.Link(audit.CONSENT, session_id, "accepted"), consent_version=version, consent_hash=text_hash, consented_at=m.now())
+            links = [audit.Link(audit.CONSENT, session_id, "accepted")]
+            if rewards_opt_in is not None:
+                links.append(audit.Link(audit.REWARDS, session_id, "opted_in" if rewards_opt_in else "declined"))
+            async with self._write() as s:
+                result = await s.execute(
+                    update(m.Session).where(m.Session.id == session_id).values(consent_version=version, consent_hash=text_hash, consented_at=m.now(), rewards_opt_in=rewards_opt_in)
+                )
+                if result.rowcount != 1:
+                    raise StoreError(f"session {session_id} is not in the station database")
+                await self._audit(s, links)
             return
-        # A refusal keeps nothing but itself and its time.
+        await self._end_before_consent(session_id, m.DECLINED, None, audit.Link(audit.CONSENT, session_id, "declined"))
+
+    async def record_under_age(self, session_id: uuid.UUID, reason: str) -> None:
+        """A participant below the minimum age: like a refusal, nothing of theirs is kept but the outcome."""
+        await self._end_before_consent(session_id, m.SCREENED_OUT, reason, audit.Link(audit.SESSION_ENDED, session_id, m.SCREENED_OUT))
+
+    async def _end_before_consent(self, session_id: uuid.UUID, status: str, reason: str | None, link: audit.Link) -> None:
         async with self._write() as s:
             await s.execute(delete(m.Answer).where(m.Answer.session_id == session_id))
             await s.execute(delete(m.Event).where(m.Event.session_id == session_id))
@@ -160,13 +176,9 @@ class Store:
             await s.execute(
                 update(m.Session)
                 .where(m.Session.id == session_id)
-                .values(participant_code=None, seat=None, room=None, language=None, status=m.DECLINED, ended_at=m.now())
+                .values(participant_code=None, seat=None, room=None, language=None, status=status, outcome_reason=reason, ended_at=m.now())
             )
-            await self._audit(s, [audit.Link(audit.CONSENT, session_id, "declined")])
-
-    async def record_rewards(self, session_id: uuid.UUID, opted_in: bool) -> None:
-        """The separate, explicit opt-in to the rewards programme (or its refusal)."""
-        await self._update(session_id, audit.Link(audit.REWARDS, session_id, "opted_in" if opted_in else "declined"), rewards_opt_in=opted_in)
+            await self._audit(s, [link])
 
     async def finish(self, session_id: uuid.UUID, status: str, reason: str | None = None) -> None:
         if status not in m.STATUSES:

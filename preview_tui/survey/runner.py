@@ -16,12 +16,15 @@ from typing import Any, Callable, Literal
 
 from . import answers as A
 from .expr import parse
+from ..words import word
+from .jurisdiction import minimum_age
 from .order import latin_square_row, rng, shuffle
 from .pipe import pipe
 from .schema import CHOICE_TYPES, Block, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
 from .study import Study, other_key, text
 
 Outcome = Literal["completed", "screened_out", "declined"]
+UNDER_AGE = "under_age"  # the screen-out reason of a participant below the minimum age
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class LanguageItem:
 @dataclass(frozen=True)
 class ConsentItem:
     version: str
+    minimum_age: int = 18  # the participant confirms this age when agreeing
+    rewards: bool = False  # the rewards programme is offered alongside, as a separate opt-in
     kind: str = "consent"
 
 
@@ -110,7 +115,9 @@ class Runner:
         # What the participant saw of each clip (watched.<clip id>: percent, completed.<clip id>: bool), set by the flow.
         self.exposure: dict[str, Any] = {}
         self.outcome: EndItem | None = None
-        self.items: list[Item] = [LanguageItem(tuple(study.settings.languages)), ConsentItem(study.settings.consent.version)]
+        settings = study.settings
+        adult = minimum_age(settings.minimum_age, study.config.station.jurisdiction)
+        self.items: list[Item] = [LanguageItem(tuple(settings.languages)), ConsentItem(settings.consent.version, adult, settings.rewards is not None)]
         for step in self._steps():
             if isinstance(step, SurveyStep):
                 self.items.extend(self._survey_items(study.surveys[step.survey]))
@@ -236,11 +243,24 @@ class Runner:
         return text(labels[value], self.language) if value in labels else value
 
     def consent_text(self) -> str:
-        return text(self.study.settings.consent.text, self.language)
+        """Everything the consent screen shows above its buttons, as Markdown: the study's text, the
+        kinds of data collected, and the privacy notice of the station's jurisdiction."""
+        settings, lang = self.study.settings, self.language
+        parts = [text(settings.consent.text, lang).strip()]
+        if settings.consent.categories:
+            parts.append(f"**{word('we_collect', lang)}**\n\n" + "\n".join(f"- {word('category_' + c, lang)}" for c in settings.consent.categories))
+        notice = settings.notices.get(self.study.config.station.jurisdiction or "")
+        if notice:
+            parts.append(text(notice, lang).strip())
+        return "\n\n".join(parts)
+
+    def rewards_text(self) -> str:
+        rewards = self.study.settings.rewards
+        return text(rewards.text, self.language).strip() if rewards else ""
 
     def consent_hash(self) -> str:
-        """SHA-256 of the exact consent text shown to this participant, with its version."""
-        shown = f"{self.study.settings.consent.version}\n{self.language}\n{self.consent_text()}"
+        """SHA-256 of exactly what the consent screen showed this participant (with the rewards offer), and its version."""
+        shown = f"{self.study.settings.consent.version}\n{self.language}\n{self.consent_text()}\n{self.rewards_text()}"
         return hashlib.sha256(shown.encode("utf-8")).hexdigest()
 
     def progress(self) -> tuple[int, int]:
@@ -264,6 +284,11 @@ class Runner:
             self._advance()
         else:
             self.outcome = EndItem("declined")
+
+    def under_age(self) -> None:
+        """The participant says they are under the minimum age: adults only, so the session ends here."""
+        self._expect("consent")
+        self.outcome = EndItem("screened_out", UNDER_AGE)
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         """What is wrong with the answers to the current page (nothing is changed).

@@ -346,9 +346,20 @@ class Screening(Strict):
     stimulus_order: StimulusOrder | None = Field(None, description="vary the order of some storyboard and clip steps between participants")
 
 
+# What a study may collect, as its consent text lists it; the last six are the law's sensitive categories.
+DataCategory = Literal["answers", "viewing", "language", "ethnic_origin", "political_opinions", "religion", "sexual_orientation", "social_status", "finances"]
+
+
 class Consent(Strict):
     version: str = Field(min_length=1)
     text: Text
+    categories: list[DataCategory] = Field([], description="the kinds of data collected, listed under the consent text; every sensitive category a question carries must be here")
+
+
+class Rewards(Strict):
+    """The rewards programme: offered after consent, as a separate, explicit opt-in that can be declined."""
+
+    text: Text = Field(description="what the programme is and what joining it shares")
 
 
 class Quota(Strict):
@@ -396,6 +407,9 @@ class StudySettings(Strict):
     screened_out: Text
     declined: Text
     invitations: bool = Field(False, description="participant codes must be single-use invitation codes imported with `preview-tui invite`")
+    minimum_age: int | None = Field(None, ge=18, le=99, description="the age gate asks for this age when it is above the age of majority of the station's jurisdiction")
+    rewards: Rewards | None = Field(None, description="offer the rewards programme after consent (a separate opt-in)")
+    notices: dict[str, Text] = Field({}, description="privacy notices by jurisdiction code (e.g. us-ca, us-va, br), shown with the consent text on stations in that jurisdiction")
     quotas: list[Quota] = []
 
     @field_validator("languages")
@@ -421,6 +435,7 @@ class StationSettings(Strict):
     images: Literal["auto", "kitty", "sixel", "halfcell", "unicode"] = "auto"
     end_screen_seconds: float = Field(8.0, ge=0, le=600)
     playback: PlaybackSettings = PlaybackSettings()
+    jurisdiction: str | None = Field(None, pattern=r"^[a-z]{2}(-[a-z0-9]{1,3})?$", description="where the room is (e.g. us-ca, br, de): sets the age of majority and the privacy notice shown")
     kiosk: bool = Field(False, description="participants cannot leave the flow; the moderator's key (F12) asks for the PIN")
     moderator_pin: str | None = Field(None, description="the moderator PIN's hash, made by `preview-tui pin`")
     idle_timeout: float = Field(0, ge=0, le=86400, description="seconds without a key before the participant is asked if they are still there (0: never)")

@@ -210,7 +210,21 @@ class _Checker:
         self._expressions()
         self._quotas()
         self._places()
+        self._consent()
         return screening
+
+    def _consent(self) -> None:
+        """The consent lists every sensitive category a question carries; the station's jurisdiction has its notice."""
+        listed = set(self.config.study.consent.categories)
+        for qid, question in self.questions.items():
+            category = getattr(question, "sensitive", None)
+            if category and category not in listed:
+                doc, path = self.question_ids[qid]
+                self.problems.append(doc.error(path[:-1] + ("sensitive",), f"sensitive category '{category}' is not listed in the consent's categories (study.consent.categories in config.yaml): participants must be told before they answer"))
+        notices = self.config.study.notices
+        place = self.config.station.jurisdiction
+        if notices and place and place not in notices:
+            self.problems.append(self.config_doc.error(("station", "jurisdiction"), f"no privacy notice for jurisdiction '{place}' in study.notices{suggest(place, notices)}"))
 
     def _resolve(self, doc: Document, survey: Survey) -> Survey:
         """The survey with every ``options_from``/``scale_from`` replaced by the named list from ``choices``."""

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from . import answers as A
 from .expr import parse
-from .runner import EndItem, PageItem, Runner
+from .runner import UNDER_AGE, EndItem, PageItem, Runner
 from .schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from .study import Study, other_key
 
@@ -288,6 +288,7 @@ def walk(study: Study, *, max_states: int = 50_000) -> WalkReport:
             declined = _clone(runner)
             declined.consent(False)
             report.ends["declined"] += 1
+            report.ends[f"screened_out ({UNDER_AGE})"] += 1  # the consent screen's "I am under ..." ends the same way everywhere
             runner.consent(True)
             stack.append(runner)
             if not ahead:

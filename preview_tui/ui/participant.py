@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Label, Markdown, Static
+from textual.widgets import Button, Checkbox, Label, Markdown, Static
 
 from ..db.store import StoreError, describe_failure
 from ..flow import Flow
@@ -74,23 +74,41 @@ class LanguageScreen(ParticipantScreen):
 
 
 class ConsentScreen(ParticipantScreen):
+    """The consent text with what is collected and the local notice; agreeing confirms the minimum age.
+
+    The rewards programme, when the study offers it, is a separate box that starts
+    unticked: agreeing to the study never signs anyone up.
+    """
+
+    BINDINGS = [Binding("right", "app.focus_next", show=False), Binding("left", "app.focus_previous", show=False)]
+
     def compose(self) -> ComposeResult:
+        item = self.flow.current
+        age = item.minimum_age
         with Vertical(id="consent-box"):
             yield Label(self.w("consent_title"), classes="title")
             with VerticalScroll(id="consent-text"):
                 yield Markdown(self.flow.runner.consent_text())
+                if item.rewards:
+                    yield Markdown(self.flow.runner.rewards_text(), id="rewards-text")
+            if item.rewards:
+                yield Checkbox(self.w("rewards_opt_in"), value=False, id="rewards")
             with Horizontal(classes="buttons"):
-                yield Button(self.w("accept"), id="accept", variant="primary")
+                yield Button(self.w("accept_adult", age=age), id="accept", variant="primary")
                 yield Button(self.w("decline"), id="decline")
-
-    BINDINGS = [Binding("right", "app.focus_next", show=False), Binding("left", "app.focus_previous", show=False)]
+                yield Button(self.w("under_age", age=age), id="under-age")
 
     def on_mount(self) -> None:
         self.query_one("#accept", Button).focus()
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        await self.advance(self.flow.consent(event.button.id == "accept"))
+        if event.button.id == "under-age":
+            await self.advance(self.flow.under_age())
+            return
+        boxes = self.query("#rewards")
+        rewards = bool(boxes) and boxes.first(Checkbox).value
+        await self.advance(self.flow.consent(event.button.id == "accept", rewards=rewards))
 
 
 class EndScreen(ParticipantScreen):
