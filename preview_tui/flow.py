@@ -43,8 +43,9 @@ async def full_quotas(study: Study, store: Store) -> set[str]:
 
 
 class Flow:
-    def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner):
+    def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
+        self.pilot = pilot  # a researcher's test run: its data are marked as test and kept out of counts and exports
         self.preset_language: str | None = None
         self.recorded: set[str] = set()  # orders already stored
 
@@ -63,7 +64,7 @@ class Flow:
         )
         seed = participant.code or str(session_id)  # a code makes the orders reproducible for that participant
         runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, session_index=earlier, full_quotas=full)
-        flow = cls(study, store, session_id, runner)
+        flow = cls(study, store, session_id, runner, pilot=participant.is_test)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
         if "stimuli" in runner.orders:
             await store.record_event(session_id, "order_shown", detail={"what": "stimuli", "order": runner.orders["stimuli"], "session_index": earlier})
@@ -108,7 +109,7 @@ class Flow:
         runner.dropped = []
         if isinstance(runner.current, PageItem):  # the page to go on with shows what was already given on it
             runner.answers.update({key: saved.answers[key] for key in runner.page_keys(runner.current.page) if key in saved.answers})
-        flow = cls(study, store, session_id, runner)
+        flow = cls(study, store, session_id, runner, pilot=row.is_test)
         flow.recorded.update(saved.orders_recorded)
         end = runner.current
         if isinstance(end, EndItem):  # stopped after its last step was stored, before it was marked ended
@@ -185,6 +186,15 @@ class Flow:
                 what, _, of = key.partition(":")
                 events.append(("order_shown", {"what": what, "of": of, "order": order}))
         return events
+
+    async def jump(self, position: int) -> None:
+        """Pilot mode only: show any step next (the audit log notes it)."""
+        if not self.pilot:
+            raise ValueError("only a pilot session can jump")
+        item = self.runner.items[position]
+        where = getattr(getattr(item, "page", None), "id", None) or getattr(getattr(item, "step", None), "id", None) or item.kind
+        await self.store.record_navigation(self.session_id, audit.PILOT_JUMP, where)
+        self.runner.jump(position)
 
     async def back(self) -> None:
         item = self.runner.current

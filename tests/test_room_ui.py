@@ -198,3 +198,40 @@ async def test_an_unknown_or_used_invitation_code_is_refused_in_the_console(demo
         await walk(pilot, [*"INV-1", "enter"])
         assert app.flow is None and "already used" in str(app.screen.query_one("#form-problem").render())
         assert "1 imported, 1 used" in str(app.screen.query_one("#station-notice").render())
+
+
+async def test_a_pilot_session_shows_the_engines_state_jumps_anywhere_and_is_marked_as_test(demo_study, tmp_path):
+    from preview_tui.ui.pilot import JumpScreen
+
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause(0.3)
+        app.screen.query_one("#pilot").value = True
+        app.screen.query_one("#code").focus()
+        await walk(pilot, [*"PILOT1", "enter"], ["enter"], ["enter"])
+        assert app.flow.pilot and app.flow.current.kind == "page"
+        state = str(app.screen.query_one("#pilot-state").render())
+        assert "about_you" in state and '"code": "PILOT1"' in state
+        await walk(pilot, ["f7"])
+        assert isinstance(app.screen, JumpScreen)
+        target = next(i for i, item in enumerate(app.flow.runner.items) if getattr(getattr(item, "page", None), "id", None) == "final")
+        listing = app.screen.query_one("#jump-list")
+        listing.highlighted = target
+        await walk(pilot, ["enter"], wait=0.5)
+        assert app.flow.current.page.id == "final"
+        assert "final" in str(app.screen.query_one("#pilot-state").render())
+    assert rows(db, "select participant_code, is_test from sessions") == [("PILOT1", 1)]
+    assert ("pilot_jump", "final") in rows(db, "select kind, subject from audit_log")
+    async with Store(db) as store:
+        assert await store.study_sessions("lighthouse_preview") == 0  # pilot sessions do not move the counterbalancing
+
+
+async def test_the_jump_key_does_nothing_in_a_real_session(demo_study, tmp_path):
+    from preview_tui.ui.pilot import JumpScreen
+
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await walk(pilot, [*"REAL1", "enter"], ["enter"], ["enter"], ["f7"])
+        assert not isinstance(app.screen, JumpScreen) and not app.screen.query("#pilot-panel")

@@ -38,6 +38,7 @@ ANSWER = "answer"
 ANSWER_CLEARED = "answer_cleared"
 PAGE_LEFT = "page_left"
 PAGE_BACK = "page_back"
+PILOT_JUMP = "pilot_jump"  # a researcher's pilot session jumped to a step
 STEP_DONE = "step_done"  # a storyboard or clip finished (shown, not shown or skipped)
 SESSION_ENDED = "session_ended"
 WITHDRAWN = "withdrawn"

@@ -339,8 +339,8 @@ class Store:
             await self._audit(s, links)
 
     async def study_sessions(self, study_id: str, *, before: datetime | None = None) -> int:
-        """How many sessions of this study the station has started (test sessions included), all or ``before`` a time."""
-        query = select(func.count()).select_from(m.Session).where(m.Session.study_id == study_id)
+        """How many real sessions of this study the station has started (pilot sessions are not counted), all or ``before`` a time."""
+        query = select(func.count()).select_from(m.Session).where(m.Session.study_id == study_id, m.Session.is_test.is_(False))
         if before is not None:
             query = query.where(m.Session.started_at < before)
         async with self._session() as s:

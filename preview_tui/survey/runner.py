@@ -404,6 +404,27 @@ class Runner:
         self._expect("storyboard", "clip")
         self._advance()
 
+    def jump(self, position: int) -> None:
+        """Pilot mode: go straight to any step (answers given so far stay; nothing is checked)."""
+        if not 0 <= position < len(self.items):
+            raise ValueError(f"no step {position}")
+        self.outcome = None
+        self.position = position
+
+    def state(self) -> dict[str, Any]:
+        """What the engine holds, for a researcher piloting the study."""
+        item = self.current
+        where = getattr(getattr(item, "page", None), "id", None) or getattr(getattr(item, "step", None), "id", None) or getattr(item, "reason", None) or ""
+        return {
+            "step": f"{self.position + 1}/{len(self.items)} {item.kind} {where}".strip(),
+            "participant": dict(self.participant),
+            "answers": dict(self.answers),
+            "exposure": dict(self.exposure),
+            "warned": sorted(self.warned),
+            "orders": dict(self.orders),
+            "full quotas": sorted(self.full_quotas),
+        }
+
     def can_go_back(self) -> bool:
         return self._previous_page() is not None
 

@@ -42,6 +42,7 @@ class PreviewApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("f12", "moderator", "Moderator", show=False, priority=True),
+        Binding("f7", "pilot_jump", show=False, priority=True),
         # The moderator's controls of a clip (outside kiosk mode; in kiosk mode they are
         # in the moderator's command palette, behind the PIN). Participants are not told.
         Binding("f2", "moderator_pause", show=False, priority=True),
@@ -120,6 +121,21 @@ class PreviewApp(App[None]):
                 self.push_screen(CommandPalette(), callback=self._relock)
 
         self.push_screen(PinScreen(self.settings.moderator_pin or ""), callback=opened)
+
+    async def action_pilot_jump(self) -> None:
+        """F7 in a pilot session: choose any step to show next."""
+        from .pilot import JumpScreen
+
+        flow = self.flow
+        if flow is None or not flow.pilot or isinstance(self.screen, JumpScreen):
+            return
+
+        async def chosen(position: int | None) -> None:
+            if position is not None and self.flow is flow:
+                await flow.jump(position)
+                await self.show_step()
+
+        self.push_screen(JumpScreen(flow), callback=chosen)
 
     def _relock(self, _result: object = None) -> None:
         self.unlocked = False
@@ -250,6 +266,8 @@ class PreviewApp(App[None]):
     # App actions, so that one place can later ask for the moderator's PIN.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pilot_jump":
+            return self.flow is not None and self.flow.pilot and not self.paused
         if action in ("moderator_pause", "moderator_replay", "moderator_skip"):
             # Only where there is a clip to control, and never a participant's key in kiosk mode.
             return not self.kiosk and hasattr(self.screen, action)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -58,6 +58,7 @@ class ModeratorScreen(Screen):
                 yield Input(placeholder="Seat", id="seat", max_length=32)
                 options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
                 yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
+                yield Checkbox("Pilot", id="pilot", tooltip="A researcher's test run: marked as test data, kept out of counts and exports; F7 jumps to any step")
                 yield Button("Start session", id="start", variant="primary")
             yield Static("", id="form-problem")
             yield Static("", id="station-notice")
@@ -100,7 +101,8 @@ class ModeratorScreen(Screen):
             status = STATUS_LABELS.get(row.status, row.status)
             if row.status == "in_progress":
                 status, interrupted = "interrupted", interrupted + 1
-            rows[row.id.hex] = (started, row.participant_code or "—", row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "")
+            code = (row.participant_code or "—") + (" (pilot)" if row.is_test else "")
+            rows[row.id.hex] = (started, code, row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "")
         for gone in withdrawn:  # erased: only the time is left (read after the sessions, so a withdrawal in between wins)
             if rows.get(gone.session_id.hex, ("",) * 6)[5] == "interrupted":
                 interrupted -= 1
@@ -194,7 +196,8 @@ class ModeratorScreen(Screen):
         room = self.query_one("#room", Input).value.strip()
         self.app.room = room
         language = self.query_one("#language", Select).value
-        participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language)
+        pilot = self.query_one("#pilot", Checkbox).value
+        participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language, is_test=pilot)
         try:
             await self.app.start_session(participant)
         except InvitationRefused as exc:

@@ -24,6 +24,13 @@ class ParticipantScreen(Screen):
         super().__init__()
         self.flow = flow
 
+    def _on_mount(self, event) -> None:
+        super()._on_mount(event)
+        if self.flow.pilot:  # the researcher sees the engine's state beside the participant's screen
+            from .pilot import PilotPanel
+
+            self.mount(PilotPanel(self.flow))
+
     @property
     def lang(self) -> str:
         return self.flow.language
