@@ -155,7 +155,7 @@ class Store:
             await s.execute(
                 update(m.Session)
                 .where(m.Session.id == session_id)
-                .values(participant_code=None, seat=None, room=None, language=None, status=m.DECLINED, ended_at=m.now())
+                .values(participant_code=None, seat=None, room=None, language=None, status=m.DECLINED, ended_at=m.now(), revision=m.Session.revision + 1)
             )
             await self._audit(s, [audit.Link(audit.CONSENT, session_id, "declined")])
 
@@ -174,7 +174,7 @@ class Store:
 
     async def _update(self, session_id: uuid.UUID, link: audit.Link, **values: Any) -> None:
         async with self._write() as s:
-            result = await s.execute(update(m.Session).where(m.Session.id == session_id).values(**values))
+            result = await s.execute(update(m.Session).where(m.Session.id == session_id).values(**values, revision=m.Session.revision + 1))
             if result.rowcount != 1:
                 raise StoreError(f"session {session_id} is not in the station database")
             await self._audit(s, [link])
@@ -280,7 +280,7 @@ class Store:
                 stmt = sqlite_insert(m.Answer.__table__)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=["session_id", "question_id"],
-                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id},
+                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id, "revision": m.Answer.__table__.c.revision + 1},
                 )
                 await s.execute(stmt, rows)
             links += [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
