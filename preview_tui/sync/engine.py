@@ -24,6 +24,7 @@ next time, and sending a record twice changes nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -130,6 +131,22 @@ class _Columns:
         self.pk_type = self.types[self.pk]
         self.key_cols = [c.name for c in central_table.primary_key.columns]
         self.has_revision = "revision" in self.types
+        # The temporary table takes the station's values as SQLite hands them over: integers
+        # as integers, reals as reals, the rest as text; the server casts them to the real types.
+        from sqlalchemy import JSON, Boolean, Float, Integer
+
+        self.stage_types, self.convert = {}, []
+        for i, c in enumerate(central_table.columns):
+            if isinstance(c.type, Boolean):
+                self.stage_types[c.name] = "integer"
+            elif isinstance(c.type, Integer):
+                self.stage_types[c.name] = "bigint"
+            elif isinstance(c.type, Float):
+                self.stage_types[c.name] = "double precision"
+            else:
+                self.stage_types[c.name] = "text"
+                if isinstance(c.type, JSON) and c.name != "origin_station":
+                    self.convert.append(i)  # a JSON value SQLite stored as a number
 
     def cast(self, col: str, alias: str = "s") -> str:
         return f'CAST({alias}."{col}" AS {self.types[col]})'
@@ -215,13 +232,20 @@ class Syncer:
             if not pending.get(spec.name):
                 continue
             cols = _Columns(spec, md.tables[spec.name])
-            while True:
-                batch = await self._take_batch(spec.name, max_seq)
-                if not batch:
-                    break
-                await self._send(cols, batch)
-                done += len(batch)
+            # The next batch is read from the station while the centre writes this one.
+            batch = await self._next_batch(cols, max_seq)
+            while batch is not None:
+                following = asyncio.ensure_future(self._next_batch(cols, max_seq))
+                try:
+                    await self._send(cols, *batch)
+                except BaseException:
+                    following.cancel()
+                    with contextlib.suppress(BaseException):
+                        await following
+                    raise
+                done += batch[0][2]
                 self._tick(min(done, total), total, spec.name)
+                batch = await following
         self._tick(total, total, "")
         self.report.seconds = time.monotonic() - started
         await self._note_success()
@@ -260,46 +284,66 @@ class Syncer:
             max_seq = (await conn.execute(text("SELECT max(seq) FROM sync_outbox"))).scalar() or 0
         return counts, max_seq
 
-    async def _take_batch(self, table: str, max_seq: int) -> list[tuple[int, str]]:
-        """Up to batch_size pending entries of ``table``, marked sent in the same short transaction."""
+    async def _next_batch(self, cols: _Columns, max_seq: int):
+        """Up to batch_size pending entries of a table, marked sent (one short transaction), and the rows they name.
+
+        Returns ((first seq, last seq, entries), rows, keys gone) or None when nothing is pending.
+        """
+        table = cols.name
         async with self.local.begin() as conn:
-            batch = (await conn.execute(
-                text("SELECT seq, key FROM sync_outbox WHERE tbl = :t AND state = :p AND seq <= :m ORDER BY seq LIMIT :n"),
+            first, last, count = (await conn.execute(
+                text("SELECT min(seq), max(seq), count(*) FROM (SELECT seq FROM sync_outbox WHERE tbl = :t AND state = :p AND seq <= :m ORDER BY seq LIMIT :n)"),
                 {"t": table, "p": t.PENDING, "m": max_seq, "n": self.batch_size},
-            )).all()
-            if batch:
-                await conn.execute(
-                    text("UPDATE sync_outbox SET state = :s WHERE tbl = :t AND state = :p AND seq BETWEEN :a AND :b"),
-                    {"s": t.SENT, "t": table, "p": t.PENDING, "a": batch[0][0], "b": batch[-1][0]},
-                )
-        return [(seq, str(key)) for seq, key in batch]
+            )).one()
+            if not count:
+                return None
+            await conn.execute(
+                text("UPDATE sync_outbox SET state = :s WHERE tbl = :t AND state = :p AND seq BETWEEN :a AND :b"),
+                {"s": t.SENT, "t": table, "p": t.PENDING, "a": first, "b": last},
+            )
+        rows, gone = await self._read_rows(cols, first, last)
+        return (first, last, count), rows, gone
 
-    async def _read_rows(self, cols: _Columns, keys: list[str]) -> tuple[list[tuple], list[str]]:
-        """The station's current rows for ``keys`` as text (the server casts them), and the keys that are gone."""
-        wanted: list[Any] = [int(k) for k in keys] if cols.pk_type in ("INTEGER", "BIGINT") else keys
-        select_cols = ", ".join(f'"{c}"' for c in cols.station_cols)
-        found: dict[str, tuple] = {}
+    async def _read_rows(self, cols: _Columns, first: int, last: int) -> tuple[list[tuple], list[str]]:
+        """The station's current rows for a batch as SQLite holds them (the server casts them), and the keys that are gone."""
+        key = "CAST(o.key AS INTEGER)" if cols.pk_type in ("INTEGER", "BIGINT") else "o.key"
+        select_cols = ", ".join(f'r."{c}"' for c in cols.station_cols)
         origin = self.station_id.hex
-        pk_index = cols.station_cols.index(cols.pk)
+        rows, gone = [], []
         async with self.local.connect() as conn:
-            for i in range(0, len(wanted), 900):
-                chunk = wanted[i : i + 900]
-                marks = ", ".join("?" * len(chunk))
-                result = await conn.exec_driver_sql(f'SELECT {select_cols} FROM "{cols.name}" WHERE "{cols.pk}" IN ({marks})', tuple(chunk))
-                for r in result.all():
-                    found[str(r[pk_index])] = tuple(_as_text(v) for v in r) + (origin,)
-        gone = [k for k in keys if k not in found]
-        return list(found.values()), gone
+            driver = (await conn.get_raw_connection()).driver_connection  # plain tuples, no result processing
+            cursor = await driver.execute(
+                f'SELECT o.key, r."{cols.pk}" IS NOT NULL, {select_cols} FROM (SELECT DISTINCT key FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?) o '
+                f'LEFT JOIN "{cols.name}" r ON r."{cols.pk}" = {key}',
+                (cols.name, t.SENT, first, last),
+            )
+            result = await cursor.fetchall()
+            await cursor.close()
+            await conn.rollback()
+        convert = cols.convert
+        for r in result:
+            if not r[1]:
+                gone.append(str(r[0]))
+            elif convert:
+                row = list(r[2:])
+                for i in convert:
+                    row[i] = _as_text(row[i])
+                rows.append((*row, origin))
+            else:
+                rows.append((*r[2:], origin))
+        return rows, gone
 
-    async def _settle(self, table: str, conflicts: dict[str, tuple[str, str]]) -> None:
+    async def _settle(self, table: str, first: int, last: int, conflicts: dict[str, tuple[str, str]]) -> int:
         """After the central commit: this batch's entries are acknowledged, or kept aside with the reason."""
+        span = {"t": table, "s": t.SENT, "a": first, "b": last}
         async with self.local.begin() as conn:
             if conflicts:
                 await conn.execute(
-                    text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND key = :k"),
-                    [{"state": state, "note": note, "t": table, "s": t.SENT, "k": key} for key, (state, note) in conflicts.items()],
+                    text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b AND key = :k"),
+                    [{"state": state, "note": note, "k": key, **span} for key, (state, note) in conflicts.items()],
                 )
-            await conn.execute(text("UPDATE sync_outbox SET state = :a WHERE tbl = :t AND state = :s"), {"a": t.ACKNOWLEDGED, "t": table, "s": t.SENT})
+            done = await conn.execute(text("UPDATE sync_outbox SET state = :ack WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), {"ack": t.ACKNOWLEDGED, **span})
+        return done.rowcount
 
     async def _note_success(self) -> None:
         async with self.local.begin() as conn:
@@ -369,17 +413,15 @@ class Syncer:
         except Exception as exc:  # noqa: BLE001
             raise SyncError(f"the central database at {self.where} could not be prepared ({server_reason(exc)})", kind=CREDENTIALS) from None
 
-    async def _send(self, cols: _Columns, batch: list[tuple[int, str]]) -> None:
-        keys = list(dict.fromkeys(key for _, key in batch))
-        rows, gone = await self._read_rows(cols, keys)
+    async def _send(self, cols: _Columns, span: tuple[int, int, int], rows: list[tuple], gone: list[str]) -> None:
         try:
             outcome = await self._retrying(self._apply, cols, rows, gone)
         except SyncError:
             raise
         except Exception:  # noqa: BLE001 - one bad record must not block the others: try them one by one
             outcome = await self._one_by_one(cols, rows, gone)
-        await self._settle(cols.name, outcome)
-        acknowledged = len(batch) - sum(1 for _, k in batch if k in outcome)
+        first, last, count = span
+        acknowledged = await self._settle(cols.name, first, last, outcome)
         self.report.sent[cols.name] = self.report.sent.get(cols.name, 0) + acknowledged
         if gone:
             self.report.deleted[cols.name] = self.report.deleted.get(cols.name, 0) + len(gone)
@@ -394,7 +436,7 @@ class Syncer:
             except SyncError:
                 raise
             except Exception as exc:  # noqa: BLE001
-                key = some_rows[0][pk_index] if some_rows else some_gone[0]
+                key = str(some_rows[0][pk_index]) if some_rows else some_gone[0]
                 reason = f"refused by the central database: {server_reason(exc)}"
                 outcome[key] = (t.REJECTED, reason)
                 self.report.rejected.append(Conflict(cols.name, key, reason))
@@ -410,7 +452,7 @@ class Syncer:
                     "INSERT INTO sync_conflicts (origin_station, table_name, record_key, reason, incoming, incoming_hash) "
                     "VALUES (:o, :t, :k, :r, CAST(:i AS jsonb), :h) ON CONFLICT DO NOTHING"
                 ),
-                {"o": self.station_id, "t": cols.name, "k": row[cols.station_cols.index(cols.pk)], "r": reason, "i": incoming, "h": hashlib.md5(incoming.encode()).hexdigest()},
+                {"o": self.station_id, "t": cols.name, "k": str(row[cols.station_cols.index(cols.pk)]), "r": reason, "i": incoming, "h": hashlib.md5(incoming.encode()).hexdigest()},
             )
 
     async def _apply(self, cols: _Columns, rows: list[tuple], gone: list[str]) -> dict[str, tuple[str, str]]:
@@ -433,7 +475,8 @@ class Syncer:
             if not rows:
                 return {}
             stage = f"sync_stage_{cols.name}"
-            await raw.execute(f'CREATE TEMP TABLE "{stage}" (' + ", ".join(f'"{c}" text' for c in cols.all_cols) + ") ON COMMIT DROP")
+            # One temporary table per connection and table, emptied at every commit.
+            await raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (' + ", ".join(f'"{c}" {cols.stage_types[c]}' for c in cols.all_cols) + ") ON COMMIT DELETE ROWS")
             await raw.copy_records_to_table(stage, records=rows, columns=cols.all_cols)
             if spec.kind == t.TOMBSTONE:
                 return await self._apply_tombstones(raw, cols, stage)
@@ -444,6 +487,20 @@ class Syncer:
         not_withdrawn = ""
         if spec.session_column and spec.erase_on_withdrawal:
             not_withdrawn = f'WHERE NOT EXISTS (SELECT 1 FROM tombstones w WHERE w.session_id = {cols.cast(spec.session_column)})'
+        withdrawn_here = not_withdrawn and await raw.fetchval(
+            f'SELECT EXISTS (SELECT 1 FROM "{stage}" s, tombstones w WHERE w.session_id = {cols.cast(spec.session_column)})'
+        )
+        if not withdrawn_here:
+            # Usually nothing of a batch is there yet: a plain insert, without the cost of ON CONFLICT.
+            # If some of it is there (a resend, a conflict), the savepoint undoes it and the careful path follows.
+            import asyncpg
+
+            try:
+                async with raw.transaction():
+                    await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s')
+                return {}
+            except asyncpg.UniqueViolationError:
+                pass
         if spec.kind == t.REVISIONED:
             keys = ", ".join(f'"{k}"' for k in cols.key_cols)
             updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in cols.all_cols if c not in cols.key_cols)
@@ -468,6 +525,7 @@ class Syncer:
         )
         outcome: dict[str, tuple[str, str]] = {}
         for r in records:
+            key = str(r["key"])
             if r["withdrawn"] or r["same"] or (r["newer"] and r["same_origin"]):
                 continue
             if not r["present"]:
@@ -483,10 +541,10 @@ class Syncer:
                 incoming = json.dumps(incoming, sort_keys=True)
             await raw.execute(
                 "INSERT INTO sync_conflicts (origin_station, table_name, record_key, reason, incoming, incoming_hash) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING",
-                self.station_id, cols.name, r["key"], reason, incoming, hashlib.md5(incoming.encode()).hexdigest(),
+                self.station_id, cols.name, key, reason, incoming, hashlib.md5(incoming.encode()).hexdigest(),
             )
-            outcome[r["key"]] = (t.CONFLICT, reason)
-            self.report.conflicts.append(Conflict(cols.name, r["key"], reason))
+            outcome[key] = (t.CONFLICT, reason)
+            self.report.conflicts.append(Conflict(cols.name, key, reason))
         return outcome
 
     async def _apply_tombstones(self, raw, cols: _Columns, stage: str) -> dict[str, tuple[str, str]]:
