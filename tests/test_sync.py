@@ -204,3 +204,24 @@ async def test_cli_sync_from_config_and_bad_urls(tmp_path, demo_study, central_u
     assert from_config.returncode == 0, from_config.stderr
     wrong = await asyncio.to_thread(run_cli, "--database", str(db), "sync", env_url="mysql://x@y/z")
     assert wrong.returncode == 1 and "must be PostgreSQL" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+async def test_quota_counts_include_every_station_and_fall_back_offline(tmp_path, central_url, pg_cluster):
+    from pg import free_port
+    from preview_tui.sync.quotas import QuotaOffline, central_completed_counts, local_counts
+
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    await fill_station(a, station="a", sessions=5, seed=1)
+    await fill_station(b, station="b", sessions=7, seed=2)
+    await sync(b, central_url)
+    _, mine = local_counts(a, "demo")
+    _, theirs = local_counts(b, "demo")
+    both = await central_completed_counts(central_url, "demo", station_db=a)
+    assert both.source == "central+local" and both.counts[None] == mine[None] + theirs[None]
+    by_gender = await central_completed_counts(central_url, "demo", station_db=a, by="gender")
+    assert sum(by_gender.counts.values()) == both.counts[None] and set(by_gender.counts) <= {"f", "m", "x"}
+    down = pg_cluster.url("postgres", port=free_port())
+    alone = await central_completed_counts(down, "demo", station_db=a)
+    assert alone.source == "local" and alone.counts[None] == mine[None] and "cannot be reached" in alone.reason
+    with pytest.raises(QuotaOffline, match="cannot be reached"):
+        await central_completed_counts(down, "demo", station_db=a, offline="closed")
