@@ -131,22 +131,18 @@ class _Columns:
         self.pk_type = self.types[self.pk]
         self.key_cols = [c.name for c in central_table.primary_key.columns]
         self.has_revision = "revision" in self.types
-        # The temporary table takes the station's values as SQLite hands them over: integers
-        # as integers, reals as reals, the rest as text; the server casts them to the real types.
-        from sqlalchemy import JSON, Boolean, Float, Integer
+        # The temporary table has the central types, but for booleans (SQLite's 0 and 1, cast on the
+        # server). asyncpg's binary COPY takes ids as the station's hex text and integers and reals as
+        # they are; only times (text in SQLite) and JSON values SQLite stored as numbers are converted here.
+        from sqlalchemy import JSON, Boolean, DateTime
 
-        self.stage_types, self.convert = {}, []
+        self.stage_types, self.times, self.json = {}, [], []
         for i, c in enumerate(central_table.columns):
-            if isinstance(c.type, Boolean):
-                self.stage_types[c.name] = "integer"
-            elif isinstance(c.type, Integer):
-                self.stage_types[c.name] = "bigint"
-            elif isinstance(c.type, Float):
-                self.stage_types[c.name] = "double precision"
-            else:
-                self.stage_types[c.name] = "text"
-                if isinstance(c.type, JSON) and c.name != "origin_station":
-                    self.convert.append(i)  # a JSON value SQLite stored as a number
+            self.stage_types[c.name] = "integer" if isinstance(c.type, Boolean) else self.types[c.name]
+            if isinstance(c.type, DateTime) or isinstance(getattr(c.type, "impl", None), DateTime):
+                self.times.append(i)
+            elif isinstance(c.type, JSON):
+                self.json.append(i)
 
     def cast(self, col: str, alias: str = "s") -> str:
         return f'CAST({alias}."{col}" AS {self.types[col]})'
@@ -234,18 +230,27 @@ class Syncer:
             cols = _Columns(spec, md.tables[spec.name])
             # The next batch is read from the station while the centre writes this one.
             batch = await self._next_batch(cols, max_seq)
-            while batch is not None:
-                following = asyncio.ensure_future(self._next_batch(cols, max_seq))
-                try:
-                    await self._send(cols, *batch)
-                except BaseException:
-                    following.cancel()
-                    with contextlib.suppress(BaseException):
-                        await following
-                    raise
-                done += batch[0][2]
-                self._tick(min(done, total), total, spec.name)
-                batch = await following
+            settling = None
+            try:
+                while batch is not None:
+                    following = asyncio.ensure_future(self._next_batch(cols, max_seq))
+                    try:
+                        outcome = await self._deliver(cols, *batch)
+                    except BaseException:
+                        following.cancel()
+                        with contextlib.suppress(BaseException):
+                            await following
+                        raise
+                    # The station notes the batch while the centre takes the next one.
+                    if settling is not None:
+                        await settling
+                    settling = asyncio.ensure_future(self._settle(cols.name, batch[0], outcome, len(batch[2])))
+                    done += batch[0][2]
+                    self._tick(min(done, total), total, spec.name)
+                    batch = await following
+            finally:
+                if settling is not None:
+                    await settling
         self._tick(total, total, "")
         self.report.seconds = time.monotonic() - started
         await self._note_success()
@@ -258,14 +263,16 @@ class Syncer:
     # -- the station side (short transactions only) --------------------------------
 
     async def _prepare_station(self) -> tuple[uuid.UUID, str | None]:
+        # Every station transaction of a sync begins with a write: SQLite then waits for the app's writes
+        # (busy_timeout) instead of failing a read transaction that tries to become a write one.
         async with self.local.begin() as conn:
+            # Entries still "sent" belong to a sync that stopped before the centre confirmed them: send them again.
+            for spec in t.SYNCED:
+                await conn.execute(text("UPDATE sync_outbox SET state = :p WHERE tbl = :t AND state = :s"), {"p": t.PENDING, "t": spec.name, "s": t.SENT})
             row = (await conn.execute(text("SELECT station_id FROM sync_state WHERE id = 1"))).first()
             if row is None:
                 raise SyncError("the station database has no sync state; open it with this version of preview-tui first", kind=RECORD)
             station_id = uuid.UUID(str(row[0]))
-            # Entries still "sent" belong to a sync that stopped before the centre confirmed them: send them again.
-            for spec in t.SYNCED:
-                await conn.execute(text("UPDATE sync_outbox SET state = :p WHERE tbl = :t AND state = :s"), {"p": t.PENDING, "t": spec.name, "s": t.SENT})
             # A table rebuilt by a migration lost its triggers: put them back and queue the table whole (sending twice is harmless).
             present = {n for (n,) in await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
             for spec in t.SYNCED:
@@ -291,16 +298,16 @@ class Syncer:
         """
         table = cols.name
         async with self.local.begin() as conn:
-            first, last, count = (await conn.execute(
-                text("SELECT min(seq), max(seq), count(*) FROM (SELECT seq FROM sync_outbox WHERE tbl = :t AND state = :p AND seq <= :m ORDER BY seq LIMIT :n)"),
-                {"t": table, "p": t.PENDING, "m": max_seq, "n": self.batch_size},
-            )).one()
-            if not count:
-                return None
-            await conn.execute(
-                text("UPDATE sync_outbox SET state = :s WHERE tbl = :t AND state = :p AND seq BETWEEN :a AND :b"),
-                {"s": t.SENT, "t": table, "p": t.PENDING, "a": first, "b": last},
-            )
+            seqs = (await conn.execute(
+                text(
+                    "UPDATE sync_outbox SET state = :s WHERE tbl = :t AND state = :p AND seq <= "
+                    "(SELECT max(seq) FROM (SELECT seq FROM sync_outbox WHERE tbl = :t AND state = :p AND seq <= :m ORDER BY seq LIMIT :n)) RETURNING seq"
+                ),
+                {"s": t.SENT, "t": table, "p": t.PENDING, "m": max_seq, "n": self.batch_size},
+            )).scalars().all()
+        if not seqs:
+            return None
+        first, last, count = min(seqs), max(seqs), len(seqs)
         rows, gone = await self._read_rows(cols, first, last)
         return (first, last, count), rows, gone
 
@@ -320,30 +327,36 @@ class Syncer:
             result = await cursor.fetchall()
             await cursor.close()
             await conn.rollback()
-        convert = cols.convert
+        times, jsons = cols.times, cols.json
+        parse = datetime.fromisoformat
         for r in result:
             if not r[1]:
                 gone.append(str(r[0]))
-            elif convert:
-                row = list(r[2:])
-                for i in convert:
-                    row[i] = _as_text(row[i])
-                rows.append((*row, origin))
-            else:
-                rows.append((*r[2:], origin))
+                continue
+            row = list(r[2:])
+            for i in times:
+                if row[i] is not None:
+                    row[i] = parse(row[i]).replace(tzinfo=UTC)
+            for i in jsons:
+                row[i] = _as_text(row[i])
+            row.append(origin)
+            rows.append(row)
         return rows, gone
 
-    async def _settle(self, table: str, first: int, last: int, conflicts: dict[str, tuple[str, str]]) -> int:
+    async def _settle(self, table: str, span: tuple[int, int, int], conflicts: dict[str, tuple[str, str]], gone: int) -> None:
         """After the central commit: this batch's entries are acknowledged, or kept aside with the reason."""
-        span = {"t": table, "s": t.SENT, "a": first, "b": last}
+        first, last, _count = span
+        where = {"t": table, "s": t.SENT, "a": first, "b": last}
         async with self.local.begin() as conn:
             if conflicts:
                 await conn.execute(
                     text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b AND key = :k"),
-                    [{"state": state, "note": note, "k": key, **span} for key, (state, note) in conflicts.items()],
+                    [{"state": state, "note": note, "k": key, **where} for key, (state, note) in conflicts.items()],
                 )
-            done = await conn.execute(text("UPDATE sync_outbox SET state = :ack WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), {"ack": t.ACKNOWLEDGED, **span})
-        return done.rowcount
+            done = await conn.execute(text("UPDATE sync_outbox SET state = :ack WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), {"ack": t.ACKNOWLEDGED, **where})
+        self.report.sent[table] = self.report.sent.get(table, 0) + done.rowcount
+        if gone:
+            self.report.deleted[table] = self.report.deleted.get(table, 0) + gone
 
     async def _note_success(self) -> None:
         async with self.local.begin() as conn:
@@ -413,18 +426,14 @@ class Syncer:
         except Exception as exc:  # noqa: BLE001
             raise SyncError(f"the central database at {self.where} could not be prepared ({server_reason(exc)})", kind=CREDENTIALS) from None
 
-    async def _send(self, cols: _Columns, span: tuple[int, int, int], rows: list[tuple], gone: list[str]) -> None:
+    async def _deliver(self, cols: _Columns, span: tuple[int, int, int], rows: list, gone: list[str]) -> dict[str, tuple[str, str]]:
+        """The batch into the central database (committed when this returns); the keys not simply acknowledged."""
         try:
-            outcome = await self._retrying(self._apply, cols, rows, gone)
+            return await self._retrying(self._apply, cols, rows, gone)
         except SyncError:
             raise
         except Exception:  # noqa: BLE001 - one bad record must not block the others: try them one by one
-            outcome = await self._one_by_one(cols, rows, gone)
-        first, last, count = span
-        acknowledged = await self._settle(cols.name, first, last, outcome)
-        self.report.sent[cols.name] = self.report.sent.get(cols.name, 0) + acknowledged
-        if gone:
-            self.report.deleted[cols.name] = self.report.deleted.get(cols.name, 0) + len(gone)
+            return await self._one_by_one(cols, rows, gone)
 
     async def _one_by_one(self, cols: _Columns, rows: list[tuple], gone: list[str]) -> dict[str, tuple[str, str]]:
         outcome: dict[str, tuple[str, str]] = {}
@@ -445,7 +454,7 @@ class Syncer:
         return outcome
 
     async def _keep_aside(self, cols: _Columns, row: tuple, reason: str) -> None:
-        incoming = json.dumps(dict(zip(cols.all_cols, row)), sort_keys=True)
+        incoming = json.dumps(dict(zip(cols.all_cols, row)), sort_keys=True, default=str)
         async with self.central.begin() as conn:
             await conn.execute(
                 text(
