@@ -225,3 +225,40 @@ async def test_quota_counts_include_every_station_and_fall_back_offline(tmp_path
     assert alone.source == "local" and alone.counts[None] == mine[None] and "cannot be reached" in alone.reason
     with pytest.raises(QuotaOffline, match="cannot be reached"):
         await central_completed_counts(down, "demo", station_db=a, offline="closed")
+
+
+async def test_a_refused_record_is_kept_aside_and_the_others_go(tmp_path, central_url):
+    db = tmp_path / "st.sqlite"
+    await fill_station(db, station="a", sessions=3)
+    # An answer whose session the station does not hold (written behind the store's back):
+    # the central database refuses it (foreign key), the rest of its batch must still arrive.
+    con = sqlite3.connect(db)
+    con.execute("insert into answers (id, session_id, survey_id, question_id, value, answered_at, revision) values ('ffffffffffffffffffffffffffffffff', 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', 'post', 'orphan', '1', '2026-01-01 00:00:00', 1)")
+    con.commit()
+    con.close()
+    report = await sync(db, central_url)
+    assert [(r.table, r.key) for r in report.rejected] == [("answers", "ffffffffffffffffffffffffffffffff")]
+    assert "foreign key" in report.rejected[0].reason
+    central, _ = await central_data(dsn(central_url))
+    expected = normalise(station_data(db))
+    assert central["answers"] == {a for a in expected["answers"] if a[2] != "orphan"}
+    assert central["sessions"] == expected["sessions"] and central["audit_log"] == expected["audit_log"]
+    assert outbox_states(db).get("rejected") == 1
+    assert not (await sync(db, central_url)).rejected  # kept aside, not sent again
+
+
+async def test_triggers_lost_to_a_table_rebuild_are_restored_and_nothing_is_missed(tmp_path, central_url):
+    from preview_tui.db.store import Store
+
+    db = tmp_path / "st.sqlite"
+    (sid,) = await fill_station(db, station="a", sessions=1)
+    await sync(db, central_url)
+    con = sqlite3.connect(db)
+    con.execute("drop trigger sync_outbox_answers_insert")
+    con.commit()
+    con.close()
+    async with Store(db) as store:
+        await store.save_answers(sid, "late", {"extra": 5})  # not queued: its trigger is gone
+    await sync(db, central_url)
+    central, _ = await central_data(dsn(central_url))
+    assert central == normalise(station_data(db))

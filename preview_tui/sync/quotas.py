@@ -7,8 +7,8 @@ do not count. With ``by="question_id"`` the counts are per answer value of
 that question (e.g. per age band); without, under the key ``None``.
 
 When the central database cannot be reached within ``timeout`` seconds, the
-offline policy decides (``station.quota_offline`` is the engine's to read; the
-values are documented in the README):
+offline policy decides (the ``offline`` argument; the study engine chooses it,
+e.g. from its own setting; the values are documented in the README):
 
 - ``"local"`` (default): count this station's participants only, and say so in
   ``source``. Stations may then together overshoot a quota by what they
