@@ -8,6 +8,7 @@
     preview-tui audit verify           check the station's hash-chained audit log
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
+    preview-tui sync                   send what the station has not yet sent to the central database
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -43,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("file", type=Path, help="a text file with one code per line ('-' reads standard input)")
     invite.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sub.add_parser("pin", help="make the moderator PIN's hash for config.yaml (station.moderator_pin)")
+    sync = sub.add_parser("sync", help="send what this station has not yet sent to the central PostgreSQL database")
+    sync.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
+    sync.add_argument("--central", metavar="URL", help="the central database (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)")
+    sync.add_argument("--no-progress", action="store_true", help="no progress bar, only the summary")
     return parser
 
 
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
             return make_pin()
+        if args.command == "sync":
+            return sync(args.study, args.database, args.central, progress=not args.no_progress)
         return run(studies, args.database)
     except KeyboardInterrupt:
         return 130
@@ -233,6 +240,73 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
         return EXIT_PROBLEMS
     print(f"{added} invitation code(s) added for study '{study.id}'" + (f"; {known} were already there" if known else "") + ".")
     return EXIT_OK
+
+
+def sync(study_dir: Path, database: str | None, central: str | None, *, progress: bool = True) -> int:
+    """Send the station's new records to the central database, with a progress bar; a reason on failure."""
+    import asyncio
+    import os
+
+    from .settings import database_path
+    from .sync.engine import ENV_URL, central_url
+
+    settings = None
+    url = central or os.environ.get(ENV_URL)
+    if database and url:
+        db_file = database_path(None, Path.cwd(), database)
+    else:
+        from .survey.errors import StudyError
+        from .survey.study import load_study
+
+        try:
+            study = load_study(study_dir)
+        except StudyError as exc:
+            _print_problems(exc)
+            print(f"preview-tui: the study in {study_dir} has problems, so its settings cannot be read; `preview-tui validate` checks it.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        settings = study.config.station
+        db_file = database_path(settings, study.root, database)
+        url = url or central_url(settings.central_database)
+    if not url:
+        print(f"preview-tui: no central database is set: put its address in config.yaml (station.central_database: postgresql+asyncpg://user:password@host:5432/db) or in {ENV_URL}.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not db_file.is_file():
+        print(f"preview-tui: no station database at {db_file}: nothing to send.", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+    from .db.migrate import upgrade
+    from .db.store import describe_failure
+
+    try:
+        upgrade(db_file)
+    except Exception as exc:  # a reason, not a traceback
+        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+    from .sync.engine import SyncError, Syncer
+
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False)
+        task = bar.add_task("Syncing", total=None)
+
+        def on_progress(done: int, total: int, table: str) -> None:
+            bar.update(task, completed=done, total=total or 1, description=f"Syncing {table}".rstrip())
+
+    try:
+        syncer = Syncer(db_file, url, progress=on_progress if bar else None, station_name=settings.name if settings else None)
+        if bar:
+            with bar:
+                report = asyncio.run(syncer.run())
+        else:
+            report = asyncio.run(syncer.run())
+    except SyncError as exc:
+        print(f"preview-tui: sync failed: {exc.explain()}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(report.summary())
+    return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
 
 
 def make_pin() -> int:

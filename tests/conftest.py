@@ -29,3 +29,27 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster of its own for the whole test run, stopped at the end."""
+    from pg import remove_cluster, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield cluster
+    remove_cluster(cluster)
+
+
+@pytest.fixture
+async def central_url(pg_cluster, request):
+    """A fresh, empty central database for one test."""
+    import re
+
+    from pg import create_database
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return await create_database(pg_cluster, name)

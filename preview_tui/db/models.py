@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,6 +73,8 @@ class Session(Base):
     rewards_opt_in: Mapped[bool | None] = mapped_column(Boolean)  # asked separately from consent; None: not asked
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by the store on every update, so the central database takes only newer versions.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Answer(Base):
@@ -92,6 +94,8 @@ class Answer(Base):
     # The question's category of sensitive data (e.g. "religion"), so later work can seal these answers.
     sensitive: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Bumped by the store each time the participant changes the answer (see Session.revision).
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Event(Base):
@@ -186,3 +190,34 @@ class DialSample(Base):
     media_ms: Mapped[int] = mapped_column(Integer)
     mono: Mapped[float] = mapped_column(Float)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class OutboxEntry(Base):
+    """One write of a synced table still to send, or sent (``preview_tui/sync``).
+
+    SQLite triggers add a row for every insert, update and delete of a synced
+    table, in the writing transaction; sync moves ``state`` from pending to sent
+    to acknowledged (or conflict / rejected, with ``note``).
+    """
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (Index("ix_sync_outbox_tbl_state_seq", "tbl", "state", "seq"), {"sqlite_autoincrement": True})
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tbl: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncState(Base):
+    """This station's identity for the central database (made with the file) and its last sync (one row)."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    station_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -156,7 +156,7 @@ class Store:
                 links.append(audit.Link(audit.REWARDS, session_id, "opted_in" if rewards_opt_in else "declined"))
             async with self._write() as s:
                 result = await s.execute(
-                    update(m.Session).where(m.Session.id == session_id).values(consent_version=version, consent_hash=text_hash, consented_at=m.now(), rewards_opt_in=rewards_opt_in)
+                    update(m.Session).where(m.Session.id == session_id).values(consent_version=version, consent_hash=text_hash, consented_at=m.now(), rewards_opt_in=rewards_opt_in, revision=m.Session.revision + 1)
                 )
                 if result.rowcount != 1:
                     raise StoreError(f"session {session_id} is not in the station database")
@@ -176,7 +176,7 @@ class Store:
             await s.execute(
                 update(m.Session)
                 .where(m.Session.id == session_id)
-                .values(participant_code=None, seat=None, room=None, language=None, status=status, outcome_reason=reason, ended_at=m.now())
+                .values(participant_code=None, seat=None, room=None, language=None, status=status, outcome_reason=reason, ended_at=m.now(), revision=m.Session.revision + 1)
             )
             await self._audit(s, [link])
 
@@ -191,7 +191,7 @@ class Store:
 
     async def _update(self, session_id: uuid.UUID, link: audit.Link, **values: Any) -> None:
         async with self._write() as s:
-            result = await s.execute(update(m.Session).where(m.Session.id == session_id).values(**values))
+            result = await s.execute(update(m.Session).where(m.Session.id == session_id).values(**values, revision=m.Session.revision + 1))
             if result.rowcount != 1:
                 raise StoreError(f"session {session_id} is not in the station database")
             await self._audit(s, [link])
@@ -330,7 +330,7 @@ class Store:
                 stmt = sqlite_insert(m.Answer.__table__)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=["session_id", "question_id"],
-                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id, "sensitive": stmt.excluded.sensitive},
+                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id, "sensitive": stmt.excluded.sensitive, "revision": m.Answer.__table__.c.revision + 1},
                 )
                 await s.execute(stmt, rows)
             links += [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
@@ -386,8 +386,8 @@ class Store:
             {"id": uuid.uuid4(), "session_id": session_id, "step_id": step_id, "play": play, "seq": x.seq, "segment": x.segment, "media_ms": x.media_ms, "mono": x.mono, "value": x.value}
             for x in samples
         ]
-        async with self._session() as s, s.begin():
-            await s.execute(sqlite_insert(m.DialSample).on_conflict_do_nothing(index_elements=["session_id", "step_id", "play", "seq"]), rows)
+        async with self._write() as s:
+            await s.execute(sqlite_insert(m.DialSample.__table__).on_conflict_do_nothing(index_elements=["session_id", "step_id", "play", "seq"]), rows)
 
     async def dial_samples(self, session_id: uuid.UUID, step_id: str | None = None) -> list[m.DialSample]:
         query = select(m.DialSample).where(m.DialSample.session_id == session_id).order_by(m.DialSample.step_id, m.DialSample.play, m.DialSample.seq)

@@ -65,6 +65,8 @@ class PreviewApp(App[None]):
         self.paused = False
         self.last_input = time.monotonic()
         self.room = settings.room
+        self.sync_message = ""
+        self._retry_timer = None
 
     # -- life cycle ---------------------------------------------------------
 
@@ -161,10 +163,74 @@ class PreviewApp(App[None]):
                 yield SystemCommand("Moderator console", "Start sessions, see this station's sessions", self.unlock_console)
             elif self.kiosk:
                 yield SystemCommand("Lock station", "Show the welcome screen until the PIN is given", self.lock)
+        if self.central_url():
+            yield SystemCommand("Sync with the central database", "Send what this station has not yet sent; collecting goes on meanwhile", self.sync_now)
         if self.kiosk:
             yield SystemCommand("Quit preview-tui", "Close the app on this station", self.exit)
         else:
             yield from super().get_system_commands(screen)
+
+    # -- sync with the central database ------------------------------------------
+
+    def central_url(self) -> str | None:
+        from ..sync.engine import central_url  # light: asyncpg is imported only when a sync runs
+
+        return central_url(self.settings.central_database)
+
+    def sync_now(self) -> None:
+        """Start a sync in a thread of its own (its own event loop and engines): the interface and the answers never wait for it."""
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        if any(w.group == "sync" and not w.is_finished for w in self.workers):
+            self._sync_status("A sync is already running.")
+            return
+        self._sync_status("Syncing with the central database…", progress=(0, None))
+        self.run_worker(self._sync_in_thread, thread=True, group="sync", exclusive=True, exit_on_error=False, name="sync")
+
+    def _sync_in_thread(self) -> None:
+        from ..sync.engine import SyncError, sync
+
+        def progress(done: int, total: int, table: str) -> None:
+            self.call_from_thread(self._sync_status, f"Syncing {table}…" if table else "Syncing…", progress=(done, total))
+
+        try:
+            report = asyncio.run(sync(self.store.path, self.central_url() or "", progress=progress, station_name=self.settings.name))
+        except SyncError as exc:
+            self.call_from_thread(self._sync_failed, exc)
+        except Exception as exc:  # noqa: BLE001 - the moderator sees a reason, never a traceback
+            log.exception("sync failed")
+            self.call_from_thread(self._sync_status, f"Sync failed: {exc}", failed=True)
+        else:
+            self.call_from_thread(self._sync_status, report.summary(), failed=bool(report.conflicts or report.rejected))
+
+    def _sync_failed(self, exc) -> None:
+        from datetime import UTC, datetime
+
+        self._sync_status(f"Sync failed: {exc.explain()}", failed=True)
+        if exc.next_try is not None:
+            delay = max(1.0, (exc.next_try - datetime.now(UTC)).total_seconds())
+            self._retry_timer = self.set_timer(delay, self.sync_now)
+
+    def _sync_status(self, message: str, *, progress: tuple[int, int | None] | None = None, failed: bool = False) -> None:
+        """Show the sync's state on the moderator console (kept when the console is not on screen)."""
+        from textual.css.query import NoMatches
+        from textual.widgets import Label, ProgressBar
+
+        self.sync_message = message
+        log.info("sync: %s", message.replace("\n", " "))
+        for screen in self.screen_stack:
+            try:
+                box = screen.query_one("#sync-status")
+            except NoMatches:
+                continue
+            box.set_class(True, "shown")
+            box.set_class(failed, "failed")
+            box.query_one("#sync-label", Label).update(message)
+            bar = box.query_one("#sync-progress", ProgressBar)
+            bar.display = progress is not None
+            if progress is not None:
+                bar.update(total=progress[1], progress=progress[0])
 
     async def lock(self) -> None:
         from .kiosk import WelcomeScreen

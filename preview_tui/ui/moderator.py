@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -62,6 +62,9 @@ class ModeratorScreen(Screen):
                 yield Button("Start session", id="start", variant="primary")
             yield Static("", id="form-problem")
             yield Static("", id="station-notice")
+            with Horizontal(id="sync-status"):
+                yield Label("", id="sync-label")
+                yield ProgressBar(id="sync-progress", show_eta=False)
             yield Label("Sessions on this station", classes="subtitle")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
