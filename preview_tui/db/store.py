@@ -154,13 +154,7 @@ class Store:
             links = [audit.Link(audit.CONSENT, session_id, "accepted")]
             if rewards_opt_in is not None:
                 links.append(audit.Link(audit.REWARDS, session_id, "opted_in" if rewards_opt_in else "declined"))
-            async with self._write() as s:
-                result = await s.execute(
-                    update(m.Session).where(m.Session.id == session_id).values(consent_version=version, consent_hash=text_hash, consented_at=m.now(), rewards_opt_in=rewards_opt_in, revision=m.Session.revision + 1)
-                )
-                if result.rowcount != 1:
-                    raise StoreError(f"session {session_id} is not in the station database")
-                await self._audit(s, links)
+            await self._update(session_id, *links, consent_version=version, consent_hash=text_hash, consented_at=m.now(), rewards_opt_in=rewards_opt_in)
             return
         await self._end_before_consent(session_id, m.DECLINED, None, audit.Link(audit.CONSENT, session_id, "declined"))
 
@@ -189,12 +183,13 @@ class Store:
         """An interrupted or abandoned session taken up again."""
         await self._update(session_id, audit.Link(audit.SESSION_STARTED, session_id, "resumed"), status=m.IN_PROGRESS, outcome_reason=None, ended_at=None)
 
-    async def _update(self, session_id: uuid.UUID, link: audit.Link, **values: Any) -> None:
+    async def _update(self, session_id: uuid.UUID, *links: audit.Link, **values: Any) -> None:
+        """Change a session's row (a new revision, for sync) and add ``links`` to the audit log, in one transaction."""
         async with self._write() as s:
             result = await s.execute(update(m.Session).where(m.Session.id == session_id).values(**values, revision=m.Session.revision + 1))
             if result.rowcount != 1:
                 raise StoreError(f"session {session_id} is not in the station database")
-            await self._audit(s, [link])
+            await self._audit(s, links)
 
     async def record_navigation(self, session_id: uuid.UUID, kind: str, page_id: str) -> None:
         """A page left without saving answers, e.g. backwards (``audit.PAGE_BACK``)."""
@@ -375,7 +370,6 @@ class Store:
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
         async with self._session() as s:
             return list((await s.scalars(select(m.Event).where(m.Event.session_id == session_id).order_by(m.Event.at))).all())
-
 
     async def save_dial_samples(self, session_id: uuid.UUID, step_id: str, play: int, samples: list[Any]) -> None:
         """Store a batch of dial samples (objects with seq, segment, media_ms, mono, value) in one
