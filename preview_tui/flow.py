@@ -15,7 +15,7 @@ from typing import Any
 from .db import audit
 from .db import models as m
 from .db.store import Store
-from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner
+from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner, item_name
 from .survey.expr import parse
 from .survey.study import Study, other_key
 
@@ -192,8 +192,7 @@ class Flow:
         if not self.pilot:
             raise ValueError("only a pilot session can jump")
         item = self.runner.items[position]
-        where = getattr(getattr(item, "page", None), "id", None) or getattr(getattr(item, "step", None), "id", None) or item.kind
-        await self.store.record_navigation(self.session_id, audit.PILOT_JUMP, where)
+        await self.store.record_navigation(self.session_id, audit.PILOT_JUMP, item_name(item) or item.kind)
         self.runner.jump(position)
 
     async def back(self) -> None:

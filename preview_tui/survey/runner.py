@@ -71,6 +71,15 @@ class EndItem:
 Item = LanguageItem | ConsentItem | PageItem | StoryboardItem | ClipItem | EndItem
 
 
+def item_name(item: Item) -> str:
+    """The id a researcher knows a step by: its page's or its stimulus's id, an end's reason, else ''."""
+    if isinstance(item, PageItem):
+        return item.page.id
+    if isinstance(item, (StoryboardItem, ClipItem)):
+        return item.step.id
+    return getattr(item, "reason", None) or ""
+
+
 @dataclass(frozen=True)
 class Problem:
     """An answer the runner will not accept: a key into the app's words, with values to fill in.
@@ -414,9 +423,8 @@ class Runner:
     def state(self) -> dict[str, Any]:
         """What the engine holds, for a researcher piloting the study."""
         item = self.current
-        where = getattr(getattr(item, "page", None), "id", None) or getattr(getattr(item, "step", None), "id", None) or getattr(item, "reason", None) or ""
         return {
-            "step": f"{self.position + 1}/{len(self.items)} {item.kind} {where}".strip(),
+            "step": f"{self.position + 1}/{len(self.items)} {item.kind} {item_name(item)}".strip(),
             "participant": dict(self.participant),
             "answers": dict(self.answers),
             "exposure": dict(self.exposure),

@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..flow import Flow
+from ..survey.runner import item_name
 
 
 class PilotPanel(Vertical):
@@ -43,9 +44,8 @@ class JumpScreen(ModalScreen[int | None]):
         runner = self.flow.runner
         options = []
         for i, item in enumerate(runner.items):
-            where = getattr(getattr(item, "page", None), "id", None) or getattr(getattr(item, "step", None), "id", None) or ""
             survey = getattr(item, "survey_id", "")
-            label = f"{i + 1:>3}  {item.kind:<10} {survey + ' / ' if survey else ''}{where}"
+            label = f"{i + 1:>3}  {item.kind:<10} {survey + ' / ' if survey else ''}{item_name(item)}"
             options.append(Option(label, id=str(i)))
         with Vertical(id="jump-box", classes="dialog"):
             yield Label("Jump to a step (pilot)", classes="title")
