@@ -75,8 +75,8 @@ class Flow:
         """Take up an interrupted session where it stopped, with everything it stored.
 
         The runner replays what the store holds: the language, the consent, every
-        page the participant left (with its stored answers) and every stimulus that
-        was finished. It stops at the first page not yet left, with the answers
+        page the participant left (with its stored answers), every stimulus that
+        was finished and what was seen of each clip. It stops at the first page not yet left, with the answers
         already given on it, or at the first stimulus not finished, which is shown again.
         """
         saved = await store.saved_progress(session_id)
@@ -86,6 +86,10 @@ class Flow:
         index = saved.session_index if saved.session_index is not None else await store.study_sessions(study.id, before=row.started_at)
         seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
         runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, session_index=index, full_quotas=await full_quotas(study, store))
+        flow = cls(study, store, session_id, runner, pilot=row.is_test)
+        flow.recorded.update(saved.orders_recorded)
+        for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
+            flow.note_exposure(clip, percent, completed)
         if row.language:
             runner.choose_language(row.language)
             if row.consent_hash:
@@ -109,8 +113,6 @@ class Flow:
         runner.dropped = []
         if isinstance(runner.current, PageItem):  # the page to go on with shows what was already given on it
             runner.answers.update({key: saved.answers[key] for key in runner.page_keys(runner.current.page) if key in saved.answers})
-        flow = cls(study, store, session_id, runner, pilot=row.is_test)
-        flow.recorded.update(saved.orders_recorded)
         end = runner.current
         if isinstance(end, EndItem):  # stopped after its last step was stored, before it was marked ended
             await store.finish(session_id, m.SCREENED_OUT if end.outcome == "screened_out" else m.COMPLETED, end.reason)

@@ -85,3 +85,26 @@ async def test_answers_of_a_page_skipped_after_going_back_are_removed(tmp_path):
         await flow.submit_page({"fan": 2})  # p2 is skipped now: its old answer no longer applies
         assert flow.current.page.id == "p3" and "why" not in flow.runner.answers
     assert rows(db, "select question_id, value from answers") == [("fan", 2)]
+
+
+async def test_a_resumed_session_still_knows_what_was_seen_of_a_clip(tmp_path):
+    root = write_study(
+        tmp_path / "s",
+        [page("seen", q("liked", "single", options=opts(1, 2)), show_if="completed.trailer"), page("missed", q("why", "text"), show_if="not completed.trailer")],
+        steps=[{"type": "clip", "id": "trailer", "title": "Trailer", "file": "trailer.mp4"}, {"type": "survey", "survey": "s"}],
+    )
+    study = load_study(root)
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        flow = await Flow.start(study, store, Participant(code="X1"), station="t")
+        await flow.choose_language("en")
+        await flow.consent(True)
+        await flow.record("clip_exposure", detail={"play": 1, "percent_watched": 100.0, "completed": True})
+        flow.note_exposure("trailer", 100.0, True)
+        await flow.finish_stimulus("clip_shown")
+        assert flow.current.page.id == "seen"
+        # The station stops here; the session is taken up again.
+        resumed = await Flow.resume(study, store, flow.session_id)
+        assert resumed.current.page.id == "seen"
+        assert resumed.runner.exposure == {"watched.trailer": 100.0, "completed.trailer": True}

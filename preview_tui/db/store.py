@@ -52,6 +52,7 @@ class SavedProgress:
     warned: set[str]  # soft-required questions the participant was already warned about
     orders_recorded: set[str]  # shuffled orders already stored ("what:of")
     session_index: int | None  # the session's place in the study's counterbalancing, when it was recorded
+    exposure: list[tuple[str, float | None, bool]]  # (clip, percent watched, completed) of each play, in order
 
 
 class Store:
@@ -262,17 +263,20 @@ class Store:
             answers = dict((await s.execute(select(m.Answer.question_id, m.Answer.value).where(m.Answer.session_id == session_id))).all())
             pages = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.PAGE_LEFT))).all())
             done = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.STEP_DONE))).all())
-            events = (await s.execute(select(m.Event.kind, m.Event.detail).where(m.Event.session_id == session_id, m.Event.kind.in_(("soft_required_warned", "order_shown"))))).all()
-        warned, orders, index = set(), set(), None
-        for kind, detail in events:
+            kinds = ("soft_required_warned", "order_shown", "clip_exposure")
+            events = (await s.execute(select(m.Event.kind, m.Event.step_id, m.Event.detail).where(m.Event.session_id == session_id, m.Event.kind.in_(kinds)).order_by(m.Event.at))).all()
+        warned, orders, index, exposure = set(), set(), None, []
+        for kind, step_id, detail in events:
             data = json.loads(detail or "{}")
             if kind == "soft_required_warned":
                 warned.update(data.get("questions", []))
+            elif kind == "clip_exposure":
+                exposure.append((step_id, data.get("percent_watched"), bool(data.get("completed"))))
             elif data.get("what") == "stimuli":
                 index = data.get("session_index")
             else:
                 orders.add(f"{data.get('what')}:{data.get('of')}")
-        return SavedProgress(row, answers, pages, done, warned, orders, index)
+        return SavedProgress(row, answers, pages, done, warned, orders, index, exposure)
 
     async def list_sessions(self, study_id: str | None = None, limit: int = 200) -> list[m.Session]:
         query = select(m.Session).order_by(m.Session.started_at.desc()).limit(limit)
