@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from typing import Callable, Iterable
+from typing import Awaitable, Callable, Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -276,23 +276,28 @@ class PreviewApp(App[None]):
         await self.end_session()
 
     async def withdraw_session(self) -> None:
-        from .kiosk import ConfirmScreen
-
         flow = self.flow
         if flow is None:
             return
-        code = flow.runner.participant.get("code") or "this participant"
 
-        async def decided(yes: bool | None) -> None:
-            if yes and self.flow is flow:
-                await self.withdraw(flow.session_id)
+        async def then() -> None:
+            if self.flow is flow:
                 await self.end_session()
 
-        await self.push_screen(ConfirmScreen(f"Withdraw {code}? Every answer, event and sample of this session is erased from the station. This cannot be undone.", "Withdraw and erase"), callback=decided)
+        await self.confirm_withdrawal(flow.session_id, flow.runner.participant.get("code") or "this participant", then)
 
-    async def withdraw(self, session_id: uuid.UUID) -> None:
-        await self.store.withdraw(session_id)
-        self.notify("The participant's data were erased from this station.", timeout=8)
+    async def confirm_withdrawal(self, session_id: uuid.UUID, who: str, then: Callable[[], Awaitable[None]]) -> None:
+        """Ask the moderator to confirm; on yes erase the session from the station, then run ``then``."""
+        from .kiosk import ConfirmScreen
+
+        async def decided(yes: bool | None) -> None:
+            if yes:
+                await self.store.withdraw(session_id)
+                self.notify("The participant's data were erased from this station.", timeout=8)
+                await then()
+
+        question = f"Withdraw {who}? Every answer, event and sample of this session is erased from the station. This cannot be undone."
+        await self.push_screen(ConfirmScreen(question, "Withdraw and erase"), callback=decided)
 
     def _check_idle(self) -> None:
         from .kiosk import StillThereScreen
@@ -328,8 +333,8 @@ class PreviewApp(App[None]):
                 log.warning("no player: %s", exc)
         return self._player
 
-    # -- moderator controls -------------------------------------------------
-    # App actions, so that one place can later ask for the moderator's PIN.
+    # -- moderator controls of a clip ----------------------------------------
+    # App actions: keys outside kiosk mode, palette commands (behind the PIN) in it.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pilot_jump":

@@ -152,8 +152,6 @@ class ModeratorScreen(Screen):
         await self.refresh_sessions()
 
     async def action_withdraw(self) -> None:
-        from .kiosk import ConfirmScreen
-
         selected = self._selected()
         if selected is None:
             return
@@ -162,13 +160,7 @@ class ModeratorScreen(Screen):
             self._problem("This participant's data were already erased.")
             return
         code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
-
-        async def decided(yes: bool | None) -> None:
-            if yes:
-                await self.app.withdraw(session_id)
-                await self.refresh_sessions()
-
-        await self.app.push_screen(ConfirmScreen(f"Withdraw {code} ({status})? Every answer, event and sample of this session is erased from the station. This cannot be undone.", "Withdraw and erase"), callback=decided)
+        await self.app.confirm_withdrawal(session_id, f"{code} ({status})", self.refresh_sessions)
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "study" and event.value != self.app.study.id:
