@@ -74,7 +74,6 @@ class SameWork:
             "ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, salt = excluded.salt, answered_at = excluded.answered_at, revision = answers.revision + 1",
             (uuid.uuid4().hex, self.session, question, json.dumps(value), salt, at),
         )
-        con.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?", (seq, prev, self.seq))
         con.executemany("INSERT INTO audit_log (seq, at, session_id, kind, subject, digest, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         con.execute("COMMIT")
         self.seq, self.prev = seq, prev

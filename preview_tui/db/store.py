@@ -12,18 +12,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import sqlite3
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable
+from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable, Iterable
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from . import audit
+from . import audit, direct
 from . import models as m
 from .engine import make_engine
 
@@ -61,6 +63,8 @@ class Store:
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._lock: asyncio.Lock | None = None
+        self._direct: direct.DirectConnection | None = None
+        self._sql: direct.Statements | None = None
         # The audit log's head as this store last committed it; saves a read per write.
         # Another process writing to the log (a CLI command) is caught by the head's
         # compare-and-set in _audit, which then reads it again.
@@ -72,9 +76,12 @@ class Store:
             self._engine = make_engine(self.path)
             self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
             self._lock = asyncio.Lock()
+            self._direct, self._sql = direct.DirectConnection(self._engine), direct.Statements(self._engine)
 
     async def close(self) -> None:
         if self._engine is not None:
+            if self._direct is not None:
+                await self._direct.close()
             await self._engine.dispose()
             self._engine = self._sessions = None
 
@@ -91,48 +98,100 @@ class Store:
         return self._sessions()
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction at a time; audit entries go in with the data they describe."""
+    async def _turn(self, transaction: Callable[[], AsyncContextManager[Any]]) -> AsyncIterator[Any]:
+        """One write transaction at a time; the audit head cache follows what was committed."""
         assert self._lock is not None, "Store.open() was not awaited"
         async with self._lock:
             self._next_head = None
             try:
-                async with self._session() as s, s.begin():
-                    yield s
+                async with transaction() as tx:
+                    yield tx
             except BaseException:
                 self._head = None  # rolled back: what the cache says may not be in the file
                 raise
             if self._next_head is not None:
                 self._head = self._next_head
 
-    async def _audit(self, s: AsyncSession, links: Iterable[audit.Link]) -> None:
+    @asynccontextmanager
+    async def _orm_transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._session() as s, s.begin():
+            yield s
+
+    def _write(self) -> AsyncContextManager[AsyncSession]:
+        """A write through SQLAlchemy's session; audit entries go in with the data they describe."""
+        return self._turn(self._orm_transaction)
+
+    @asynccontextmanager
+    async def _write_direct(self) -> AsyncIterator[direct.Transaction]:
+        """A frequent write (a page's answers, an event) on the kept connection (see ``direct.py``)."""
+        assert self._direct is not None, "Store.open() was not awaited"
+        try:
+            async with self._turn(self._direct.transaction) as tx:
+                yield tx
+        except sqlite3.Error as exc:
+            raise StoreError(describe_failure(exc)) from exc
+
+    def _chain(self, first: tuple[int, str], links: list[audit.Link]) -> tuple[list[dict[str, Any]], tuple[int, str]]:
+        """The log entries for ``links`` after the entry ``first`` (seq, hash), and the new head."""
+        seq, prev = first
+        rows = []
+        for link in links:
+            seq, at = seq + 1, m.now()
+            link_hash = audit.entry_hash(seq, at, link.session_id, link.kind, link.subject, link.digest, prev)
+            rows.append({"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "prev": prev, "hash": link_hash})
+            prev = link_hash
+        return rows, (seq, prev)
+
+    async def _extend_log(self, links: Iterable[audit.Link], read_head: Callable[[], Awaitable[tuple[int, str]]], append: Callable[[list[dict[str, Any]]], Awaitable[bool]]) -> None:
+        """Add the entries for ``links`` on top of the head.
+
+        The file moves the head as each entry goes in, and refuses an entry that
+        is not the next one (migration 0007's trigger). Another process that
+        extended the log since this store last wrote (a CLI command) makes
+        ``append`` return False; the head is then read again.
+        """
         links = list(links)
         if not links:
             return
         for _attempt in range(2):
-            first_seq, first_prev = self._head or await self._read_head(s)
-            seq, prev, rows = first_seq, first_prev, []
-            for link in links:
-                seq, at = seq + 1, m.now()
-                link_hash = audit.entry_hash(seq, at, link.session_id, link.kind, link.subject, link.digest, prev)
-                rows.append({"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "prev": prev, "hash": link_hash})
-                prev = link_hash
-            head = m.AuditHead.__table__  # Core statements on the tables: the hot path skips the ORM's bulk machinery
-            moved = await s.execute(update(head).where(head.c.id == 1, head.c.seq == first_seq).values(seq=seq, hash=prev))
-            if moved.rowcount == 1:
-                break
-            self._head = None  # another process extended the log since: read its head again
-        else:
-            raise StoreError("the audit log changed during a write; try again")
-        await s.execute(insert(m.AuditEntry.__table__), rows)
-        self._next_head = (seq, prev)
+            rows, head = self._chain(self._head or await read_head(), links)
+            if await append(rows):
+                self._next_head = head
+                return
+            self._head = None
+        raise StoreError("the audit log changed during a write; try again")
+
+    async def _audit(self, s: AsyncSession, links: Iterable[audit.Link]) -> None:
+        async def append(rows: list[dict[str, Any]]) -> bool:
+            try:
+                await s.execute(insert(m.AuditEntry.__table__), rows)  # Core: the ORM's bulk machinery is not needed here
+            except IntegrityError as exc:
+                if direct.HEAD_MOVED in str(exc.orig):
+                    return False
+                raise
+            return True
+
+        await self._extend_log(links, lambda: self._read_head(s), append)
 
     async def _read_head(self, s: AsyncSession) -> tuple[int, str]:
         head = (await s.execute(select(m.AuditHead.seq, m.AuditHead.hash).where(m.AuditHead.id == 1))).first()
-        if head is None:
-            await s.execute(insert(m.AuditHead).values(id=1, seq=0, hash=audit.GENESIS))
-            return 0, audit.GENESIS
-        return head[0], head[1]
+        return (head[0], head[1]) if head is not None else (0, audit.GENESIS)
+
+    async def _audit_direct(self, tx: direct.Transaction, links: Iterable[audit.Link]) -> None:
+        async def read_head() -> tuple[int, str]:
+            found = await tx.run(direct.Statements.read_head)
+            return (found[0][0], found[0][1]) if found else (0, audit.GENESIS)
+
+        async def append(rows: list[dict[str, Any]]) -> bool:
+            try:
+                await tx.insert(self._sql.audit_entry, rows)
+            except sqlite3.IntegrityError as exc:
+                if direct.HEAD_MOVED in str(exc):
+                    return False
+                raise
+            return True
+
+        await self._extend_log(links, read_head, append)
 
     # -- sessions -----------------------------------------------------------
 
@@ -194,8 +253,8 @@ class Store:
 
     async def record_navigation(self, session_id: uuid.UUID, kind: str, page_id: str) -> None:
         """A page left without saving answers, e.g. backwards (``audit.PAGE_BACK``)."""
-        async with self._write() as s:
-            await self._audit(s, [audit.Link(kind, session_id, page_id)])
+        async with self._write_direct() as tx:
+            await self._audit_direct(tx, [audit.Link(kind, session_id, page_id)])
 
     async def withdraw(self, session_id: uuid.UUID) -> None:
         """Erase everything of a participant's session; keep only a tombstone (ids) and the audit entry.
@@ -313,29 +372,19 @@ class Store:
         at = m.now()
         sensitive = sensitive or {}
         links: list[audit.Link] = []
-        async with self._write() as s:
+        sql = self._sql
+        async with self._write_direct() as tx:
             if events:
-                await s.execute(
-                    insert(m.Event.__table__),
-                    [{"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": survey_id, "at": at, "detail": json.dumps(detail, ensure_ascii=False)} for kind, detail in events],
-                )
+                await tx.insert(sql.event, [{"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": survey_id, "at": at, "media_ms": None, "mono": None, "detail": json.dumps(detail, ensure_ascii=False)} for kind, detail in events])
             if clear:
-                gone = await s.scalars(
-                    delete(m.Answer).where(m.Answer.session_id == session_id, m.Answer.question_id.in_(list(clear))).returning(m.Answer.question_id)
-                )
-                links += [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(gone.all())]
+                gone = await tx.run(sql.clear_answers(len(clear)), (sql.session_id(session_id), *clear))
+                links += [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(row[0] for row in gone)]
             rows = [{"id": uuid.uuid4(), "session_id": session_id, "survey_id": survey_id, "question_id": qid, "value": value, "salt": audit.new_salt(), "sensitive": sensitive.get(qid), "answered_at": at} for qid, value in answers.items()]
-            if rows:
-                stmt = sqlite_insert(m.Answer.__table__)
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=["session_id", "question_id"],
-                    set_={"value": stmt.excluded.value, "salt": stmt.excluded.salt, "answered_at": stmt.excluded.answered_at, "survey_id": stmt.excluded.survey_id, "sensitive": stmt.excluded.sensitive, "revision": m.Answer.__table__.c.revision + 1},
-                )
-                await s.execute(stmt, rows)
+            await tx.insert(sql.answer, rows)
             links += [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
             if page_id is not None:
                 links.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
-            await self._audit(s, links)
+            await self._audit_direct(tx, links)
 
     async def study_sessions(self, study_id: str, *, before: datetime | None = None) -> int:
         """How many real sessions of this study the station has started (pilot sessions are not counted), all or ``before`` a time."""
@@ -365,11 +414,11 @@ class Store:
 
     async def record_event(self, session_id: uuid.UUID, kind: str, *, step_id: str | None = None, media_ms: int | None = None, mono: float | None = None, detail: Any = None, closes_step: bool = False) -> None:
         """Record an event; ``closes_step`` says it ends its stimulus step (the audit log notes that)."""
-        row = m.Event(id=uuid.uuid4(), session_id=session_id, kind=kind, step_id=step_id, at=m.now(), media_ms=media_ms, mono=mono, detail=None if detail is None else json.dumps(detail, ensure_ascii=False))
-        async with self._write() as s:
-            s.add(row)
+        row = {"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": step_id, "at": m.now(), "media_ms": media_ms, "mono": mono, "detail": None if detail is None else json.dumps(detail, ensure_ascii=False)}
+        async with self._write_direct() as tx:
+            await tx.insert(self._sql.event, [row])
             if closes_step:
-                await self._audit(s, [audit.Link(audit.STEP_DONE, session_id, step_id, None)])
+                await self._audit_direct(tx, [audit.Link(audit.STEP_DONE, session_id, step_id, None)])
 
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
         async with self._session() as s:

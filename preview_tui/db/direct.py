@@ -1,0 +1,127 @@
+"""The store's frequent writes, one trip to the database thread per statement.
+
+A participant waits on every page for its answers to be on disk. Through
+SQLAlchemy's session each statement costs three trips to aiosqlite's thread
+(open a cursor, run it, close it) and the session's own bookkeeping, about
+3–5 ms a page on a small laptop. The frequent writes (a page's answers, an
+event) therefore run their few statements on the aiosqlite connection of one
+pooled SQLAlchemy connection that the store keeps checked out: one trip a
+statement, and one for the commit.
+
+The statements are plain SQL on the tables of ``models.py``; every value is
+converted by its column's own SQLAlchemy type (``bind_processor``), so a row
+written here is stored exactly as the session would store it, and reads back
+through the ORM unchanged. The connection has the engine's PRAGMAs (WAL,
+``synchronous=FULL``) like any other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Callable, Iterable, Sequence
+
+from sqlalchemy import Column, Table
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from . import models as m
+
+
+# What the file says when an audit entry is not the next one on top of the head (migration 0007).
+HEAD_MOVED = "audit log head moved"
+
+
+class Statement:
+    """An INSERT (optionally with an ON CONFLICT clause) of some columns of a table, with their converters."""
+
+    def __init__(self, engine: AsyncEngine, table: Table, columns: Sequence[str], conflict: str = ""):
+        self.columns = tuple(columns)
+        self.sql = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES ({', '.join('?' for _ in self.columns)}){conflict}"
+        dialect = engine.sync_engine.dialect
+        self._convert: list[Callable[[Any], Any] | None] = [table.c[name].type.bind_processor(dialect) for name in self.columns]
+
+    def params(self, row: dict[str, Any]) -> tuple:
+        return tuple(value if convert is None else convert(value) for convert, value in zip(self._convert, (row[c] for c in self.columns)))
+
+
+def converter(engine: AsyncEngine, column: Column) -> Callable[[Any], Any]:
+    """How ``column``'s type stores a value (e.g. a UUID as its hex text), for a parameter of a hand-written statement."""
+    convert = column.type.bind_processor(engine.sync_engine.dialect)
+    return convert or (lambda value: value)
+
+
+class Statements:
+    """The frequent writes' statements, made once per engine."""
+
+    def __init__(self, engine: AsyncEngine):
+        answers, events, log = m.Answer.__table__, m.Event.__table__, m.AuditEntry.__table__
+        self.event = Statement(engine, events, ("id", "session_id", "kind", "step_id", "at", "media_ms", "mono", "detail"))
+        self.answer = Statement(
+            engine,
+            answers,
+            ("id", "session_id", "survey_id", "question_id", "value", "salt", "sensitive", "answered_at"),
+            " ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, salt = excluded.salt, answered_at = excluded.answered_at,"
+            " survey_id = excluded.survey_id, sensitive = excluded.sensitive, revision = answers.revision + 1",
+        )
+        self.audit_entry = Statement(engine, log, ("seq", "at", "session_id", "kind", "subject", "digest", "prev", "hash"))
+        self.session_id = converter(engine, answers.c.session_id)
+
+    @staticmethod
+    def clear_answers(count: int) -> str:
+        return f"DELETE FROM answers WHERE session_id = ? AND question_id IN ({', '.join(['?'] * count)}) RETURNING question_id"
+
+    read_head = "SELECT seq, hash FROM audit_head WHERE id = 1"
+
+
+class Transaction:
+    """Statements of one write, on the kept connection; committed when the block ends."""
+
+    def __init__(self, db: Any):
+        self._db = db
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        cursor = await self._db.execute(sql, params)
+        rows = await cursor.fetchall() if cursor.description else []
+        self.rowcount = cursor.rowcount
+        return rows
+
+    async def insert(self, statement: Statement, rows: Iterable[dict[str, Any]]) -> None:
+        params = [statement.params(row) for row in rows]
+        if len(params) == 1:
+            await self._db.execute(statement.sql, params[0])
+        elif params:
+            await self._db.executemany(statement.sql, params)
+
+
+class DirectConnection:
+    """One connection of the engine's pool, kept for the store's frequent writes."""
+
+    def __init__(self, engine: AsyncEngine):
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+        self._db: Any = None  # the aiosqlite connection underneath
+
+    async def _driver(self) -> Any:
+        if self._db is None:
+            self._conn = await self._engine.connect()
+            self._db = (await self._conn.get_raw_connection()).driver_connection
+        return self._db
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """A write transaction: sqlite3 begins it at the first statement; commit at the end, rollback on error."""
+        db = await self._driver()
+        try:
+            yield Transaction(db)
+            await db.commit()
+        except BaseException:
+            try:
+                await db.rollback()
+            except sqlite3.Error:
+                pass  # the connection is gone; the transaction went with it
+            raise
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+        self._conn = self._db = None
