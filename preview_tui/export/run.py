@@ -62,7 +62,6 @@ async def export(
     if language not in study.settings.languages:
         raise ValueError(f"the study has no language '{language}' (it has: {', '.join(study.settings.languages)})")
     plan = layout(study)
-    out_dir.mkdir(parents=True, exist_ok=True)
     report = ExportReport(variables=len(plan.names))
     stimuli = {step.id for step in study.screening.steps if isinstance(step, (ClipStep, StoryboardStep))}
     async with source.connect() as conn:
@@ -71,6 +70,7 @@ async def export(
         report.sessions = len(sessions)
         rows = make_rows(plan, sessions, progress)
         del sessions
+        out_dir.mkdir(parents=True, exist_ok=True)  # only once there is something to write
         if "csv" in formats:
             report.files.append(_write(out_dir / f"{study.id}.csv", lambda p: writers.write_csv(p, plan, rows), progress))
             report.events = await _long(conn, out_dir / f"{study.id}_events.csv", records.EVENT_COLUMNS, records.stream_events(conn, study.id), "events", report, progress)
