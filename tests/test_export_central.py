@@ -52,3 +52,12 @@ async def test_central_export_equals_the_stations_exports(tmp_path, central_url)
         assert seen == set(expected) and not seen & gone
     data, _ = pyreadstat.read_dta(out / "tasting.dta", user_missing=True)
     assert sorted(data["session_id"]) == sorted(expected)
+
+
+async def test_a_central_database_no_station_has_synced_to_says_so(tmp_path, central_url):
+    from preview_tui.export.records import SourceError
+
+    study = export_study(tmp_path / "study")
+    with pytest.raises(SourceError, match="holds no preview-tui data yet"):
+        await export(study, Source(central_url), tmp_path / "out")
+    assert not (tmp_path / "out").exists()

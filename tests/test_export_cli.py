@@ -93,6 +93,11 @@ async def test_unknown_study_missing_file_and_unreachable_database_are_one_line_
     proc = command("export", "--database", str(db), "--out", str(out), cwd=demo_study)
     assert_one_line_error(proc, "the database holds no sessions of study 'lighthouse_preview' (it has: another_study)")
 
+    junk = tmp_path / "notes.sqlite"
+    junk.write_text("not a database, only notes\n" * 100)
+    proc = command("export", "--database", str(junk), "--out", str(out), cwd=demo_study)
+    assert_one_line_error(proc, f"cannot read the station database {junk}: the station database is damaged or from another program")
+
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

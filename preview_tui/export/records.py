@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import models as m
 from ..db.audit import PAGE_LEFT
@@ -106,6 +107,8 @@ class Source:
             try:
                 async with conn.begin():
                     yield conn
+            except SQLAlchemyError as exc:  # a query failed: not a preview-tui database, a broken connection...
+                raise SourceError(self.explain(exc)) from None
             finally:
                 await conn.close()
         finally:
