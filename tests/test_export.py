@@ -204,3 +204,23 @@ async def test_an_empty_export_still_has_its_variables(tmp_path):
     assert read_csv(tmp_path / "out" / "tasting.csv") == []
     data, meta = pyreadstat.read_sav(tmp_path / "out" / "tasting.sav")
     assert len(data) == 0 and meta.column_names == layout(study).names
+
+
+async def test_an_answer_the_study_no_longer_has_is_a_clear_error(exported, tmp_path):
+    from preview_tui.export.variables import ExportError
+
+    study, db, ids, _, _ = exported
+    con = sqlite3.connect(db)
+    con.execute("update answers set value = '\"x\"' where question_id = 'gender' and session_id = ?", (ids["C"].hex,))
+    con.execute("update answers set value = '{\"a\": 1}' where question_id = 'age' and session_id = ?", (ids["B"].hex,))
+    con.commit()
+    con.close()
+    with pytest.raises(ExportError, match=f"session {ids['B'].hex}: the stored data for 'age' cannot be read"):
+        await export(study, Source(db), tmp_path / "bad", formats=("csv",))
+    con = sqlite3.connect(db)
+    con.execute("delete from answers where question_id = 'age' and session_id = ?", (ids["B"].hex,))
+    con.commit()
+    con.close()
+    with pytest.raises(ExportError, match=f"session {ids['C'].hex}: the answer 'x' to 'gender' is not one of the question's codes"):
+        await export(study, Source(db), tmp_path / "bad", formats=("csv",))
+    assert not (tmp_path / "bad").exists()

@@ -169,7 +169,10 @@ class Layout:
     def row(self, record: SessionRecord) -> list[Any]:
         out: list[Any] = []
         for group in self.groups:
-            out.extend(group.fill(record))
+            try:
+                out.extend(group.fill(record))
+            except (TypeError, ValueError, KeyError) as exc:  # a stored value of a shape the question never takes
+                raise ExportError(f"session {record.id.hex}: the stored data for '{group.variables[0].question}' cannot be read ({exc}); was the study changed after these data were collected?") from None
         return out
 
 
