@@ -9,6 +9,8 @@
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
     preview-tui sync                   send what the station has not yet sent to the central database
+    preview-tui export                 write the study's data as CSV, JSON, SPSS .sav and Stata .dta
+    preview-tui codebook               write the study's data dictionary (Markdown and CSV)
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -48,6 +50,16 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync.add_argument("--central", metavar="URL", help="the central database (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)")
     sync.add_argument("--no-progress", action="store_true", help="no progress bar, only the summary")
+    export = sub.add_parser("export", help="write the study's data for SPSS, Stata, R and spreadsheets (test sessions and withdrawn participants left out)")
+    export.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
+    export.add_argument("--central", metavar="URL", help="read the central PostgreSQL database instead of the station file (postgresql://user:password@host:5432/db)")
+    export.add_argument("--format", "-f", dest="formats", action="append", choices=("csv", "json", "sav", "dta"), help="csv, json, sav (SPSS) or dta (Stata); repeat it for several (default: all four)")
+    export.add_argument("--language", metavar="LANG", help="the language of the labels (default: the study's first language)")
+    export.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR", help="the folder to write to (default: exports)")
+    export.add_argument("--no-progress", action="store_true", help="no progress bar, only the summary")
+    codebook = sub.add_parser("codebook", help="write the study's data dictionary: every exported variable, its texts, codes and conditions")
+    codebook.add_argument("--format", "-f", dest="formats", action="append", choices=("md", "csv"), help="md or csv; repeat it for both (default: both)")
+    codebook.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR", help="the folder to write to (default: exports)")
     return parser
 
 
@@ -68,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             return make_pin()
         if args.command == "sync":
             return sync(args.study, args.database, args.central, progress=not args.no_progress)
+        if args.command == "export":
+            return export(args.study, args.database, args.central, args.out, formats=args.formats, language=args.language, progress=not args.no_progress)
+        if args.command == "codebook":
+            return codebook(args.study, args.out, formats=args.formats)
         return run(studies, args.database)
     except KeyboardInterrupt:
         return 130
@@ -307,6 +323,88 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         return EXIT_PROBLEMS
     print(report.summary())
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
+
+
+def _load(study_dir: Path):
+    """The study in ``study_dir``, or None after printing its problems."""
+    from .survey.errors import StudyError
+    from .survey.study import load_study
+
+    try:
+        return load_study(study_dir)
+    except StudyError as exc:
+        _print_problems(exc)
+        print(f"preview-tui: the study in {study_dir} has problems; `preview-tui validate` checks it.", file=sys.stderr)
+        return None
+
+
+def export(study_dir: Path, database: str | None, central: str | None, out: Path, *, formats: list[str] | None, language: str | None, progress: bool = True) -> int:
+    """Write the study's eligible sessions from the station file or the central database; a reason on failure."""
+    import asyncio
+
+    study = _load(study_dir)
+    if study is None:
+        return EXIT_PROBLEMS
+    if language and language not in study.settings.languages:
+        print(f"preview-tui: the study has no language '{language}' (it has: {', '.join(study.settings.languages)})", file=sys.stderr)
+        return EXIT_PROBLEMS
+    from .export.records import Source, SourceError
+    from .export.run import FORMATS, export as run_export
+    from .export.variables import ExportError
+    from .settings import database_path
+
+    if central:
+        source = Source(central)
+    else:  # --database is relative to where the command runs, like the other commands' --database
+        source = Source(database_path(None, Path.cwd(), database) if database else database_path(study.config.station, study.root))
+    bar = on_progress = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+        task = bar.add_task("Exporting", total=None)
+
+        def on_progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=what)
+
+    work = run_export(study, source, out, formats=tuple(formats or FORMATS), language=language, progress=on_progress)
+    try:
+        if bar:
+            with bar:
+                report = asyncio.run(work)
+        else:
+            report = asyncio.run(work)
+    except (SourceError, ExportError) as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"preview-tui: cannot write the export to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Exported {report.sessions} participant(s) x {report.variables} variables of study '{study.id}' from {source}:")
+    for path in report.files:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
+    study = _load(study_dir)
+    if study is None:
+        return EXIT_PROBLEMS
+    from .export.codebook import write_codebook
+    from .export.variables import ExportError
+
+    try:
+        written = write_codebook(study, out, tuple(formats or ("md", "csv")))
+    except ExportError as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"preview-tui: cannot write the codebook to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Codebook of study '{study.id}':")
+    for path in written:
+        print(f"  {path}")
+    return EXIT_OK
 
 
 def make_pin() -> int:

@@ -26,3 +26,11 @@ def test_answer_latency_benchmark_runs():
     for name in ("store (save_answers)", "raw sqlite3, one row", "raw sqlite3, same work"):
         assert "20 answers" in figures[name]
     assert float(figures["ratio to raw sqlite3, same work"].split("p50")[1].split(",")[0]) > 0
+
+
+def test_export_csv_benchmark_runs():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "export_csv.py"), "--participants", "300", "--repeat", "1"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    figures = dict(line.split(":", 1) for line in proc.stdout.strip().splitlines())
+    assert figures["participants x variables"].strip() == "300 x 100"
+    assert float(figures["ratio preview-tui / pandas"]) > 0

@@ -1,0 +1,144 @@
+"""Benchmark: the CSV export of 10,000 participants x 100 variables, against pandas ``to_csv`` of the same frame.
+
+    python bench/export_csv.py [--participants 10000] [--repeat 3]
+
+Writes a study whose export has exactly 100 variables (the 15 of the session,
+40 single choices, 20 ratings, 10 numbers, 5 texts and 2 multiple choices of 5
+options) and makes that many synthetic sessions as the export reads them
+(answers, some "Don't know", some questions not shown, a few participants
+screened out). Then times, in the same run:
+
+(a) our path: coding every session into a row (``run.make_rows``: missing-value
+    codes, option numbers, 0/1 columns) and writing the CSV (``writers.write_csv``);
+(b) pandas: ``DataFrame.to_csv`` of a frame holding the very same rows.
+
+It prints the best time of each and their ratio; the goal is a ratio of 2 or
+less. Reading the sessions from the database is not in either time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from preview_tui.export.records import SessionRecord  # noqa: E402
+from preview_tui.export.run import make_rows  # noqa: E402
+from preview_tui.export.variables import layout  # noqa: E402
+from preview_tui.export.writers import write_csv  # noqa: E402
+from preview_tui.survey.study import load_study  # noqa: E402
+
+DONT_KNOW = [{"code": "dont_know", "label": "Don't know"}]
+
+
+def questions() -> list[dict]:
+    out = []
+    for i in range(40):
+        out.append({"id": f"single{i}", "type": "single", "text": f"Single {i}?", "options": [{"code": c, "label": f"Option {c}"} for c in range(1, 6)], "special": DONT_KNOW})
+    for i in range(20):
+        out.append({"id": f"rating{i}", "type": "rating", "points": 7, "text": f"Rating {i}?", "show_if": "single0 != 5" if i == 0 else None})
+    for i in range(10):
+        out.append({"id": f"number{i}", "type": "numeric", "min": 0, "decimal": True, "text": f"Number {i}?", "special": DONT_KNOW})
+    for i in range(5):
+        out.append({"id": f"text{i}", "type": "text", "text": f"Text {i}?", "required": False})
+    for i in range(2):
+        out.append({"id": f"multi{i}", "type": "multi", "text": f"Multi {i}?", "options": [{"code": c, "label": f"Option {c}"} for c in "abcde"]})
+    for q in out:
+        if q.get("show_if") is None:
+            q.pop("show_if", None)
+    return out
+
+
+def write_study(root: Path) -> Path:
+    for part in ("screens", "surveys", "media"):
+        (root / part).mkdir(parents=True, exist_ok=True)
+    qs = questions()
+    pages = [{"id": "first", "questions": qs[:1]}, {"id": "rest", "questions": qs[1:]}]
+    config = {"study": {"id": "bench", "title": "Bench", "languages": ["en"], "screening": "main", "consent": {"version": "1", "text": "ok?"}, "thanks": "t", "screened_out": "s", "declined": "d"}}
+    (root / "config.yaml").write_text(yaml.safe_dump(config))
+    (root / "surveys" / "s.yaml").write_text(yaml.safe_dump({"id": "s", "pages": pages}))
+    (root / "screens" / "main.yaml").write_text(yaml.safe_dump({"id": "main", "steps": [{"type": "survey", "survey": "s"}]}))
+    return root
+
+
+def sessions(n: int, seed: int = 1) -> list[SessionRecord]:
+    rng = random.Random(seed)
+    start = datetime(2026, 11, 20, 14, tzinfo=UTC)
+    out = []
+    for k in range(n):
+        screened = rng.random() < 0.05
+        began = start + timedelta(seconds=37 * k)
+        row = {
+            "id": uuid.UUID(int=rng.getrandbits(128)), "participant_code": f"P{k:05d}", "station": "bench", "room": "Room 1", "seat": str(k % 40),
+            "language": "en", "status": "screened_out" if screened else "completed", "outcome_reason": "quota_full" if screened else None,
+            "consent_version": "1", "consent_hash": "ab" * 32, "rewards_opt_in": rng.random() < 0.5, "consented_at": began + timedelta(seconds=20),
+            "started_at": began, "ended_at": began + timedelta(seconds=rng.randint(300, 900)),
+        }
+        answers = {"single0": rng.randint(1, 5)}
+        if not screened:
+            for i in range(40):
+                answers[f"single{i}"] = "dont_know" if rng.random() < 0.03 else rng.randint(1, 5)
+            for i in range(20):
+                if i or answers["single0"] != 5:
+                    answers[f"rating{i}"] = rng.randint(1, 7)
+            for i in range(10):
+                answers[f"number{i}"] = "dont_know" if rng.random() < 0.05 else round(rng.uniform(0, 500), 2)
+            for i in range(5):
+                if rng.random() < 0.7:
+                    answers[f"text{i}"] = f"free text {rng.randint(0, 10**6)}, with a comma"
+            for i in range(2):
+                answers[f"multi{i}"] = sorted(rng.sample("abcde", rng.randint(1, 3)))
+        out.append(SessionRecord(row["id"], row, answers, pages_left={"first"} if screened else {"first", "rest"}))
+    return out
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        plan = layout(load_study(write_study(folder / "study")))
+        records = sessions(args.participants)
+        assert len(plan.names) == 100, len(plan.names)
+        rows = make_rows(plan, records)
+        frame = pd.DataFrame(rows, columns=plan.names)
+
+        def ours() -> None:
+            write_csv(folder / "ours.csv", plan, make_rows(plan, records))
+
+        def theirs() -> None:
+            frame.to_csv(folder / "pandas.csv", index=False)
+
+        ours_s = best(ours, args.repeat)
+        pandas_s = best(theirs, args.repeat)
+        size = (folder / "ours.csv").stat().st_size
+    print(f"participants x variables: {args.participants} x {len(plan.names)}")
+    print(f"preview-tui (code rows + write CSV): {ours_s:.3f} s ({size / 1e6:.1f} MB)")
+    print(f"pandas DataFrame.to_csv: {pandas_s:.3f} s")
+    print(f"ratio preview-tui / pandas: {ours_s / pandas_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Read one study's eligible sessions from a station file or the central database.
+
+The same SQLAlchemy Core queries on the store's tables (``db/models.py``) serve
+both: the central database has the same tables and columns, plus the station
+each row came from. Eligible means: a session of the study, not a test (pilot)
+session, and not withdrawn. Withdrawn participants' rows are already erased on
+the station and centrally, but a session with a tombstone is left out all the
+same, so an erasure that has not yet reached a database never leaks into an
+export.
+
+``open_answer`` is the one place where an answer's stored value becomes the
+value exported: sensitive answers pass through an optional ``opener``, which
+can open a sealed value (with the private key) or return ``SEALED``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, AsyncIterator, Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..db import models as m
+from ..db.audit import PAGE_LEFT
+
+
+class _Sealed:
+    """A sensitive answer that stays sealed: exported as the "sealed" missing-value code."""
+
+    def __repr__(self) -> str:
+        return "SEALED"
+
+
+SEALED = _Sealed()
+
+# opener(stored value, sensitive category) -> the plain value, or SEALED.
+Opener = Callable[[Any, str], Any]
+
+
+def open_answer(value: Any, sensitive: str | None, opener: Opener | None = None) -> Any:
+    """The value an export shows for an answer as stored (its JSON value).
+
+    Answers of a sensitive category go through ``opener`` when one is given; it
+    returns the plain value or ``SEALED`` (it cannot or may not open it).
+    """
+    if opener is None or sensitive is None:
+        return value
+    return opener(value, sensitive)
+
+
+class SourceError(Exception):
+    """The database cannot be read; the message is one line for the researcher."""
+
+
+SESSIONS, ANSWERS, EVENTS, DIAL, AUDIT, TOMBSTONES = (
+    m.Session.__table__, m.Answer.__table__, m.Event.__table__, m.DialSample.__table__, m.AuditEntry.__table__, m.Tombstone.__table__,
+)
+# Events read for the exports' variables (all events go to the long file).
+STEP_KINDS = ("clip_exposure", "clip_shown", "clip_skipped", "clip_not_shown", "frame_viewed", "storyboard_done", "frame_not_shown", "clip_play", "clip_error", "clip_skip")
+
+
+def is_url(location: str | Path) -> bool:
+    return isinstance(location, str) and "://" in location
+
+
+class Source:
+    """A station's SQLite file, or the central PostgreSQL database given by URL."""
+
+    def __init__(self, location: str | Path, *, connect_timeout: float = 10.0):
+        self.location = location
+        self.connect_timeout = connect_timeout
+        self.central = is_url(location)
+
+    def __str__(self) -> str:
+        if not self.central:
+            return str(self.location)
+        parsed = self._url()
+        return f"{parsed.host}:{parsed.port or 5432}/{parsed.database}"
+
+    def _url(self):
+        from ..sync.engine import check_url
+        from ..sync.errors import SyncError
+
+        url = str(self.location)
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                url = "postgresql+asyncpg://" + url[len(prefix):]
+        try:
+            return check_url(url)
+        except SyncError as exc:
+            raise SourceError(str(exc)) from None
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[Any]:
+        """An open connection (read only, in one transaction), with failures as one-line SourceErrors."""
+        engine = self._engine()
+        try:
+            try:
+                conn = await engine.connect()
+            except Exception as exc:  # noqa: BLE001 - any failure to connect is reported in words
+                raise SourceError(self.explain(exc)) from None
+            try:
+                async with conn.begin():
+                    yield conn
+            except SQLAlchemyError as exc:  # a query failed: not a preview-tui database, a broken connection...
+                raise SourceError(self.explain(exc)) from None
+            finally:
+                await conn.close()
+        finally:
+            await engine.dispose()
+
+    def _engine(self):
+        if not self.central:
+            from ..db.engine import make_engine
+
+            path = Path(self.location)
+            if not path.is_file():
+                raise SourceError(f"no station database at {path}")
+            return make_engine(path)
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        parsed = self._url()
+        return create_async_engine(parsed, connect_args={"timeout": self.connect_timeout, "server_settings": {"application_name": "preview-tui-export"}})
+
+    def explain(self, exc: BaseException) -> str:
+        """One sentence on why the database could not be read."""
+        if not self.central:
+            from ..db.store import describe_failure
+
+            reason = describe_failure(exc).replace("could not be written", "could not be read")
+            return f"cannot read the station database {self.location}: {reason}"
+        from ..sync.errors import describe
+
+        parsed = self._url()
+        reason = describe(exc, str(self), parsed.username, parsed.database)
+        text = str(getattr(exc, "orig", None) or exc)
+        if "does not exist" in text and "relation" in text:
+            reason = f"the central database at {self} holds no preview-tui data yet (no station has synced to it)"
+        return f"cannot read the central database: {reason}"
+
+
+@dataclass
+class SessionRecord:
+    """One eligible session with what the exports need of it."""
+
+    id: uuid.UUID
+    row: dict[str, Any]
+    answers: dict[str, Any] = field(default_factory=dict)
+    pages_left: set[str] = field(default_factory=set)
+    orders: dict[str, list[Any]] = field(default_factory=dict)  # "what:of" (or "stimuli") -> order shown
+    exposure: dict[str, tuple[float | None, bool, int]] = field(default_factory=dict)  # clip -> (best percent, completed, plays)
+    outcomes: dict[str, str] = field(default_factory=dict)  # stimulus -> how it ended (clip_shown, clip_skipped...)
+    dwell_ms: dict[str, int] = field(default_factory=dict)  # storyboard -> time on its frames
+    dial_mean: dict[str, float] = field(default_factory=dict)  # clip -> mean dial value of its first play
+    reached: set[str] = field(default_factory=set)  # stimuli with any event
+    _env: dict[str, Any] | None = None
+
+    @property
+    def status(self) -> str:
+        return self.row["status"]
+
+    def env(self) -> dict[str, Any]:
+        """The names the study's conditions read, as the engine saw them (a sealed answer reads as unanswered)."""
+        if self._env is None:
+            env = {k: (None if v is SEALED else v) for k, v in self.answers.items()}
+            for key, value in self.answers.items():
+                if isinstance(value, dict):
+                    env.update({f"{key}.{row}": point for row, point in value.items()})
+            for clip, (percent, completed, _) in self.exposure.items():
+                env[f"watched.{clip}"] = percent
+                env[f"completed.{clip}"] = completed
+            env.update({"participant.code": self.row["participant_code"], "participant.seat": self.row["seat"], "participant.language": self.row["language"]})
+            self._env = env
+        return self._env
+
+
+def eligible(study_id: str):
+    """The ids of a study's sessions that may be exported."""
+    withdrawn = select(TOMBSTONES.c.session_id)
+    return select(SESSIONS.c.id).where(SESSIONS.c.study_id == study_id, SESSIONS.c.is_test.is_(False), SESSIONS.c.id.not_in(withdrawn))
+
+
+async def check_study(conn: Any, study_id: str) -> None:
+    """Raise SourceError when the database knows nothing of ``study_id``."""
+    known = await conn.scalar(select(func.count()).select_from(SESSIONS).where(SESSIONS.c.study_id == study_id))
+    known = known or await conn.scalar(select(func.count()).select_from(TOMBSTONES).where(TOMBSTONES.c.study_id == study_id))
+    if known:
+        return
+    others = sorted((await conn.scalars(select(SESSIONS.c.study_id).distinct())).all())
+    there = f"it has: {', '.join(others)}" if others else "it holds no sessions at all"
+    raise SourceError(f"the database holds no sessions of study '{study_id}' ({there})")
+
+
+async def read_sessions(conn: Any, study_id: str, *, opener: Opener | None = None, step_ids: set[str] = frozenset(), progress: Callable[[int, int, str], None] | None = None) -> list[SessionRecord]:
+    """Every eligible session of the study, oldest first, with its answers, pages left, orders and stimuli."""
+    ids = eligible(study_id)
+    steps = 6
+
+    def tick(done: int, what: str) -> None:
+        if progress is not None:
+            progress(done, steps, what)
+
+    tick(0, "Reading sessions")
+    result = await conn.execute(select(SESSIONS).where(SESSIONS.c.id.in_(ids)).order_by(SESSIONS.c.started_at, SESSIONS.c.id))
+    records = {row["id"]: SessionRecord(row["id"], dict(row)) for row in result.mappings()}
+    tick(1, "Reading answers")
+    for session_id, question_id, value, sensitive in await conn.execute(select(ANSWERS.c.session_id, ANSWERS.c.question_id, ANSWERS.c.value, ANSWERS.c.sensitive).where(ANSWERS.c.session_id.in_(ids))):
+        records[session_id].answers[question_id] = open_answer(value, sensitive, opener)
+    tick(2, "Reading pages")
+    for session_id, page_id in await conn.execute(select(AUDIT.c.session_id, AUDIT.c.subject).where(AUDIT.c.kind == PAGE_LEFT, AUDIT.c.session_id.in_(ids))):
+        if session_id in records:
+            records[session_id].pages_left.add(page_id)
+    tick(3, "Reading events")
+    wanted = EVENTS.c.kind == "order_shown"
+    if step_ids:
+        wanted = wanted | EVENTS.c.step_id.in_(sorted(step_ids))
+    query = select(EVENTS.c.session_id, EVENTS.c.kind, EVENTS.c.step_id, EVENTS.c.detail).where(EVENTS.c.session_id.in_(ids), wanted).order_by(EVENTS.c.at)
+    for session_id, kind, step_id, detail in await conn.execute(query):
+        _event(records[session_id], kind, step_id, detail)
+    tick(4, "Reading dial samples")
+    first = (
+        select(DIAL.c.session_id, DIAL.c.step_id, func.min(DIAL.c.play).label("play"))
+        .where(DIAL.c.session_id.in_(ids))
+        .group_by(DIAL.c.session_id, DIAL.c.step_id)
+        .subquery()
+    )
+    query = (
+        select(DIAL.c.session_id, DIAL.c.step_id, func.avg(DIAL.c.value))
+        .join(first, (DIAL.c.session_id == first.c.session_id) & (DIAL.c.step_id == first.c.step_id) & (DIAL.c.play == first.c.play))
+        .group_by(DIAL.c.session_id, DIAL.c.step_id)
+    )
+    for session_id, step_id, mean in await conn.execute(query):
+        records[session_id].dial_mean[step_id] = round(float(mean), 2)
+    tick(5, "Read")
+    return list(records.values())
+
+
+def _event(rec: SessionRecord, kind: str, step_id: str | None, detail: str | None) -> None:
+    data = json.loads(detail) if detail else {}
+    if kind == "order_shown":
+        if data.get("what") == "stimuli":
+            rec.orders["stimuli"] = data.get("order", [])
+        else:
+            rec.orders[f"{data.get('what')}:{data.get('of')}"] = data.get("order", [])
+        return
+    if step_id is None:
+        return
+    rec.reached.add(step_id)
+    if kind == "clip_exposure":
+        percent, completed, plays = rec.exposure.get(step_id, (None, False, 0))
+        seen = data.get("percent_watched")
+        if seen is not None:
+            percent = round(max(seen, percent or 0.0), 1)
+        rec.exposure[step_id] = (percent, bool(completed or data.get("completed")), plays + 1)
+    elif kind in ("clip_shown", "clip_skipped", "clip_not_shown", "storyboard_done"):
+        rec.outcomes[step_id] = kind
+    elif kind == "frame_viewed":
+        rec.dwell_ms[step_id] = rec.dwell_ms.get(step_id, 0) + int(data.get("dwell_ms") or 0)
+
+
+EVENT_COLUMNS = ("session_id", "kind", "step_id", "at", "mono", "media_ms", "detail")
+DIAL_COLUMNS = ("session_id", "step_id", "play", "seq", "segment", "media_ms", "mono", "value")
+
+
+async def stream_events(conn: Any, study_id: str, batch: int = 5000) -> AsyncIterator[list[tuple]]:
+    """Every event of the eligible sessions (the long file), in batches."""
+    query = select(*(EVENTS.c[name] for name in EVENT_COLUMNS)).where(EVENTS.c.session_id.in_(eligible(study_id))).order_by(EVENTS.c.session_id, EVENTS.c.at, EVENTS.c.id)
+    result = await conn.stream(query)
+    async for rows in result.partitions(batch):
+        yield [tuple(r) for r in rows]
+
+
+async def stream_dial(conn: Any, study_id: str, batch: int = 20000) -> AsyncIterator[list[tuple]]:
+    """Every dial sample of the eligible sessions (the long file), in batches."""
+    query = select(*(DIAL.c[name] for name in DIAL_COLUMNS)).where(DIAL.c.session_id.in_(eligible(study_id))).order_by(DIAL.c.session_id, DIAL.c.step_id, DIAL.c.play, DIAL.c.seq)
+    result = await conn.stream(query)
+    async for rows in result.partitions(batch):
+        yield [tuple(r) for r in rows]

@@ -1,0 +1,185 @@
+"""Writers of the exports: CSV (wide and long), JSON, SPSS ``.sav`` and Stata ``.dta``.
+
+Every writer takes the rows ``Layout.row`` made (one list per session, in the
+layout's order), so the values are the same in every format. SPSS and Stata
+files are written by pyreadstat from a pandas frame, with variable labels,
+value labels in one language and the missing-value codes declared:
+
+- SPSS: a numeric variable declares the range of its codes as user-missing
+  (e.g. -99 to -96); a text variable declares up to three of its codes
+  (SPSS allows no more), its special answers first.
+- Stata: the codes become extended missing values (screened out ``.z``, not
+  shown ``.y``, sealed ``.x``, special answers ``.a``, ``.b``, ... in the
+  codebook's order), labelled like the other values. Stata has no missing
+  values for text: a text variable keeps the code as text ("-98"). Variable
+  labels are cut at Stata's 80 characters; SPSS cuts its own at 256 bytes.
+
+Times are UTC, written without a zone in SPSS and Stata.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterable
+
+from .variables import DATETIME, NUMERIC, TEXT, Layout
+
+STATA_LABEL = 80
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def write_csv(path: Path, layout: Layout, rows: list[list[Any]]) -> None:
+    """One row per session, one column per variable; empty cells are system-missing."""
+    times = [i for i, v in enumerate(layout.variables) if v.kind == DATETIME]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(layout.names)
+        if not times:
+            out.writerows(rows)
+            return
+        for row in rows:
+            row = row.copy()  # the same rows go on to the other writers
+            for i in times:
+                if row[i] is not None:
+                    row[i] = row[i].isoformat()
+            out.writerow(row)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+async def write_long_csv(path: Path, columns: Iterable[str], batches: AsyncIterator[list[tuple]], on_batch=None) -> int:
+    """A long file (one row per event or dial sample) from batches of rows; returns the rows written."""
+    written = 0
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(list(columns))
+        async for rows in batches:
+            out.writerows([_cell(v) for v in row] for row in rows)
+            written += len(rows)
+            if on_batch is not None:
+                on_batch(written)
+    return written
+
+
+def write_json(path: Path, layout: Layout, rows: list[list[Any]], language: str) -> None:
+    """The variables (labels in ``language``, codes, missing codes) and one object per session."""
+    codes = layout.codes
+    doc = {
+        "study": layout.study.id,
+        "language": language,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "missing_codes": {"screened_out": codes.screened_out, "not_shown": codes.not_shown, "sealed": codes.sealed, "special": dict(codes.specials)},
+        "variables": [
+            {
+                "name": v.name,
+                "type": v.kind,
+                "label": v.label_in(language),
+                "values": {str(code): label for code, label in v.value_labels_in(language).items()},
+                "missing": list(v.missing) if v.kind == NUMERIC else [str(c) for c in v.missing],
+                "sensitive": v.sensitive,
+            }
+            for v in layout.variables
+        ],
+        "sessions": [dict(zip(layout.names, map(_iso, row))) for row in rows],
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1)
+
+
+def _frame(layout: Layout, rows: list[list[Any]]):
+    """The rows as a pandas frame: numbers as floats (NaN for system-missing), text as str, times as naive UTC."""
+    import numpy as np
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    for i, v in enumerate(layout.variables):
+        column = [row[i] for row in rows]
+        if v.kind == NUMERIC:
+            data[v.name] = np.array([np.nan if x is None else float(x) for x in column], dtype="float64")
+        elif v.kind == DATETIME:
+            data[v.name] = pd.to_datetime([None if x is None else x.astimezone(UTC).replace(tzinfo=None) for x in column]).astype("datetime64[us]")
+        else:
+            data[v.name] = pd.Series(["" if x is None else str(x) for x in column], dtype=object)
+    return pd.DataFrame(data, columns=layout.names)
+
+
+def _measure(v) -> str:
+    if v.kind != NUMERIC:
+        return "nominal"
+    if v.question_type in ("single", "image_choice", "multi", "matrix") or v.source in ("session", "clip") and v.values:
+        return "nominal"
+    if v.question_type == "rating":
+        return "ordinal"
+    return "scale"
+
+
+def write_sav(path: Path, layout: Layout, rows: list[list[Any]], language: str) -> None:
+    import pyreadstat
+
+    frame = _frame(layout, rows)
+    labels, value_labels, missing, measure = {}, {}, {}, {}
+    for v in layout.variables:
+        labels[v.name] = v.label_in(language)
+        measure[v.name] = _measure(v)
+        if v.values:
+            value_labels[v.name] = {(float(code) if v.kind == NUMERIC else str(code)): text for code, text in v.value_labels_in(language).items()}
+        if not v.missing:
+            continue
+        if v.kind == NUMERIC:
+            missing[v.name] = [{"lo": float(min(v.missing)), "hi": float(max(v.missing))}]
+        elif v.kind == TEXT:
+            first = sorted(v.missing, key=lambda c: (c <= layout.codes.sealed, c))  # special answers before the study-wide codes
+            missing[v.name] = [str(c) for c in first[:3]]
+    pyreadstat.write_sav(
+        frame, str(path), file_label=_title(layout, language)[:64], column_labels=labels, variable_value_labels=value_labels,
+        missing_ranges=missing, variable_measure=measure,
+    )
+
+
+def write_dta(path: Path, layout: Layout, rows: list[list[Any]], language: str) -> None:
+    import pyreadstat
+
+    frame = _frame(layout, rows)
+    codes = layout.codes
+    labels, value_labels, missing = {}, {}, {}
+    for v in layout.variables:
+        labels[v.name] = _cut(v.label_in(language), STATA_LABEL)
+        if v.kind != NUMERIC:
+            continue
+        letters = {code: codes.stata_letter(code) for code in v.missing}
+        if v.values:
+            value_labels[v.name] = {letters.get(code, code): text for code, text in v.value_labels_in(language).items()}
+        if letters:
+            missing[v.name] = sorted(letters.values())
+            column = frame[v.name]
+            found = column.isin([float(c) for c in letters])
+            if found.any():
+                as_letters = column.astype(object)
+                as_letters[found] = [letters[int(x)] for x in column[found]]
+                frame[v.name] = as_letters
+    pyreadstat.write_dta(
+        frame, str(path), file_label=_cut(_title(layout, language), STATA_LABEL), column_labels=labels, variable_value_labels=value_labels, missing_user_values=missing,
+    )
+
+
+def _title(layout: Layout, language: str) -> str:
+    from ..survey.study import text
+
+    return text(layout.study.settings.title, language)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
