@@ -9,6 +9,7 @@
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
     preview-tui sync                   send what the station has not yet sent to the central database
+    preview-tui keys generate --out DIR   make the key pair that seals sensitive answers
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync.add_argument("--central", metavar="URL", help="the central database (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)")
     sync.add_argument("--no-progress", action="store_true", help="no progress bar, only the summary")
+    keys = sub.add_parser("keys", help="the key pair that seals sensitive answers")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    generate = keys_sub.add_parser("generate", help="make a key pair: the private key file stays with the research team, the public key goes in config.yaml")
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write NAME.private-key (mode 0600) and NAME.public-key; never the study folder")
+    generate.add_argument("--name", default="sealing", help="the files' name (default: sealing)")
     return parser
 
 
@@ -66,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
             return make_pin()
+        if args.command == "keys":
+            return keys_generate(args.out, args.name, args.study)
         if args.command == "sync":
             return sync(args.study, args.database, args.central, progress=not args.no_progress)
         return run(studies, args.database)
@@ -307,6 +315,36 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         return EXIT_PROBLEMS
     print(report.summary())
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
+
+
+def keys_generate(out: Path, name: str, study_dir: Path) -> int:
+    """Write a new key pair; print the public key's line for config.yaml."""
+    import re
+
+    from .seal import write_key_pair
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
+        print(f"preview-tui: '{name}' cannot name a key file: use letters, digits, '-', '_' or '.'", file=sys.stderr)
+        return EXIT_PROBLEMS
+    target = out.expanduser().resolve()
+    for folder in {study_dir.resolve(), Path.cwd().resolve()}:
+        if (folder / "config.yaml").is_file() and (target == folder or folder in target.parents):
+            print(f"preview-tui: {out} is inside the study folder {folder}: the private key must never travel with the study; choose a folder of the research team's", file=sys.stderr)
+            return EXIT_PROBLEMS
+    try:
+        private_file, public_file, public = write_key_pair(target, name)
+    except FileExistsError:
+        print(f"preview-tui: {target / (name + '.private-key')} already exists; nothing written (a key pair is never overwritten)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"preview-tui: cannot write the key pair in {target}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Private key: {private_file} (mode 0600). Keep it with the research team, never on a station; exports open sealed answers with it.")
+    print(f"Public key: {public_file}. Put it in the study's config.yaml:")
+    print()
+    print("  sealing:            # under study:")
+    print(f'    public_key: "{public}"')
+    return EXIT_OK
 
 
 def make_pin() -> int:

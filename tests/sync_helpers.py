@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from preview_tui.db import models as m
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
+from preview_tui.seal import Sealer
 
 QUESTIONS = ["age", "gender", "liked", "rating", "recommend", "comment"]
 
@@ -19,13 +20,14 @@ async def fill_station(db: Path, *, station: str, sessions: int, seed: int = 0, 
     """A station's afternoon: sessions with consent, answers (some changed on going back), events, endings."""
     upgrade(db)
     rng = random.Random(seed)
+    sealer = Sealer.throwaway()  # a sensitive answer reaches the store only sealed
     ids = []
     async with Store(db) as store:
         for n in range(sessions):
             sid = await store.create_session(study_id=study_id, station=station, code=f"{station}-{seed}-{n}", room="A")
             await store.set_language(sid, rng.choice(["en", "fr", "de"]))
             await store.record_consent(sid, version="1", text_hash="h" * 64, accepted=True)
-            await store.save_answers(sid, "screener", {"age": rng.randint(1, 5), "gender": rng.choice(["f", "m", "x"]), "money": rng.randint(1, 4)}, sensitive={"money": "finances"}, page_id="p1")
+            await store.save_answers(sid, "screener", {"age": rng.randint(1, 5), "gender": rng.choice(["f", "m", "x"]), "money": sealer.seal(rng.randint(1, 4))}, sensitive={"money": "finances"}, page_id="p1")
             await store.record_event(sid, "shown", step_id="trailer", media_ms=rng.randint(0, 90000), mono=rng.random() * 100, detail={"n": n})
             samples = [SimpleNamespace(seq=k, segment=0, media_ms=100 * k, mono=1000.0 + k / 10, value=rng.randint(0, 100)) for k in range(20)]
             await store.save_dial_samples(sid, "trailer", 1, samples[:12])
