@@ -67,7 +67,7 @@ async def central_data(dsn: str) -> tuple[dict[str, set[tuple]], dict[str, int]]
     try:
         data = {
             "sessions": {(r[0].hex, r[1], r[2]) for r in await conn.fetch("select id, status, revision from sessions")},
-            "answers": {(r[0].hex, r[1].hex, r[2], json.dumps(json.loads(r[3])), r[4], r[5]) for r in await conn.fetch("select id, session_id, question_id, value::text, revision, sensitive from answers")},
+            "answers": {(r[0].hex, r[1].hex, r[2], json.dumps(json.loads(r[3]), sort_keys=True), r[4], r[5]) for r in await conn.fetch("select id, session_id, question_id, value::text, revision, sensitive from answers")},
             "dial_samples": {(r[0].hex, r[1].hex, r[2], r[3]) for r in await conn.fetch("select id, session_id, seq, value from dial_samples")},
             "events": {(r[0].hex, r[1].hex) for r in await conn.fetch("select id, session_id from events")},
             "audit_log": {(r[0].hex, r[1], r[2]) for r in await conn.fetch("select origin_station, seq, hash from audit_log")},
@@ -84,7 +84,7 @@ def normalise(data: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
     import json
 
     out = dict(data)
-    out["answers"] = {(i, s, q, json.dumps(json.loads(str(v))), r, c) for i, s, q, v, r, c in data["answers"]}
+    out["answers"] = {(i, s, q, json.dumps(json.loads(str(v)), sort_keys=True), r, c) for i, s, q, v, r, c in data["answers"]}
     return out
 
 

@@ -209,8 +209,9 @@ class Runner:
 
     def env(self) -> dict[str, Any]:
         """The names an expression can read: answers, each matrix row as ``grid.row``, participant fields."""
-        env = {key: value for key, value in self.answers.items() if not self.held(value)}
-        for key, value in env.items():
+        readable = {key: value for key, value in self.answers.items() if not self.held(value)}
+        env = dict(readable)
+        for key, value in readable.items():
             if isinstance(value, dict):
                 env.update({f"{key}.{row}": point for row, point in value.items()})
         env.update(self.exposure)
