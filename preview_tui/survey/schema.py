@@ -364,11 +364,13 @@ class Rewards(Strict):
 
 
 class Sealing(Strict):
-    """The research team's public key: answers marked sensitive or sealed are sealed with it before they are stored.
+    """The research team's public key: answers to questions marked sensitive or sealed (with their "please specify"
+    texts) are sealed with it before they are stored, and the station cannot read them back.
 
     Make a key pair with `preview-tui keys generate`; the private key stays with the research team and never goes
-    on a station. Only showing logic (show_if, piping) may read a sealed answer, from memory; a resumed session
-    asks such an answer again. Calculations, screen-outs and quotas may not read one.
+    on a station. Without a usable key, live sessions are refused and pilot sessions seal with a throwaway key.
+    Only showing logic (show_if, piping) may read a sealed answer, from memory; a resumed session asks the page
+    holding such an answer again. Calculations, screen-outs and quotas may not read one (validate reports them).
     """
 
     public_key: str | None = Field(None, description="the line `preview-tui keys generate` prints (x25519-public:...); without a usable key, live sessions of a study with sealed questions are refused")
