@@ -10,7 +10,7 @@ from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
 from preview_tui.survey.study import load_study
 from preview_tui.sync.engine import sync
-from test_seal_flow import FAITH, INCOME, NOTE, ORIENTATION, PLAIN, SECRETS, SPECIFY, answer, home, make_study, station_file  # noqa: F401 (home is a fixture)
+from test_seal_flow import FAITH, INCOME, NOTE, ORIENTATION, PLAIN, SECRETS, SPECIFY, answer, found, home, make_study, station_file  # noqa: F401 (home is a fixture)
 
 pytestmark = pytest.mark.real
 
@@ -52,6 +52,7 @@ async def test_sealed_at_the_station_synced_and_opened_with_the_private_key_equa
     mine = {qid: value for (sid, qid), value in central.items() if sid == kept.session_id.hex}
     assert mine == station  # the sealed objects arrive as they left
     assert {qid for qid, value in mine.items() if seal.is_sealed(value)} == {"faith", "faith.other", "income", "note", "orientation"}
+    assert found(home, SECRETS) == {}  # nor in the station's files after the sync (its lock file, logs, WAL)
     everything = await central_text(central_url)
     assert PLAIN in everything and not [s for s in SECRETS if s in everything]
     # Exported without the key: the other variables, the sealed ones marked. With the key: what was typed.
