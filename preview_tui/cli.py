@@ -11,6 +11,7 @@
     preview-tui sync                   send what the station has not yet sent to the central database
     preview-tui export                 write the study's data as CSV, JSON, SPSS .sav and Stata .dta
     preview-tui codebook               write the study's data dictionary (Markdown and CSV)
+    preview-tui keys generate --out DIR   make the key pair that seals sensitive answers
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -56,10 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", "-f", dest="formats", action="append", choices=("csv", "json", "sav", "dta"), help="csv, json, sav (SPSS) or dta (Stata); repeat it for several (default: all four)")
     export.add_argument("--language", metavar="LANG", help="the language of the labels (default: the study's first language)")
     export.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR", help="the folder to write to (default: exports)")
+    export.add_argument("--private-key", type=Path, metavar="FILE", help="the research team's private key (from `preview-tui keys generate`): sealed answers are opened; without it they are exported as the 'sealed' code")
     export.add_argument("--no-progress", action="store_true", help="no progress bar, only the summary")
     codebook = sub.add_parser("codebook", help="write the study's data dictionary: every exported variable, its texts, codes and conditions")
     codebook.add_argument("--format", "-f", dest="formats", action="append", choices=("md", "csv"), help="md or csv; repeat it for both (default: both)")
     codebook.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR", help="the folder to write to (default: exports)")
+    keys = sub.add_parser("keys", help="the key pair that seals sensitive answers")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    generate = keys_sub.add_parser("generate", help="make a key pair: the private key file stays with the research team, the public key goes in config.yaml")
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write NAME.private-key (mode 0600) and NAME.public-key; never the study folder")
+    generate.add_argument("--name", default="sealing", help="the files' name (default: sealing)")
     return parser
 
 
@@ -78,10 +85,12 @@ def main(argv: list[str] | None = None) -> int:
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
             return make_pin()
+        if args.command == "keys":
+            return keys_generate(args.out, args.name, args.study)
         if args.command == "sync":
             return sync(args.study, args.database, args.central, progress=not args.no_progress)
         if args.command == "export":
-            return export(args.study, args.database, args.central, args.out, formats=args.formats, language=args.language, progress=not args.no_progress)
+            return export(args.study, args.database, args.central, args.out, formats=args.formats, language=args.language, private_key=args.private_key, progress=not args.no_progress)
         if args.command == "codebook":
             return codebook(args.study, args.out, formats=args.formats)
         return run(studies, args.database)
@@ -338,7 +347,7 @@ def _load(study_dir: Path):
         return None
 
 
-def export(study_dir: Path, database: str | None, central: str | None, out: Path, *, formats: list[str] | None, language: str | None, progress: bool = True) -> int:
+def export(study_dir: Path, database: str | None, central: str | None, out: Path, *, formats: list[str] | None, language: str | None, private_key: Path | None = None, progress: bool = True) -> int:
     """Write the study's eligible sessions from the station file or the central database; a reason on failure."""
     import asyncio
 
@@ -348,10 +357,19 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
     if language and language not in study.settings.languages:
         print(f"preview-tui: the study has no language '{language}' (it has: {', '.join(study.settings.languages)})", file=sys.stderr)
         return EXIT_PROBLEMS
-    from .export.records import Source, SourceError
+    from .export.records import SealedAnswerError, Source, SourceError
     from .export.run import FORMATS, export as run_export
     from .export.variables import ExportError
+    from .seal import SealKeyError, load_private_key
     from .settings import database_path
+
+    key = None
+    if private_key is not None:
+        try:
+            key = load_private_key(private_key)
+        except SealKeyError as exc:
+            print(f"preview-tui: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
 
     if central:
         source = Source(central)
@@ -367,14 +385,14 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
         def on_progress(done: int, total: int, what: str) -> None:
             bar.update(task, completed=done, total=total or None, description=what)
 
-    work = run_export(study, source, out, formats=tuple(formats or FORMATS), language=language, progress=on_progress)
+    work = run_export(study, source, out, formats=tuple(formats or FORMATS), language=language, private_key=key, progress=on_progress)
     try:
         if bar:
             with bar:
                 report = asyncio.run(work)
         else:
             report = asyncio.run(work)
-    except (SourceError, ExportError) as exc:
+    except (SourceError, ExportError, SealedAnswerError) as exc:
         print(f"preview-tui: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except OSError as exc:
@@ -404,6 +422,33 @@ def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
     print(f"Codebook of study '{study.id}':")
     for path in written:
         print(f"  {path}")
+def keys_generate(out: Path, name: str, study_dir: Path) -> int:
+    """Write a new key pair; print the public key's line for config.yaml."""
+    import re
+
+    from .seal import write_key_pair
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
+        print(f"preview-tui: '{name}' cannot name a key file: use letters, digits, '-', '_' or '.'", file=sys.stderr)
+        return EXIT_PROBLEMS
+    target = out.expanduser().resolve()
+    for folder in {study_dir.resolve(), Path.cwd().resolve()}:
+        if (folder / "config.yaml").is_file() and (target == folder or folder in target.parents):
+            print(f"preview-tui: {out} is inside the study folder {folder}: the private key must never travel with the study; choose a folder of the research team's", file=sys.stderr)
+            return EXIT_PROBLEMS
+    try:
+        private_file, public_file, public = write_key_pair(target, name)
+    except FileExistsError:
+        print(f"preview-tui: {target / (name + '.private-key')} already exists; nothing written (a key pair is never overwritten)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"preview-tui: cannot write the key pair in {target}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Private key: {private_file} (mode 0600). Keep it with the research team, never on a station; exports open sealed answers with it.")
+    print(f"Public key: {public_file}. Put it in the study's config.yaml:")
+    print()
+    print("  sealing:            # under study:")
+    print(f'    public_key: "{public}"')
     return EXIT_OK
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from .db import audit
 from .db import models as m
-from .db.store import Store
+from .db.store import SavedProgress, Store
+from .seal import SealError, Sealer, SealKeyError, is_sealed, parse_public_key
 from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner, item_name
 from .survey.expr import parse
 from .survey.study import Study, other_key
@@ -27,6 +28,29 @@ class Participant:
     room: str = ""
     language: str | None = None
     is_test: bool = False
+
+
+class SealingRefused(Exception):
+    """A live session of a study whose sensitive answers cannot be sealed; the message is for the moderator."""
+
+
+def session_sealer(study: Study, *, pilot: bool) -> Sealer | None:
+    """What seals this session's sensitive answers: the study's key; in a pilot without a usable key, a
+    throwaway key (nobody can open what it seals). None when the study seals nothing.
+
+    Raises SealingRefused for a live session when the key is missing or cannot seal: fail closed.
+    """
+    if not study.sealing.sealed:
+        return None
+    problem = study.sealing.problem
+    if problem is None:
+        try:
+            return Sealer(parse_public_key(study.settings.sealing.public_key))
+        except SealKeyError as exc:
+            problem = str(exc)
+    if pilot:
+        return Sealer.throwaway()
+    raise SealingRefused(f"live sessions of study '{study.id}' are refused: {problem}. Sensitive answers must be sealed; a pilot session can run (test data, sealed with a throwaway key)")
 
 
 async def full_quotas(study: Study, store: Store) -> set[str]:
@@ -43,14 +67,21 @@ async def full_quotas(study: Study, store: Store) -> set[str]:
 
 
 class Flow:
-    def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False):
+    def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False, sealer: Sealer | None = None):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
         self.pilot = pilot  # a researcher's test run: its data are marked as test and kept out of counts and exports
         self.preset_language: str | None = None
         self.recorded: set[str] = set()  # orders already stored
+        self.sealer = sealer  # seals sensitive answers before they reach the store
+        # A pilot without a usable key seals with a throwaway key: what it stores can never be opened.
+        self.throwaway_key = sealer is not None and study.sealing.problem is not None
+        runner.held = is_sealed  # sealed answers of a resumed session: kept as stored, never read
+        self.reask: set[str] = set()  # sealed answers that showing logic needs, asked again after resuming
+        self._saved: SavedProgress | None = None  # what a resumed session stored, replayed past a page asked again
 
     @classmethod
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str) -> "Flow":
+        sealer = session_sealer(study, pilot=participant.is_test)  # refused before anything is written
         earlier = await store.study_sessions(study.id)
         full = await full_quotas(study, store)
         session_id = await store.create_session(
@@ -64,7 +95,7 @@ class Flow:
         )
         seed = participant.code or str(session_id)  # a code makes the orders reproducible for that participant
         runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, session_index=earlier, full_quotas=full)
-        flow = cls(study, store, session_id, runner, pilot=participant.is_test)
+        flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
         if "stimuli" in runner.orders:
             await store.record_event(session_id, "order_shown", detail={"what": "stimuli", "order": runner.orders["stimuli"], "session_index": earlier})
@@ -83,10 +114,11 @@ class Flow:
         row = saved.session
         if row.status not in (m.IN_PROGRESS, m.ABANDONED):
             raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
+        sealer = session_sealer(study, pilot=row.is_test)
         index = saved.session_index if saved.session_index is not None else await store.study_sessions(study.id, before=row.started_at)
         seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
         runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, session_index=index, full_quotas=await full_quotas(study, store))
-        flow = cls(study, store, session_id, runner, pilot=row.is_test)
+        flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer)
         flow.recorded.update(saved.orders_recorded)
         for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
             flow.note_exposure(clip, percent, completed)
@@ -95,30 +127,53 @@ class Flow:
             if row.consent_hash:
                 runner.consent(True)
         runner.warned.update(saved.warned)
-        while True:
-            item = runner.current
-            if isinstance(item, PageItem) and item.page.id in saved.pages_left:
-                values = {key: saved.answers.get(key) for key in runner.page_keys(item.page)}
-                problems = runner.check(values)
-                if problems and all(p.soft for p in problems):
-                    runner.warn(problems)  # left empty after the warning, the first time round
-                    problems = runner.check(values)
-                if problems:
-                    break  # the stored answers no longer pass (e.g. the study changed): ask again from here
-                runner.submit_page(values)
-            elif item.kind in ("storyboard", "clip") and item.step.id in saved.stimuli_done:
-                runner.finish_stimulus()
-            else:
-                break
-        runner.dropped = []
-        if isinstance(runner.current, PageItem):  # the page to go on with shows what was already given on it
-            runner.answers.update({key: saved.answers[key] for key in runner.page_keys(runner.current.page) if key in saved.answers})
+        flow._saved = saved
+        flow._replay()
         end = runner.current
         if isinstance(end, EndItem):  # stopped after its last step was stored, before it was marked ended
             await store.finish(session_id, m.SCREENED_OUT if end.outcome == "screened_out" else m.COMPLETED, end.reason)
         else:
             await store.reopen(session_id)
         return flow
+
+    def _replay(self) -> None:
+        """Go through what a resumed session stored, up to the first page not yet left or stimulus not finished.
+
+        A page holding a sealed answer that later showing logic needs is asked again (its value was
+        never stored in the clear); once it is answered, ``submit_page`` replays on from there.
+        """
+        saved, runner = self._saved, self.runner
+        assert saved is not None
+        while True:
+            item = runner.current
+            if isinstance(item, PageItem) and item.page.id in saved.pages_left:
+                values = {key: saved.answers.get(key) for key in runner.page_keys(item.page)}
+                gone = {key for key, value in values.items() if key in self.study.sealing.reask and is_sealed(value)}
+                if gone:
+                    self.reask |= gone
+                    break
+                problems = runner.check(values)
+                if problems and all(p.soft for p in problems):
+                    runner.warn(problems)  # left empty after the warning, the first time round
+                    problems = runner.check(values)
+                if problems:
+                    self._saved = None
+                    break  # the stored answers no longer pass (e.g. the study changed): ask again from here
+                runner.submit_page(values)
+            elif item.kind in ("storyboard", "clip") and item.step.id in saved.stimuli_done:
+                runner.finish_stimulus()
+            else:
+                self._saved = None  # nothing stored beyond here
+                break
+        runner.dropped = []
+        if isinstance(runner.current, PageItem):  # the page to go on with shows what was already given on it (never a sealed value)
+            runner.answers.update({key: saved.answers[key] for key in runner.page_keys(runner.current.page) if key in saved.answers and not is_sealed(saved.answers[key])})
+
+    def _stale(self, saved: SavedProgress) -> list[str]:
+        """Stored answers of pages the participant has now passed without answering them (a re-asked
+        answer changed which pages are shown)."""
+        passed = [key for item in self.runner.items[: self.runner.position] if isinstance(item, PageItem) for key in self.runner.page_keys(item.page)]
+        return [key for key in passed if key in saved.answers and key not in self.runner.answers]
 
     @property
     def current(self) -> Item:
@@ -167,8 +222,9 @@ class Flow:
         answers = self.runner.answers_for_page(values)
         cleared = [key for key in self.runner.page_keys(item.page) if key not in answers]
         sensitive = {key: q.sensitive for q in item.page.questions if q.sensitive for key in (q.id, other_key(q.id))}
+        stored = self._sealed(answers)  # before anything reaches the store; a failure stops here, with nothing written
         orders = self._orders()
-        await self.store.save_answers(self.session_id, item.survey_id, answers, clear=cleared, sensitive=sensitive, events=orders, page_id=item.page.id)
+        await self.store.save_answers(self.session_id, item.survey_id, stored, clear=cleared, sensitive=sensitive, sealed=[k for k in stored if k in self.study.sealing.sealed], events=orders, page_id=item.page.id)
         self.recorded.update(f"{d['what']}:{d['of']}" for _, d in orders)
         outcome = self.runner.screen_out_for(values)
         if outcome is not None:
@@ -177,8 +233,23 @@ class Flow:
         if self.runner.dropped:  # pages now skipped that had answers from before going back
             dropped, self.runner.dropped = self.runner.dropped, []
             await self.store.save_answers(self.session_id, item.survey_id, {}, clear=dropped)
+        if self._saved is not None and outcome is None:  # a page asked again after resuming: go on through what was stored
+            saved = self._saved
+            self._replay()
+            stale = self._stale(saved)
+            if stale:
+                await self.store.save_answers(self.session_id, item.survey_id, {}, clear=stale)
         await self._finish_if_done()
         return []
+
+    def _sealed(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """``answers`` with every value the study seals sealed (a value already sealed stays as it is)."""
+        keys = self.study.sealing.sealed
+        if not keys.intersection(answers):
+            return answers
+        if self.sealer is None:  # cannot happen through start/resume; never store a sealed key in the clear
+            raise SealError("this session has no key to seal sensitive answers with")
+        return {key: self.sealer.seal(value) if key in keys and not is_sealed(value) else value for key, value in answers.items()}
 
     def _orders(self) -> list[tuple[str, Any]]:
         """Events for the shuffled orders the current page showed, each stored once per session."""

@@ -1,3 +1,4 @@
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -21,6 +22,21 @@ def demo_study(tmp_path) -> Path:
         shutil.copytree(ROOT / part, root / part)
     shutil.copy(ROOT / "config.yaml", root / "config.yaml")
     return root
+
+
+def own_key_pair(study: Path) -> str:
+    """Seal a copied study's sensitive answers with a key pair of the test's own; returns the private key's text.
+
+    The demo's own private key was not kept, so nothing the demo seals can be opened without this.
+    """
+    from preview_tui import seal
+
+    public, private = seal.generate()
+    config = study / "config.yaml"
+    text, count = re.subn(r'public_key: "[^"]+"', f'public_key: "{public}"', config.read_text())
+    assert count == 1, "the study's config.yaml has no sealing public key to replace"
+    config.write_text(text)
+    return private
 
 
 def rows(db: Path, sql: str) -> list[tuple]:

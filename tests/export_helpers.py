@@ -9,11 +9,16 @@ from typing import Any
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
+from preview_tui.seal import generate, parse_private_key
 from preview_tui.survey.study import Study, load_study
 from studies import opts, page, q, write_study
 
 PREFER_NOT = {"code": "prefer_not", "label": {"en": "Prefer not to say", "fr": "Je préfère ne pas répondre"}}
 DONT_KNOW = {"code": "dont_know", "label": {"en": "Don't know", "fr": "Je ne sais pas"}}
+
+# The study seals its sensitive answer (spend) with this pair's public key; exports open it with the private one.
+PUBLIC_KEY, PRIVATE_KEY_TEXT = generate()
+PRIVATE_KEY = parse_private_key(PRIVATE_KEY_TEXT)
 
 
 def export_study(root: Path) -> Study:
@@ -34,7 +39,7 @@ def export_study(root: Path) -> Study:
         page("end", q("why", "text", show_if="rating <= 2", required=False), q("comment", "text", required=False)),
     ]
     steps = [{"type": "clip", "id": "teaser", "title": {"en": "Teaser", "fr": "Bande-annonce"}, "file": "t.mp4", "dial": True}, {"type": "survey", "survey": "s"}]
-    return load_study(write_study(root, pages, steps=steps, languages=["en", "fr"], id="tasting", title={"en": "Tasting", "fr": "Dégustation"}))
+    return load_study(write_study(root, pages, steps=steps, languages=["en", "fr"], id="tasting", sealing={"public_key": PUBLIC_KEY}, title={"en": "Tasting", "fr": "Dégustation"}))
 
 
 async def take(study: Study, store: Store, code: str, pages: list[dict[str, Any]], *, language: str = "en", is_test: bool = False, dial: list[int] = (50, 60, 70)):

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from preview_tui.db import models as m
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
+from preview_tui.seal import Sealer
 
 QUESTIONS = ["age", "gender", "liked", "rating", "recommend", "comment"]
 
@@ -19,13 +20,14 @@ async def fill_station(db: Path, *, station: str, sessions: int, seed: int = 0, 
     """A station's afternoon: sessions with consent, answers (some changed on going back), events, endings."""
     upgrade(db)
     rng = random.Random(seed)
+    sealer = Sealer.throwaway()  # a sensitive answer reaches the store only sealed
     ids = []
     async with Store(db) as store:
         for n in range(sessions):
             sid = await store.create_session(study_id=study_id, station=station, code=f"{station}-{seed}-{n}", room="A")
             await store.set_language(sid, rng.choice(["en", "fr", "de"]))
             await store.record_consent(sid, version="1", text_hash="h" * 64, accepted=True)
-            await store.save_answers(sid, "screener", {"age": rng.randint(1, 5), "gender": rng.choice(["f", "m", "x"]), "money": rng.randint(1, 4)}, sensitive={"money": "finances"}, page_id="p1")
+            await store.save_answers(sid, "screener", {"age": rng.randint(1, 5), "gender": rng.choice(["f", "m", "x"]), "money": sealer.seal(rng.randint(1, 4))}, sensitive={"money": "finances"}, page_id="p1")
             await store.record_event(sid, "shown", step_id="trailer", media_ms=rng.randint(0, 90000), mono=rng.random() * 100, detail={"n": n})
             samples = [SimpleNamespace(seq=k, segment=0, media_ms=100 * k, mono=1000.0 + k / 10, value=rng.randint(0, 100)) for k in range(20)]
             await store.save_dial_samples(sid, "trailer", 1, samples[:12])
@@ -65,7 +67,7 @@ async def central_data(dsn: str) -> tuple[dict[str, set[tuple]], dict[str, int]]
     try:
         data = {
             "sessions": {(r[0].hex, r[1], r[2]) for r in await conn.fetch("select id, status, revision from sessions")},
-            "answers": {(r[0].hex, r[1].hex, r[2], json.dumps(json.loads(r[3])), r[4], r[5]) for r in await conn.fetch("select id, session_id, question_id, value::text, revision, sensitive from answers")},
+            "answers": {(r[0].hex, r[1].hex, r[2], json.dumps(json.loads(r[3]), sort_keys=True), r[4], r[5]) for r in await conn.fetch("select id, session_id, question_id, value::text, revision, sensitive from answers")},
             "dial_samples": {(r[0].hex, r[1].hex, r[2], r[3]) for r in await conn.fetch("select id, session_id, seq, value from dial_samples")},
             "events": {(r[0].hex, r[1].hex) for r in await conn.fetch("select id, session_id from events")},
             "audit_log": {(r[0].hex, r[1], r[2]) for r in await conn.fetch("select origin_station, seq, hash from audit_log")},
@@ -82,7 +84,7 @@ def normalise(data: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
     import json
 
     out = dict(data)
-    out["answers"] = {(i, s, q, json.dumps(json.loads(str(v))), r, c) for i, s, q, v, r, c in data["answers"]}
+    out["answers"] = {(i, s, q, json.dumps(json.loads(str(v)), sort_keys=True), r, c) for i, s, q, v, r, c in data["answers"]}
     return out
 
 

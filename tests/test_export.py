@@ -11,8 +11,9 @@ import pyreadstat
 import pytest
 
 from conftest import rows
-from export_helpers import afternoon, export_study
-from preview_tui.export.records import SEALED, Source
+from export_helpers import PRIVATE_KEY, afternoon, export_study
+from preview_tui.export.records import SealedAnswerError, Source
+from preview_tui.seal import generate, open_value, parse_private_key
 from preview_tui.export.run import export
 from preview_tui.export.variables import layout
 
@@ -23,7 +24,7 @@ async def exported(tmp_path):
     db = tmp_path / "station.sqlite"
     ids = await afternoon(db, study)
     out = tmp_path / "out"
-    report = await export(study, Source(db), out, language="fr")
+    report = await export(study, Source(db), out, language="fr", private_key=PRIVATE_KEY)
     return study, db, ids, out, report
 
 
@@ -78,7 +79,7 @@ async def test_csv_matches_the_database(exported):
     answers = rows(db, "select a.session_id, a.question_id, a.value from answers a join sessions s on s.id = a.session_id where not s.is_test")
     assert len(answers) > 20
     for sid, question, value in answers:
-        row, value = cells[sid], json.loads(str(value))
+        row, value = cells[sid], open_value(json.loads(str(value)), PRIVATE_KEY)  # the file holds spend sealed
         if question == "gender":
             assert row["gender"] == gender_numbers[value]
         elif question == "genres":
@@ -173,20 +174,20 @@ async def test_json_holds_the_same_values_and_the_variables(exported):
     assert next(v for v in doc["variables"] if v["name"] == "spend")["sensitive"] == "finances"
 
 
-async def test_an_opener_decides_what_sensitive_answers_become(tmp_path):
+async def test_sealed_answers_open_only_with_the_private_key(tmp_path):
     study = export_study(tmp_path / "study")
     db = tmp_path / "station.sqlite"
     await afternoon(db, study)
-    seen = []
-
-    def opener(value, category):
-        seen.append((value, category))
-        return SEALED if value == 12.5 else value
-
-    await export(study, Source(db), tmp_path / "out", formats=("csv",), opener=opener)
-    table = by_code(read_csv(tmp_path / "out" / "tasting.csv"))
-    assert table["A"]["spend"] == "-97" and table["C"]["spend"] == "-95"  # sealed; a special answer opened as itself
-    assert set(seen) == {(12.5, "finances"), ("dont_know", "finances")}  # only sensitive answers go through it
+    await export(study, Source(db), tmp_path / "closed", formats=("csv",))
+    closed = by_code(read_csv(tmp_path / "closed" / "tasting.csv"))
+    assert closed["A"]["spend"] == "-97" and closed["C"]["spend"] == "-97"  # sealed: neither the amount nor "don't know" shows
+    assert closed["A"]["rating"] == "5"  # the other variables are exported all the same
+    await export(study, Source(db), tmp_path / "open", formats=("csv",), private_key=PRIVATE_KEY)
+    opened = by_code(read_csv(tmp_path / "open" / "tasting.csv"))
+    assert opened["A"]["spend"] == "12.5" and opened["C"]["spend"] == "-95"  # as typed; a special answer as its code
+    with pytest.raises(SealedAnswerError, match="spend"):
+        await export(study, Source(db), tmp_path / "wrong", formats=("csv",), private_key=parse_private_key(generate()[1]))
+    assert not (tmp_path / "wrong" / "tasting.csv").exists()
 
 
 async def test_an_empty_export_still_has_its_variables(tmp_path):

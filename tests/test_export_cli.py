@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pyreadstat
 
+from conftest import own_key_pair
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
@@ -54,10 +55,20 @@ async def demo_afternoon(study_dir: Path, db: Path) -> None:
 
 
 async def test_from_a_demo_afternoon_to_a_labelled_spss_file_and_a_codebook(demo_study, tmp_path):
+    key_file = tmp_path / "team" / "sealing.private-key"
+    key_file.parent.mkdir()
+    key_file.write_text(own_key_pair(demo_study))
     db = tmp_path / "station.sqlite"
     await demo_afternoon(demo_study, db)
+    sealed_out = tmp_path / "without-key"
+    proc = command("export", "--database", str(db), "--format", "sav", "--out", str(sealed_out), "--no-progress", cwd=demo_study)
+    assert proc.returncode == 0, proc.stderr
+    data, _ = pyreadstat.read_sav(sealed_out / "lighthouse_preview.sav", user_missing=True)
+    data = data.set_index("participant_code")
+    assert (data.loc["D1", "money_situation"], data.loc["D2", "money_situation"]) == (-97.0, -97.0)  # sealed without the key
+    assert data.loc["D1", "budget"] == 14.5  # the other variables as typed
     out = tmp_path / "exports"
-    proc = command("export", "--database", str(db), "--format", "sav", "--language", "de", "--out", str(out), "--no-progress", cwd=demo_study)
+    proc = command("export", "--database", str(db), "--format", "sav", "--language", "de", "--private-key", str(key_file), "--out", str(out), "--no-progress", cwd=demo_study)
     assert proc.returncode == 0, proc.stderr
     assert "Exported 3 participant(s)" in proc.stdout
     data, meta = pyreadstat.read_sav(out / "lighthouse_preview.sav", user_missing=True)

@@ -6,6 +6,7 @@ from conftest import rows
 from preview_tui.db.migrate import HEAD, current_revision, upgrade
 from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
+from preview_tui.seal import generate
 from preview_tui.survey.study import load_study
 from studies import opts, page, q, write_study
 
@@ -17,7 +18,7 @@ def study_in(tmp_path):
              q("g", "single", options=opts(1, 2)),
              q("note", "text", required="soft")),
         page("p2", q("end", "text", required=False)),
-    ], quotas=[{"id": "g2", "when": "g == 2", "target": 1, "reason": "g2_full"}]))
+    ], quotas=[{"id": "g2", "when": "g == 2", "target": 1, "reason": "g2_full"}], sealing={"public_key": generate()[0]}))
 
 
 async def run(study, store, code, values):

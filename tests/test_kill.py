@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import rows
+from conftest import own_key_pair, rows
+from preview_tui import seal
 from preview_tui.db.audit import stored_value, verify
 
 DRIVER = Path(__file__).with_name("kill_driver.py")
@@ -41,6 +42,8 @@ def run_until_killed(study: Path, db: Path, seed: int, delay: float) -> list[lis
 @pytest.mark.real
 def test_every_confirmed_answer_survives_a_kill_and_the_session_resumes(demo_study, tmp_path):
     db = tmp_path / "station.sqlite"
+    # The demo's sensitive answers are stored sealed; a key pair of the test's own opens them to compare.
+    key = seal.parse_private_key(own_key_pair(demo_study))
     rng = random.Random(20261122)
     confirmed: dict[tuple[str, str], object] = {}  # (session, question) -> value
     resumed = 0
@@ -65,7 +68,7 @@ def test_every_confirmed_answer_survives_a_kill_and_the_session_resumes(demo_stu
                 assert line[1] not in finished, f"session {line[1]} finished twice"
                 last_open = None
                 finished.add(line[1])
-        stored = {(sid, q): stored_value(v) for sid, q, v in rows(db, "select session_id, question_id, value from answers")}
+        stored = {(sid, q): seal.open_value(stored_value(v), key) for sid, q, v in rows(db, "select session_id, question_id, value from answers")}
         missing = {k: v for k, v in confirmed.items() if stored.get(k) != v}
         assert not missing, f"kill {kill}: confirmed answers not in the file: {missing}"
         report = verify(db)

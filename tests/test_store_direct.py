@@ -15,6 +15,7 @@ from preview_tui.db import audit
 from preview_tui.db.audit import verify
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store, StoreError
+from preview_tui.seal import Sealer
 
 
 @pytest.fixture
@@ -27,8 +28,8 @@ def db(tmp_path):
 async def test_direct_rows_read_back_like_the_orms(db):
     async with Store(db) as st:
         sid = await st.create_session(study_id="s1", station="st", code="P1")  # written by the ORM
-        values = {"age": 34, "genres": ["drama", "comedy"], "score": 7.5, "whole": 12.0, "note": "naïve « ok »", "nothing": None}
-        await st.save_answers(sid, "survey", values, sensitive={"note": "finances"}, events=[("order_shown", {"what": "options", "of": "genres", "order": [1, 0]})], page_id="p1")
+        values = {"age": 34, "genres": ["drama", "comedy"], "score": 7.5, "whole": 12.0, "note": "naïve « ok »", "nothing": None, "money": Sealer.throwaway().seal(3)}
+        await st.save_answers(sid, "survey", values, sensitive={"money": "finances"}, events=[("order_shown", {"what": "options", "of": "genres", "order": [1, 0]})], page_id="p1")
         await st.record_event(sid, "clip_started", step_id="trailer", media_ms=0, mono=12.5, detail={"play": 1})
         assert await st.answers(sid) == values
         events = await st.events(sid)
@@ -38,7 +39,7 @@ async def test_direct_rows_read_back_like_the_orms(db):
         assert progress.pages_left == {"p1"} and progress.orders_recorded == {"options:genres"}
     # Same text forms in the file as the ORM's rows: ids as 32 hex digits, times as SQLite's datetime text.
     (session_hex, started), = rows(db, "select id, started_at from sessions")
-    stored = rows(db, "select session_id, answered_at, sensitive from answers where question_id = 'note'")
+    stored = rows(db, "select session_id, answered_at, sensitive from answers where question_id = 'money'")
     assert stored[0][0] == session_hex == sid.hex
     assert len(stored[0][1]) == len(started) and stored[0][1][10] == started[10] == " "
     assert stored[0][2] == "finances"

@@ -7,6 +7,7 @@ from conftest import rows
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.playback import FakePlayer
+from preview_tui.seal import is_sealed
 from preview_tui.survey.study import load_study
 from preview_tui.ui.app import build_app
 
@@ -68,7 +69,8 @@ async def test_demo_walks_to_the_end_and_every_answer_is_stored(demo_study, tmp_
     assert rows(db, "select status, participant_code, language, consent_version from sessions") == [("completed", "P001", "fr", "2026-11-a")]
     assert len(rows(db, "select consent_hash from sessions")[0][0]) == 64
     answers = dict(rows(db, "select question_id, value from answers"))
-    assert answers == {"age_band": 2, "gender": 1, "cinema_visits": 1, "genres": '["drama"]', "budget": 12.5, "money_situation": 1,
+    assert is_sealed(answers.pop("money_situation"))  # sealed with the demo's public key: the station cannot read it
+    assert answers == {"age_band": 2, "gender": 1, "cinema_visits": 1, "genres": '["drama"]', "budget": 12.5,
                        "trailer_rating": 4, "would_watch": 1, "keen": "true", "recommend": 9}
     assert rows(db, "select question_id, sensitive from answers where sensitive is not null") == [("money_situation", "finances")]
     kinds = [k for (k,) in rows(db, "select kind from events order by at")]

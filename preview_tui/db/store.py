@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from ..seal import is_sealed
 from . import audit, direct
 from . import models as m
 from .engine import make_engine
@@ -359,6 +360,7 @@ class Store:
         *,
         clear: list[str] = (),
         sensitive: dict[str, str] | None = None,
+        sealed: Iterable[str] = (),
         events: list[tuple[str, Any]] = (),
         page_id: str | None = None,
     ) -> None:
@@ -368,9 +370,16 @@ class Store:
         ``sensitive`` gives the sensitive-data category of some answers; ``events`` are
         (kind, detail) rows written in the same transaction (e.g. the option order shown).
         ``page_id``, when given, records in the audit log that the participant left that page.
+
+        Every answer with a sensitive category, and every key in ``sealed``, must arrive sealed
+        (``preview_tui.seal``): otherwise nothing is written and StoreError says so. The audit
+        digest then covers the sealed value, never the plain one.
         """
         at = m.now()
         sensitive = sensitive or {}
+        clear_text = sorted(k for k in set(sensitive) | set(sealed) if k in answers and not is_sealed(answers[k]))
+        if clear_text:
+            raise StoreError(f"refused to store the sensitive answer '{clear_text[0]}' unsealed; nothing was saved")
         links: list[audit.Link] = []
         sql = self._sql
         async with self._write_direct() as tx:

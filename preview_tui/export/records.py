@@ -9,8 +9,8 @@ same, so an erasure that has not yet reached a database never leaks into an
 export.
 
 ``open_answer`` is the one place where an answer's stored value becomes the
-value exported: sensitive answers pass through an optional ``opener``, which
-can open a sealed value (with the private key) or return ``SEALED``.
+value exported: a sealed answer (``seal.py``) is opened with the research
+team's private key when the export has it, and is ``SEALED`` otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any, AsyncIterator, Callable
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import seal
 from ..db import models as m
 from ..db.audit import PAGE_LEFT
 
@@ -38,19 +39,19 @@ class _Sealed:
 
 SEALED = _Sealed()
 
-# opener(stored value, sensitive category) -> the plain value, or SEALED.
-Opener = Callable[[Any, str], Any]
+class SealedAnswerError(Exception):
+    """A sealed answer the private key given cannot open; the message names the session and question."""
 
 
-def open_answer(value: Any, sensitive: str | None, opener: Opener | None = None) -> Any:
+def open_answer(value: Any, private_key: Any = None) -> Any:
     """The value an export shows for an answer as stored (its JSON value).
 
-    Answers of a sensitive category go through ``opener`` when one is given; it
-    returns the plain value or ``SEALED`` (it cannot or may not open it).
+    A sealed answer is opened with ``private_key`` (``seal.load_private_key``);
+    without it, it is ``SEALED``. Raises ``seal.SealError`` for a key it was not sealed for.
     """
-    if opener is None or sensitive is None:
+    if not seal.is_sealed(value):
         return value
-    return opener(value, sensitive)
+    return SEALED if private_key is None else seal.open_value(value, private_key)
 
 
 class SourceError(Exception):
@@ -196,7 +197,7 @@ async def check_study(conn: Any, study_id: str) -> None:
     raise SourceError(f"the database holds no sessions of study '{study_id}' ({there})")
 
 
-async def read_sessions(conn: Any, study_id: str, *, opener: Opener | None = None, step_ids: set[str] = frozenset(), progress: Callable[[int, int, str], None] | None = None) -> list[SessionRecord]:
+async def read_sessions(conn: Any, study_id: str, *, private_key: Any = None, step_ids: set[str] = frozenset(), progress: Callable[[int, int, str], None] | None = None) -> list[SessionRecord]:
     """Every eligible session of the study, oldest first, with its answers, pages left, orders and stimuli."""
     ids = eligible(study_id)
     steps = 6
@@ -209,8 +210,11 @@ async def read_sessions(conn: Any, study_id: str, *, opener: Opener | None = Non
     result = await conn.execute(select(SESSIONS).where(SESSIONS.c.id.in_(ids)).order_by(SESSIONS.c.started_at, SESSIONS.c.id))
     records = {row["id"]: SessionRecord(row["id"], dict(row)) for row in result.mappings()}
     tick(1, "Reading answers")
-    for session_id, question_id, value, sensitive in await conn.execute(select(ANSWERS.c.session_id, ANSWERS.c.question_id, ANSWERS.c.value, ANSWERS.c.sensitive).where(ANSWERS.c.session_id.in_(ids))):
-        records[session_id].answers[question_id] = open_answer(value, sensitive, opener)
+    for session_id, question_id, value in await conn.execute(select(ANSWERS.c.session_id, ANSWERS.c.question_id, ANSWERS.c.value).where(ANSWERS.c.session_id.in_(ids))):
+        try:
+            records[session_id].answers[question_id] = open_answer(value, private_key)
+        except seal.SealError as exc:
+            raise SealedAnswerError(f"cannot open the answer to '{question_id}' of session {session_id}: {exc}") from None
     tick(2, "Reading pages")
     for session_id, page_id in await conn.execute(select(AUDIT.c.session_id, AUDIT.c.subject).where(AUDIT.c.kind == PAGE_LEFT, AUDIT.c.session_id.in_(ids))):
         if session_id in records:

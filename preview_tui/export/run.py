@@ -19,7 +19,7 @@ from typing import Any, Callable
 from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
 from . import records, writers
-from .records import Opener, Source
+from .records import Source
 from .variables import Layout, layout
 
 FORMATS = ("csv", "json", "sav", "dta")
@@ -54,10 +54,13 @@ async def export(
     *,
     formats: tuple[str, ...] = FORMATS,
     language: str | None = None,
-    opener: Opener | None = None,
+    private_key: Any = None,
     progress: Progress | None = None,
 ) -> ExportReport:
-    """Export ``study``'s data from ``source`` to ``out_dir`` in ``formats``; labels in ``language``."""
+    """Export ``study``'s data from ``source`` to ``out_dir`` in ``formats``; labels in ``language``.
+
+    Sealed answers are opened with ``private_key`` (``seal.load_private_key``); without it they export as the "sealed" code.
+    """
     language = language or study.settings.languages[0]
     if language not in study.settings.languages:
         raise ValueError(f"the study has no language '{language}' (it has: {', '.join(study.settings.languages)})")
@@ -66,7 +69,7 @@ async def export(
     stimuli = {step.id for step in study.screening.steps if isinstance(step, (ClipStep, StoryboardStep))}
     async with source.connect() as conn:
         await records.check_study(conn, study.id)
-        sessions = await records.read_sessions(conn, study.id, opener=opener, step_ids=stimuli, progress=progress)
+        sessions = await records.read_sessions(conn, study.id, private_key=private_key, step_ids=stimuli, progress=progress)
         report.sessions = len(sessions)
         rows = make_rows(plan, sessions, progress)
         del sessions

@@ -23,7 +23,7 @@ from .expr import FUNCTIONS
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "study-format.md"
 
 SECTIONS: list[tuple[str, list[type[BaseModel]]]] = [
-    ("config.yaml", [s.Config, s.StudySettings, s.Consent, s.Rewards, s.Quota, s.StationSettings, s.PlaybackSettings]),
+    ("config.yaml", [s.Config, s.StudySettings, s.Consent, s.Rewards, s.Sealing, s.Quota, s.StationSettings, s.PlaybackSettings]),
     ("screens/*.yaml", [s.Screening, s.StimulusOrder, s.DialSettings, s.SurveyStep, s.StoryboardStep, s.Frame, s.ClipStep]),
     ("surveys/*.yaml", [s.Survey, s.Block, s.Page, s.Calculation, s.ScreenOut]),
     ("Questions", [s.QuestionBase, s.SingleChoice, s.MultipleChoice, s.ImageChoice, s.Ranking, s.Rating, s.NPS, s.Slider, s.Numeric, s.OpenText, s.DateQuestion, s.Matrix, s.Option, s.Special]),

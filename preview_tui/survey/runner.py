@@ -124,6 +124,9 @@ class Runner:
         # What the participant saw of each clip (watched.<clip id>: percent, completed.<clip id>: bool), set by the flow.
         self.exposure: dict[str, Any] = {}
         self.outcome: EndItem | None = None
+        # Whether a value is held only in a form the runner cannot read (a sealed answer of a resumed
+        # session, see survey/sealing.py): accepted as answered, kept as it is, never shown again.
+        self.held: Callable[[Any], bool] = lambda value: False
         settings = study.settings
         adult = minimum_age(settings.minimum_age, study.config.station.jurisdiction)
         self.items: list[Item] = [LanguageItem(tuple(settings.languages)), ConsentItem(settings.consent.version, adult, settings.rewards is not None)]
@@ -206,8 +209,9 @@ class Runner:
 
     def env(self) -> dict[str, Any]:
         """The names an expression can read: answers, each matrix row as ``grid.row``, participant fields."""
-        env = dict(self.answers)
-        for key, value in self.answers.items():
+        readable = {key: value for key, value in self.answers.items() if not self.held(value)}
+        env = dict(readable)
+        for key, value in readable.items():
             if isinstance(value, dict):
                 env.update({f"{key}.{row}": point for row, point in value.items()})
         env.update(self.exposure)
@@ -238,7 +242,7 @@ class Runner:
         """How the answer (or participant field) ``name`` reads inside a text."""
         if name.startswith("participant."):
             return self.participant.get(name.split(".", 1)[1]) or None
-        value = self.answers.get(name)
+        value = self.previous(name)
         q = self.study.question(name)
         if q is None or value is None:
             return value
@@ -250,6 +254,11 @@ class Runner:
         if isinstance(value, dict):
             return None
         return text(labels[value], self.language) if value in labels else value
+
+    def previous(self, key: str) -> Any:
+        """The answer given to ``key``, to show again on its page (None for a value the runner cannot read)."""
+        value = self.answers.get(key)
+        return None if self.held(value) else value
 
     def consent_text(self) -> str:
         """Everything the consent screen shows above its buttons, as Markdown: the study's text, the
@@ -314,6 +323,8 @@ class Runner:
                 elif q.required is True:
                     problems.append(Problem(q.id, "required", (), q.messages.get("required")))
                 continue
+            if self.held(value):
+                continue
             found = A.check(q, value, values.get(other_key(q.id)))
             if found:
                 problems.append(Problem(q.id, found[0], found[1], q.messages.get(found[0])))
@@ -332,6 +343,11 @@ class Runner:
         for q in self.questions(page):
             value = values.get(q.id)
             if A.is_empty(value):
+                continue
+            if self.held(value):
+                out[q.id] = value
+                if self.held(values.get(other_key(q.id))):
+                    out[other_key(q.id)] = values[other_key(q.id)]
                 continue
             out[q.id] = A.normalise(q, value)
             chosen = value if isinstance(value, list) else [value]

@@ -72,7 +72,8 @@ class QuestionBase(Strict):
     required: bool | Literal["soft"] = Field(True, description="true, false, or soft: warns once, then lets the participant go on")
     show_if: Condition | None = None
     screen_out: list[ScreenOut] = []
-    sensitive: Sensitive | None = Field(None, description="the consent text's category of sensitive data; stored with the answer")
+    sensitive: Sensitive | None = Field(None, description="the consent text's category of sensitive data; stored with the answer, which is sealed with the study's key")
+    sealed: bool = Field(False, description="seal the answer with the study's key without naming a sensitive category (e.g. free text that may reveal one)")
     messages: dict[str, Text] = Field({}, description="the study's own error messages, by problem: " + ", ".join(MESSAGE_KEYS))
     special: list[Special] = Field([], description="answers beside the scale or field, e.g. Don't know / Prefer not to say")
 
@@ -362,6 +363,19 @@ class Rewards(Strict):
     text: Text = Field(description="what the programme is and what joining it shares")
 
 
+class Sealing(Strict):
+    """The research team's public key: answers to questions marked sensitive or sealed (with their "please specify"
+    texts) are sealed with it before they are stored, and the station cannot read them back.
+
+    Make a key pair with `preview-tui keys generate`; the private key stays with the research team and never goes
+    on a station. Without a usable key, live sessions are refused and pilot sessions seal with a throwaway key.
+    Only showing logic (show_if, piping) may read a sealed answer, from memory; a resumed session asks the page
+    holding such an answer again. Calculations, screen-outs and quotas may not read one (validate reports them).
+    """
+
+    public_key: str | None = Field(None, description="the line `preview-tui keys generate` prints (x25519-public:...); without a usable key, live sessions of a study with sealed questions are refused")
+
+
 class Quota(Strict):
     """A cell of the sample (e.g. women aged 18 to 34) with a target; when it is full, new matches are screened out."""
 
@@ -411,6 +425,7 @@ class StudySettings(Strict):
     rewards: Rewards | None = Field(None, description="offer the rewards programme after consent (a separate opt-in)")
     notices: dict[str, Text] = Field({}, description="privacy notices by jurisdiction code (e.g. us-ca, us-va, br), shown with the consent text on stations in that jurisdiction")
     quotas: list[Quota] = []
+    sealing: Sealing | None = Field(None, description="the public key that seals sensitive answers at the station")
 
     @field_validator("languages")
     @classmethod

@@ -16,6 +16,8 @@ from pydantic import BaseModel
 from .errors import Located, StudyError, display_path, suggest
 from .expr import parse
 from .pipe import references
+from . import sealing
+from .sealing import SealingPlan
 from .schema import (
     CHOICE_TYPES,
     LANGUAGES,
@@ -49,6 +51,7 @@ class Study:
     surveys: dict[str, Survey]
     warnings: list[Located] = field(default_factory=list)
     places: dict[str, str] = field(default_factory=dict)  # "page:<id>", "question:<id>:show_if"... -> "file:line:col"
+    sealing: SealingPlan = field(default_factory=lambda: SealingPlan(frozenset(), frozenset(), None))  # what is sealed (sealing.py)
     _by_id: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -108,7 +111,7 @@ def load_study(root: Path) -> Study:
     screening = checker.run()
     if problems or screening is None:
         raise StudyError(problems)
-    return Study(root, config, screening, {sid: s for sid, (_, s) in surveys.items()}, warnings, checker.places)
+    return Study(root, config, screening, {sid: s for sid, (_, s) in surveys.items()}, warnings, checker.places, checker.sealing)
 
 
 def check_file(path: Path) -> None:
@@ -166,6 +169,7 @@ class _Checker:
         self.used: list[str] = []  # surveys in the order the screening uses them
         self.broken: set[str] = set()
         self.places: dict[str, str] = {}
+        self.sealing: SealingPlan | None = None
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -211,6 +215,7 @@ class _Checker:
         self._quotas()
         self._places()
         self._consent()
+        self.sealing = sealing.check(self)
         return screening
 
     def _consent(self) -> None:

@@ -275,6 +275,17 @@ class PreviewApp(App[None]):
         await self.store.finish(self.flow.session_id, m.ABANDONED, reason)
         await self.end_session()
 
+    async def sealing_failed(self, exc: Exception) -> None:
+        """A sensitive answer could not be sealed: nothing of the page was stored. Stop the session
+        (abandoned, so it can be resumed once the key works) and tell the moderator."""
+        flow = self.flow
+        if flow is None:
+            return
+        log.error("session %s stopped: %s", flow.session_id, exc)
+        await self.store.finish(flow.session_id, m.ABANDONED, "sealing_failed")
+        await self.end_session()
+        self.notify(f"Session stopped: a sensitive answer could not be sealed ({exc}). Nothing of the last page was saved; fix the study's key, then resume the session (F5).", severity="error", timeout=60)
+
     async def withdraw_session(self) -> None:
         flow = self.flow
         if flow is None:
@@ -376,6 +387,8 @@ class PreviewApp(App[None]):
         """Take up an interrupted or abandoned session where it stopped."""
         self.flow = await Flow.resume(self.study, self.store, session_id)
         self.last_input = time.monotonic()
+        if self.flow.reask:
+            self.notify(f"{len(self.flow.reask)} sealed answer(s) needed later in the questionnaire will be asked again: the station cannot read them back.", timeout=15)
         await self.show_step(first=True)
 
     async def show_step(self, *, first: bool = False) -> None:

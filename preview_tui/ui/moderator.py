@@ -14,7 +14,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db.store import InvitationRefused, StoreError, describe_failure
-from ..flow import Participant
+from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
 
@@ -52,6 +52,8 @@ class ModeratorScreen(Screen):
             yield Static(f"Study [b]{study.id}[/b] · station [b]{app.settings.name}[/b] · database {app.store.path}", id="station-info")
             if study.warnings:
                 yield Static("\n".join(f"⚠ {w}" for w in study.warnings), id="study-warnings")
+            if study.sealing.problem:
+                yield Static(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only).", id="sealing-refused")
             with Horizontal(id="start-form"):
                 yield Input(placeholder="Participant code", id="code", max_length=64)
                 yield Input(app.room, placeholder="Room", id="room", max_length=32)
@@ -140,6 +142,8 @@ class ModeratorScreen(Screen):
             return
         try:
             await self.app.resume_interrupted(session_id)
+        except SealingRefused as exc:
+            self._problem(f"Not resumed: {exc}.")
         except (StoreError, SQLAlchemyError, OSError, ValueError) as exc:
             self._problem(f"Could not resume the session: {describe_failure(exc) if not isinstance(exc, ValueError) else exc}.")
 
@@ -195,7 +199,7 @@ class ModeratorScreen(Screen):
         participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language, is_test=pilot)
         try:
             await self.app.start_session(participant)
-        except InvitationRefused as exc:
+        except (InvitationRefused, SealingRefused) as exc:
             self._problem(f"Not started: {exc}.")
             self.query_one("#code", Input).focus()
         except (StoreError, SQLAlchemyError, OSError) as exc:  # could not be created: say why, stay here

@@ -189,7 +189,7 @@ class PageScreen(ParticipantScreen):
             yield Label(self.t(item.page.title) if item.page.title else "", classes="page-title")
             with VerticalScroll(id="questions"):
                 for q in runner.questions(item.page):
-                    yield QuestionBlock(q, self, runner.answers.get(q.id), runner.answers.get(other_key(q.id)))
+                    yield QuestionBlock(q, self, runner.previous(q.id), runner.previous(other_key(q.id)))
             with Horizontal(classes="buttons"):
                 if runner.can_go_back():
                     yield Button(self.w("back"), id="back")

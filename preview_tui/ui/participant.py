@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Label, Markdown, Static
 
 from ..db.store import StoreError, describe_failure
 from ..flow import Flow
+from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
 
@@ -47,6 +48,9 @@ class ParticipantScreen(Screen):
         try:
             await action
             return True
+        except SealError as exc:  # nothing was written: stop the session rather than store anything in the clear
+            await self.app.sealing_failed(exc)
+            return False
         except (StoreError, SQLAlchemyError, OSError) as exc:
             reason = describe_failure(exc)
             self.app.log.error(f"save failed: {exc!r}")

@@ -24,6 +24,8 @@ class PilotPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("PILOT · test data · F7 jumps", id="pilot-banner")
+        if self.flow.throwaway_key:
+            yield Label("NO USABLE SEALING KEY: sensitive answers are sealed with a throwaway key and can never be opened", id="pilot-seal-banner")
         with VerticalScroll():
             yield Static(self.describe(), id="pilot-state", markup=False)
 
