@@ -9,6 +9,8 @@
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
     preview-tui sync                   send what the station has not yet sent to the central database
+    preview-tui report                 the study's results: charts in the terminal, or --out FILE
+                                       (.html, .png, .svg) to share
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -48,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync.add_argument("--central", metavar="URL", help="the central database (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)")
     sync.add_argument("--no-progress", action="store_true", help="no progress bar, only the summary")
+    report = sub.add_parser("report", help="the study's results: charts in the terminal, or a PNG, SVG or HTML file to share")
+    report.add_argument("--study", type=Path, action="append", metavar="DIR", default=argparse.SUPPRESS, help="the study directory (default: the current directory)")
+    report.add_argument("--db", "--database", dest="database", metavar="FILE_OR_URL", default=argparse.SUPPRESS, help="a station's SQLite file, or the central database as postgresql://user:password@host:5432/db (default: this station's file)")
+    report.add_argument("--split-by", metavar="QUESTION", help="split the dial traces by the answer to this question (e.g. age_band)")
+    report.add_argument("--language", metavar="LANG", help="the language of the questions and answer labels (default: the study's first)")
+    report.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (.html, .png or .svg) instead of printing it")
+    report.add_argument("--include-test", action="store_true", help="count pilot (test) sessions too; every output then says so")
+    report.add_argument("--all-sessions", action="store_true", help="chart the answers of every session, not only the completed ones")
     return parser
 
 
@@ -68,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             return make_pin()
         if args.command == "sync":
             return sync(args.study, args.database, args.central, progress=not args.no_progress)
+        if args.command == "report":
+            return report(args.study, args.database, split_by=args.split_by, language=args.language, out=args.out, include_test=args.include_test, all_sessions=args.all_sessions)
         return run(studies, args.database)
     except KeyboardInterrupt:
         return 130
@@ -307,6 +319,49 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         return EXIT_PROBLEMS
     print(report.summary())
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
+
+
+def report(study_dir: Path, database: str | None, *, split_by: str | None, language: str | None, out: Path | None, include_test: bool, all_sessions: bool) -> int:
+    """The study's results from a station file or the central database: printed, or written to a file."""
+    from .report import ReportSourceError, build_report, read_sessions
+    from .report.source import is_url
+    from .settings import database_path
+    from .survey.errors import StudyError
+    from .survey.study import load_study
+
+    try:
+        study = load_study(study_dir)
+    except StudyError as exc:
+        _print_problems(exc)
+        print(f"preview-tui: the study in {study_dir} has problems; `preview-tui validate` checks it.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if database:  # a file named on the command line is relative to where the command runs
+        source = database if is_url(database) else database_path(study.config.station, Path.cwd(), database)
+    else:
+        source = database_path(study.config.station, study.root)
+    try:
+        sessions = read_sessions(source, study.id, include_test=include_test)
+        results = build_report(study, sessions, language=language, split_by=split_by, base="all" if all_sessions else "completed")
+    except (ReportSourceError, ValueError) as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if out is not None:
+        from .report.files import ReportFileError, write_report
+
+        try:
+            write_report(results, out)
+        except ReportFileError as exc:
+            print(f"preview-tui: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"Report of {results.n} session(s) written to {out}." + (" It includes test data." if include_test else ""))
+        return EXIT_OK
+    import shutil
+
+    from .report.terminal import render_text
+
+    width = max(60, min(shutil.get_terminal_size((100, 40)).columns, 160))
+    sys.stdout.write(render_text(results, width=width, colour=sys.stdout.isatty()))
+    return EXIT_OK
 
 
 def make_pin() -> int:
