@@ -45,6 +45,7 @@ class Chart(PlotextPlot):
 
 class ResultsScreen(Screen):
     CSS_PATH = "results.tcss"
+    AUTO_FOCUS = "#results-body"  # the arrows and Page Down scroll at once; Tab reaches the selector
     BINDINGS = [
         Binding("escape", "back", "Back to the console"),
         Binding("f5", "reload", "Read again"),
