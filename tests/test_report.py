@@ -160,3 +160,20 @@ async def test_a_sealed_answer_is_counted_as_sealed_or_opened_with_the_key(stati
     money = {q.id: q for q in opened.questions}["money"]
     assert (money.n, money.sealed, [b.count for b in money.bars]) == (2, 0, [1, 1])
     assert answer_value({"$sealed": "x"}) is SEALED and answer_value({"pace": 1}) == {"pace": 1}
+
+
+def test_the_station_file_is_only_read_whatever_its_name(station, tmp_path):
+    import shutil
+
+    from preview_tui.report import ReportSourceError
+
+    folder = tmp_path / "room 1#b?"
+    folder.mkdir()
+    db = folder / "station 1.sqlite"
+    shutil.copy(station["db"], db)
+    before = db.read_bytes()
+    assert len(read_sessions(db, "rs").records) == 8
+    assert db.read_bytes() == before
+    with pytest.raises(ReportSourceError, match="no station database at"):
+        read_sessions(folder / "none.sqlite", "rs")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["room 1#b?"] and not (folder / "none.sqlite").exists()

@@ -56,12 +56,12 @@ def is_url(source: str | Path) -> bool:
 
 
 def engine_url(source: str | Path) -> tuple[str, str]:
-    """(SQLAlchemy URL, how to name the source to a person)."""
+    """(a read-only SQLite ``file:`` URI or a SQLAlchemy URL, how to name the source to a person)."""
     if not is_url(source):
         path = Path(source)
         if not path.is_file():
             raise ReportSourceError(f"no station database at {path}")
-        return f"sqlite+aiosqlite:///file:{path.resolve()}?mode=ro&uri=true", str(path)
+        return path.resolve().as_uri() + "?mode=ro", str(path)
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -85,8 +85,12 @@ async def fetch_sessions(source: str | Path, study_id: str, *, include_test: boo
     from sqlalchemy.ext.asyncio import create_async_engine
 
     url, name = engine_url(source)
-    options = {"connect_args": {"timeout": 10}} if url.startswith("postgresql") else {}
-    engine = create_async_engine(url, **options)
+    if url.startswith("file:"):  # read-only, by a URI of its own: SQLAlchemy's URL would not carry every file name
+        import aiosqlite
+
+        engine = create_async_engine("sqlite+aiosqlite://", async_creator=lambda: aiosqlite.connect(url, uri=True))
+    else:
+        engine = create_async_engine(url, connect_args={"timeout": 10})
     try:
         async with engine.connect() as conn:
             return await _fetch(conn, study_id, include_test, opener, name)
