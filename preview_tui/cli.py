@@ -12,6 +12,8 @@
     preview-tui export                 write the study's data as CSV, JSON, SPSS .sav and Stata .dta
     preview-tui codebook               write the study's data dictionary (Markdown and CSV)
     preview-tui keys generate --out DIR   make the key pair that seals sensitive answers
+    preview-tui report                 the study's results: charts in the terminal, or --out FILE
+                                       (.html, .png, .svg) to share
 
 Problems in a study are printed as ``file:line:col: message`` and the command
 exits with status 1; nothing here prints a traceback.
@@ -62,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     codebook = sub.add_parser("codebook", help="write the study's data dictionary: every exported variable, its texts, codes and conditions")
     codebook.add_argument("--format", "-f", dest="formats", action="append", choices=("md", "csv"), help="md or csv; repeat it for both (default: both)")
     codebook.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR", help="the folder to write to (default: exports)")
+    report = sub.add_parser("report", help="the study's results: charts in the terminal, or a PNG, SVG or HTML file to share")
+    report.add_argument("--study", type=Path, action="append", metavar="DIR", default=argparse.SUPPRESS, help="the study directory (default: the current directory)")
+    report.add_argument("--db", "--database", dest="database", metavar="FILE_OR_URL", default=argparse.SUPPRESS, help="a station's SQLite file, or the central database as postgresql://user:password@host:5432/db (default: this station's file)")
+    report.add_argument("--central", metavar="URL", help="read the central PostgreSQL database instead of the station file")
+    report.add_argument("--split-by", metavar="QUESTION", help="split the dial traces by the answer to this question (e.g. age_band)")
+    report.add_argument("--language", metavar="LANG", help="the language of the questions and answer labels (default: the study's first)")
+    report.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (.html, .png or .svg) instead of printing it")
+    report.add_argument("--private-key", type=Path, metavar="FILE", help="the research team's private key: sealed answers are opened and counted; without it they are counted as sealed")
+    report.add_argument("--include-test", action="store_true", help="count pilot (test) sessions too; every output then says so")
+    report.add_argument("--all-sessions", action="store_true", help="chart the answers of every session, not only the completed ones")
     keys = sub.add_parser("keys", help="the key pair that seals sensitive answers")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     generate = keys_sub.add_parser("generate", help="make a key pair: the private key file stays with the research team, the public key goes in config.yaml")
@@ -89,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             return keys_generate(args.out, args.name, args.study)
         if args.command == "sync":
             return sync(args.study, args.database, args.central, progress=not args.no_progress)
+        if args.command == "report":
+            return report(args.study, args.central or args.database, split_by=args.split_by, language=args.language, out=args.out, private_key=args.private_key, include_test=args.include_test, all_sessions=args.all_sessions)
         if args.command == "export":
             return export(args.study, args.database, args.central, args.out, formats=args.formats, language=args.language, private_key=args.private_key, progress=not args.no_progress)
         if args.command == "codebook":
@@ -360,16 +374,14 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
     from .export.records import SealedAnswerError, Source, SourceError
     from .export.run import FORMATS, export as run_export
     from .export.variables import ExportError
-    from .seal import SealKeyError, load_private_key
+    from .seal import SealKeyError
     from .settings import database_path
 
-    key = None
-    if private_key is not None:
-        try:
-            key = load_private_key(private_key)
-        except SealKeyError as exc:
-            print(f"preview-tui: {exc}", file=sys.stderr)
-            return EXIT_PROBLEMS
+    try:
+        key = _private_key(private_key)
+    except SealKeyError as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
     if central:
         source = Source(central)
@@ -422,6 +434,54 @@ def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
     print(f"Codebook of study '{study.id}':")
     for path in written:
         print(f"  {path}")
+def _private_key(path: Path | None):
+    """The research team's private key from ``path`` (None without one); SealKeyError says why it cannot be used."""
+    if path is None:
+        return None
+    from .seal import load_private_key
+
+    return load_private_key(path)
+
+
+def report(study_dir: Path, database: str | None, *, split_by: str | None, language: str | None, out: Path | None, private_key: Path | None, include_test: bool, all_sessions: bool) -> int:
+    """The study's results from a station file or the central database: printed, or written to a file."""
+    from .report import ReportSourceError, build_report, read_sessions
+    from .report.source import is_url
+    from .seal import SealError, SealKeyError
+    from .settings import database_path
+
+    study = _load(study_dir)
+    if study is None:
+        return EXIT_PROBLEMS
+    if database:  # a file named on the command line is relative to where the command runs
+        source = database if is_url(database) else database_path(study.config.station, Path.cwd(), database)
+    else:
+        source = database_path(study.config.station, study.root)
+    try:
+        sessions = read_sessions(source, study.id, include_test=include_test, private_key=_private_key(private_key))
+        results = build_report(study, sessions, language=language, split_by=split_by, base="all" if all_sessions else "completed")
+    except (ReportSourceError, SealKeyError, SealError, ValueError) as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if out is not None:
+        from .report.files import ReportFileError, write_report
+
+        try:
+            write_report(results, out)
+        except ReportFileError as exc:
+            print(f"preview-tui: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"Report of {results.n} session(s) written to {out}." + (" It includes test data." if include_test else ""))
+        return EXIT_OK
+    import shutil
+
+    from .report.terminal import render_text
+
+    width = max(60, min(shutil.get_terminal_size((100, 40)).columns, 160))
+    sys.stdout.write(render_text(results, width=width, colour=sys.stdout.isatty()))
+    return EXIT_OK
+
+
 def keys_generate(out: Path, name: str, study_dir: Path) -> int:
     """Write a new key pair; print the public key's line for config.yaml."""
     import re

@@ -232,6 +232,26 @@ def open_value(stored: Any, private_key) -> Any:
 MARK = "[sealed]"
 
 
+class _Sealed:
+    """An answer that stays sealed where it is read (no private key): counted or coded as sealed, never as a value."""
+
+    def __repr__(self) -> str:
+        return "SEALED"
+
+
+SEALED = _Sealed()
+
+
+def opened(stored: Any, private_key=None) -> Any:
+    """A stored answer as exports and reports read it: the plain value, or ``SEALED`` when it is sealed and there is no key.
+
+    Raises SealError when ``private_key`` is not the key it was sealed for.
+    """
+    if not is_sealed(stored):
+        return stored
+    return SEALED if private_key is None else open_value(stored, private_key)
+
+
 def shown(stored: Any, private_key=None) -> Any:
     """What an export or report shows for a stored answer: the plain value with the key, ``MARK`` without it."""
     if not is_sealed(stored):

@@ -30,14 +30,8 @@ from ..db import models as m
 from ..db.audit import PAGE_LEFT
 
 
-class _Sealed:
-    """A sensitive answer that stays sealed: exported as the "sealed" missing-value code."""
+SEALED = seal.SEALED  # a sealed answer the export cannot open: the "sealed" missing code
 
-    def __repr__(self) -> str:
-        return "SEALED"
-
-
-SEALED = _Sealed()
 
 class SealedAnswerError(Exception):
     """A sealed answer the private key given cannot open; the message names the session and question."""
@@ -49,9 +43,7 @@ def open_answer(value: Any, private_key: Any = None) -> Any:
     A sealed answer is opened with ``private_key`` (``seal.load_private_key``);
     without it, it is ``SEALED``. Raises ``seal.SealError`` for a key it was not sealed for.
     """
-    if not seal.is_sealed(value):
-        return value
-    return SEALED if private_key is None else seal.open_value(value, private_key)
+    return seal.opened(value, private_key)
 
 
 class SourceError(Exception):

@@ -163,6 +163,8 @@ class PreviewApp(App[None]):
                 yield SystemCommand("Moderator console", "Start sessions, see this station's sessions", self.unlock_console)
             elif self.kiosk:
                 yield SystemCommand("Lock station", "Show the welcome screen until the PIN is given", self.lock)
+            if isinstance(screen, ModeratorScreen):
+                yield SystemCommand("Results of this study", "Charts of the answers and the dial from this station; pilot sessions left out", self.show_results)
         if self.central_url():
             yield SystemCommand("Sync with the central database", "Send what this station has not yet sent; collecting goes on meanwhile", self.sync_now)
         if self.kiosk:
@@ -231,6 +233,13 @@ class PreviewApp(App[None]):
             bar.display = progress is not None
             if progress is not None:
                 bar.update(total=progress[1], progress=progress[0])
+
+    async def show_results(self) -> None:
+        """The results screen of the console's study; never while a participant's session runs."""
+        from .results import ResultsScreen
+
+        if self.flow is None and not isinstance(self.screen, ResultsScreen):
+            await self.push_screen(ResultsScreen(self.study))
 
     async def lock(self) -> None:
         from .kiosk import WelcomeScreen

@@ -35,6 +35,7 @@ class ModeratorScreen(Screen):
         Binding("f5", "resume", "Resume selected"),
         Binding("f6", "abandon", "Mark abandoned"),
         Binding("f8", "withdraw", "Withdraw selected"),
+        Binding("f9", "results", "Results"),
     ]
 
     def __init__(self) -> None:
@@ -165,6 +166,9 @@ class ModeratorScreen(Screen):
             return
         code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
         await self.app.confirm_withdrawal(session_id, f"{code} ({status})", self.refresh_sessions)
+
+    async def action_results(self) -> None:
+        await self.app.show_results()
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "study" and event.value != self.app.study.id:
