@@ -12,7 +12,6 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from preview_tui.db.store import Store
 from preview_tui.report import ReportSourceError, build_report, read_sessions
 from preview_tui.report.source import fetch_sessions
 from preview_tui.report.values import SEALED, answer_value

@@ -94,12 +94,14 @@ async def test_after_the_thank_you_the_kiosk_resets_to_the_welcome_screen(demo_s
 
 
 async def test_an_idle_participant_is_asked_then_the_session_is_saved_as_abandoned(demo_study, tmp_path):
-    set_station(demo_study, idle_timeout="1", idle_warning="3")
+    # Long enough for the walk to the second page on a loaded machine (each key resets the clock).
+    set_station(demo_study, idle_timeout="3", idle_warning="3")
     db = tmp_path / "station.sqlite"
     app = make_app(demo_study, db)
     async with app.run_test(size=(100, 30)) as pilot:
         await walk(pilot, [*"I001", "enter"], ["enter"], ["enter"], ABOUT_YOU)
-        assert app.flow.current.kind == "page"
+        assert app.flow.current.kind == "page" and not isinstance(app.screen, StillThereScreen)
+        assert sorted(rows(db, "select question_id from answers")) == [("age_band",), ("gender",)]
         await wait_until(pilot, lambda: isinstance(app.screen, StillThereScreen))
         await walk(pilot, ["space"])  # still there
         assert isinstance(app.screen, ParticipantScreen) and app.flow is not None
