@@ -4,8 +4,8 @@ All three write to fresh files with the same PRAGMAs (WAL, synchronous=FULL):
 
 - store: ``Store.save_answers`` for one answer, as the app does when a page is
   submitted (upsert of the answer, its audit entry and the page-left entry,
-  the audit head, the outbox rows its triggers add), through SQLAlchemy's
-  async engine and aiosqlite, awaited until committed;
+  the audit head and the outbox rows its triggers add), in one trip to
+  aiosqlite's thread on the store's kept connection, awaited until committed;
 - raw, one row: ``INSERT`` of one answer row into a bare table and ``COMMIT``
   with the standard library's sqlite3;
 - raw, same work: the same statements as the store (same schema, triggers,

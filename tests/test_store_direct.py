@@ -100,3 +100,26 @@ async def test_an_unknown_session_is_refused_and_writes_nothing(db):
             await st.save_answers(uuid.uuid4(), "survey", {"q1": 1}, page_id="p1")
         assert rows(db, "select count(*) from audit_log") == before
         assert rows(db, "select count(*) from answers") == [(0,)]
+
+
+async def test_a_page_is_saved_in_one_trip_to_the_database_thread(db, monkeypatch):
+    """A page's answers, events, audit entries and the commit: one call into aiosqlite's thread."""
+    import aiosqlite
+
+    trips = []
+    original = aiosqlite.Connection._execute  # not public API: the pin in pyproject.toml and this test guard it
+
+    async def counted(self, fn, *args, **kwargs):
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    async with Store(db) as st:
+        sid = await st.create_session(study_id="s1", station="st", code="P1")
+        await st.save_answers(sid, "survey", {"warm": 0}, page_id="p0")  # the kept connection is opened here
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        await st.save_answers(sid, "survey", {"q1": 1, "q2": "two"}, clear=["warm"], events=[("order_shown", {"what": "pages"})], page_id="p1")
+        assert trips == ["_in_transaction"]
+        await st.record_event(sid, "clip_shown", step_id="trailer", closes_step=True)
+        assert trips == ["_in_transaction"] * 2
+        assert await st.answers(sid) == {"q1": 1, "q2": "two"}
+    assert verify(db).ok

@@ -1,12 +1,17 @@
-"""The store's frequent writes, one trip to the database thread per statement.
+"""The store's frequent writes: one trip to the database thread per write.
 
 A participant waits on every page for its answers to be on disk. Through
 SQLAlchemy's session each statement costs three trips to aiosqlite's thread
 (open a cursor, run it, close it) and the session's own bookkeeping, about
-3–5 ms a page on a small laptop. The frequent writes (a page's answers, an
-event) therefore run their few statements on the aiosqlite connection of one
-pooled SQLAlchemy connection that the store keeps checked out: one trip a
-statement, and one for the commit.
+3–5 ms a page on a small laptop; through aiosqlite's public calls it is still
+a trip a statement and one for the commit. The frequent writes (a page's
+answers, an event) therefore run as one function in aiosqlite's thread, on the
+connection of one pooled SQLAlchemy connection that the store keeps checked
+out: their statements and the commit, in one trip.
+
+That function is handed to aiosqlite's ``Connection._execute``, the way its
+own ``execute`` hands over a statement. It is not public API: the version is
+pinned (pyproject.toml) and ``tests/test_store_direct.py`` fails if it moves.
 
 The statements are plain SQL on the tables of ``models.py``; every value is
 converted by its column's own SQLAlchemy type (``bind_processor``), so a row
@@ -18,13 +23,15 @@ through the ORM unchanged. The connection has the engine's PRAGMAs (WAL,
 from __future__ import annotations
 
 import sqlite3
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from sqlalchemy import Column, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import models as m
+from .audit import GENESIS
+
+T = TypeVar("T")
 
 
 # What the file says when an audit entry is not the next one on top of the head (migration 0007).
@@ -74,30 +81,42 @@ class Statements:
 
 
 class Transaction:
-    """Statements of one write, on the kept connection; committed when the block ends."""
+    """The statements of one write, run in the database thread on the sqlite3 connection; committed by ``run``."""
 
-    def __init__(self, db: Any):
-        self._db = db
+    def __init__(self, con: sqlite3.Connection, statements: "Statements"):
+        self._con, self._sql = con, statements
 
-    async def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        cursor = await self._db.execute(sql, params)
-        rows = await cursor.fetchall() if cursor.description else []
-        self.rowcount = cursor.rowcount
-        return rows
+    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self._con.execute(sql, params).fetchall()
 
-    async def insert(self, statement: Statement, rows: Iterable[dict[str, Any]]) -> None:
+    def insert(self, statement: Statement, rows: Iterable[dict[str, Any]]) -> None:
         params = [statement.params(row) for row in rows]
         if len(params) == 1:
-            await self._db.execute(statement.sql, params[0])
+            self._con.execute(statement.sql, params[0])
         elif params:
-            await self._db.executemany(statement.sql, params)
+            self._con.executemany(statement.sql, params)
+
+    def read_head(self) -> tuple[int, str]:
+        """The audit log's head (seq, hash)."""
+        found = self.run(Statements.read_head)
+        return (found[0][0], found[0][1]) if found else (0, GENESIS)
+
+    def append_audit(self, rows: list[dict[str, Any]]) -> bool:
+        """Add audit entries on top of the head; False when the file says they are not the next ones."""
+        try:
+            self.insert(self._sql.audit_entry, rows)
+        except sqlite3.IntegrityError as exc:
+            if HEAD_MOVED in str(exc):
+                return False
+            raise
+        return True
 
 
 class DirectConnection:
     """One connection of the engine's pool, kept for the store's frequent writes."""
 
-    def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+    def __init__(self, engine: AsyncEngine, statements: Statements):
+        self._engine, self._sql = engine, statements
         self._conn: AsyncConnection | None = None
         self._db: Any = None  # the aiosqlite connection underneath
 
@@ -107,16 +126,20 @@ class DirectConnection:
             self._db = (await self._conn.get_raw_connection()).driver_connection
         return self._db
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        """A write transaction: sqlite3 begins it at the first statement; commit at the end, rollback on error."""
+    async def run(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` and commit, in one trip to the database thread; roll back if anything fails."""
         db = await self._driver()
+        return await db._execute(self._in_transaction, db._conn, work)
+
+    def _in_transaction(self, con: sqlite3.Connection, work: Callable[[Transaction], T]) -> T:
+        # sqlite3 begins the transaction at the first statement that writes.
         try:
-            yield Transaction(db)
-            await db.commit()
+            result = work(Transaction(con, self._sql))
+            con.commit()
+            return result
         except BaseException:
             try:
-                await db.rollback()
+                con.rollback()
             except sqlite3.Error:
                 pass  # the connection is gone; the transaction went with it
             raise

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, AsyncIterator, Callable, Iterable
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -77,7 +77,8 @@ class Store:
             self._engine = make_engine(self.path)
             self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
             self._lock = asyncio.Lock()
-            self._direct, self._sql = direct.DirectConnection(self._engine), direct.Statements(self._engine)
+            self._sql = direct.Statements(self._engine)
+            self._direct = direct.DirectConnection(self._engine, self._sql)
 
     async def close(self) -> None:
         if self._engine is not None:
@@ -99,14 +100,13 @@ class Store:
         return self._sessions()
 
     @asynccontextmanager
-    async def _turn(self, transaction: Callable[[], AsyncContextManager[Any]]) -> AsyncIterator[Any]:
-        """One write transaction at a time; the audit head cache follows what was committed."""
+    async def _turn(self) -> AsyncIterator[None]:
+        """One write at a time; the audit head cache follows what was committed."""
         assert self._lock is not None, "Store.open() was not awaited"
         async with self._lock:
             self._next_head = None
             try:
-                async with transaction() as tx:
-                    yield tx
+                yield
             except BaseException:
                 self._head = None  # rolled back: what the cache says may not be in the file
                 raise
@@ -114,21 +114,17 @@ class Store:
                 self._head = self._next_head
 
     @asynccontextmanager
-    async def _orm_transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self._session() as s, s.begin():
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        """A write through SQLAlchemy's session; audit entries go in with the data they describe."""
+        async with self._turn(), self._session() as s, s.begin():
             yield s
 
-    def _write(self) -> AsyncContextManager[AsyncSession]:
-        """A write through SQLAlchemy's session; audit entries go in with the data they describe."""
-        return self._turn(self._orm_transaction)
-
-    @asynccontextmanager
-    async def _write_direct(self) -> AsyncIterator[direct.Transaction]:
-        """A frequent write (a page's answers, an event) on the kept connection (see ``direct.py``)."""
+    async def _write_direct(self, work: Callable[[direct.Transaction], Any]) -> Any:
+        """A frequent write (a page's answers, an event): ``work`` and the commit in one trip (see ``direct.py``)."""
         assert self._direct is not None, "Store.open() was not awaited"
         try:
-            async with self._turn(self._direct.transaction) as tx:
-                yield tx
+            async with self._turn():
+                return await self._direct.run(work)
         except sqlite3.Error as exc:
             raise StoreError(describe_failure(exc)) from exc
 
@@ -143,8 +139,8 @@ class Store:
             prev = link_hash
         return rows, (seq, prev)
 
-    async def _extend_log(self, links: Iterable[audit.Link], read_head: Callable[[], Awaitable[tuple[int, str]]], append: Callable[[list[dict[str, Any]]], Awaitable[bool]]) -> None:
-        """Add the entries for ``links`` on top of the head.
+    def _extend_log(self, links: Iterable[audit.Link], read_head: Callable[[], tuple[int, str]], append: Callable[[list[dict[str, Any]]], bool]) -> None:
+        """Add the entries for ``links`` on top of the head, inside the write's transaction.
 
         The file moves the head as each entry goes in, and refuses an entry that
         is not the next one (migration 0007's trigger). Another process that
@@ -155,44 +151,31 @@ class Store:
         if not links:
             return
         for _attempt in range(2):
-            rows, head = self._chain(self._head or await read_head(), links)
-            if await append(rows):
+            rows, head = self._chain(self._head or read_head(), links)
+            if append(rows):
                 self._next_head = head
                 return
             self._head = None
         raise StoreError("the audit log changed during a write; try again")
 
     async def _audit(self, s: AsyncSession, links: Iterable[audit.Link]) -> None:
-        async def append(rows: list[dict[str, Any]]) -> bool:
+        """Audit entries of a write through the session (see ``_extend_log``)."""
+
+        def read_head(sync: Any) -> tuple[int, str]:
+            head = sync.execute(select(m.AuditHead.seq, m.AuditHead.hash).where(m.AuditHead.id == 1)).first()
+            return (head[0], head[1]) if head is not None else (0, audit.GENESIS)
+
+        def append(sync: Any, rows: list[dict[str, Any]]) -> bool:
             try:
-                await s.execute(insert(m.AuditEntry.__table__), rows)  # Core: the ORM's bulk machinery is not needed here
+                sync.execute(insert(m.AuditEntry.__table__), rows)  # Core: the ORM's bulk machinery is not needed here
             except IntegrityError as exc:
                 if direct.HEAD_MOVED in str(exc.orig):
                     return False
                 raise
             return True
 
-        await self._extend_log(links, lambda: self._read_head(s), append)
-
-    async def _read_head(self, s: AsyncSession) -> tuple[int, str]:
-        head = (await s.execute(select(m.AuditHead.seq, m.AuditHead.hash).where(m.AuditHead.id == 1))).first()
-        return (head[0], head[1]) if head is not None else (0, audit.GENESIS)
-
-    async def _audit_direct(self, tx: direct.Transaction, links: Iterable[audit.Link]) -> None:
-        async def read_head() -> tuple[int, str]:
-            found = await tx.run(direct.Statements.read_head)
-            return (found[0][0], found[0][1]) if found else (0, audit.GENESIS)
-
-        async def append(rows: list[dict[str, Any]]) -> bool:
-            try:
-                await tx.insert(self._sql.audit_entry, rows)
-            except sqlite3.IntegrityError as exc:
-                if direct.HEAD_MOVED in str(exc):
-                    return False
-                raise
-            return True
-
-        await self._extend_log(links, read_head, append)
+        links = list(links)
+        await s.run_sync(lambda sync: self._extend_log(links, lambda: read_head(sync), lambda rows: append(sync, rows)))
 
     # -- sessions -----------------------------------------------------------
 
@@ -254,8 +237,8 @@ class Store:
 
     async def record_navigation(self, session_id: uuid.UUID, kind: str, page_id: str) -> None:
         """A page left without saving answers, e.g. backwards (``audit.PAGE_BACK``)."""
-        async with self._write_direct() as tx:
-            await self._audit_direct(tx, [audit.Link(kind, session_id, page_id)])
+        links = [audit.Link(kind, session_id, page_id)]
+        await self._write_direct(lambda tx: self._extend_log(links, tx.read_head, tx.append_audit))
 
     async def withdraw(self, session_id: uuid.UUID) -> None:
         """Erase everything of a participant's session; keep only a tombstone (ids) and the audit entry.
@@ -380,20 +363,21 @@ class Store:
         clear_text = sorted(k for k in set(sensitive) | set(sealed) if k in answers and not is_sealed(answers[k]))
         if clear_text:
             raise StoreError(f"refused to store the sensitive answer '{clear_text[0]}' unsealed; nothing was saved")
-        links: list[audit.Link] = []
         sql = self._sql
-        async with self._write_direct() as tx:
-            if events:
-                await tx.insert(sql.event, [{"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": survey_id, "at": at, "media_ms": None, "mono": None, "detail": json.dumps(detail, ensure_ascii=False)} for kind, detail in events])
-            if clear:
-                gone = await tx.run(sql.clear_answers(len(clear)), (sql.session_id(session_id), *clear))
-                links += [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(row[0] for row in gone)]
-            rows = [{"id": uuid.uuid4(), "session_id": session_id, "survey_id": survey_id, "question_id": qid, "value": value, "salt": audit.new_salt(), "sensitive": sensitive.get(qid), "answered_at": at} for qid, value in answers.items()]
-            await tx.insert(sql.answer, rows)
-            links += [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
-            if page_id is not None:
-                links.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
-            await self._audit_direct(tx, links)
+        event_rows = [{"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": survey_id, "at": at, "media_ms": None, "mono": None, "detail": json.dumps(detail, ensure_ascii=False)} for kind, detail in events]
+        rows = [{"id": uuid.uuid4(), "session_id": session_id, "survey_id": survey_id, "question_id": qid, "value": value, "salt": audit.new_salt(), "sensitive": sensitive.get(qid), "answered_at": at} for qid, value in answers.items()]
+        saved = [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
+        if page_id is not None:
+            saved.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
+
+        def work(tx: direct.Transaction) -> None:
+            tx.insert(sql.event, event_rows)
+            gone = tx.run(sql.clear_answers(len(clear)), (sql.session_id(session_id), *clear)) if clear else []
+            cleared = [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(row[0] for row in gone)]
+            tx.insert(sql.answer, rows)
+            self._extend_log(cleared + saved, tx.read_head, tx.append_audit)
+
+        await self._write_direct(work)
 
     async def study_sessions(self, study_id: str, *, before: datetime | None = None) -> int:
         """How many real sessions of this study the station has started (pilot sessions are not counted), all or ``before`` a time."""
@@ -424,10 +408,13 @@ class Store:
     async def record_event(self, session_id: uuid.UUID, kind: str, *, step_id: str | None = None, media_ms: int | None = None, mono: float | None = None, detail: Any = None, closes_step: bool = False) -> None:
         """Record an event; ``closes_step`` says it ends its stimulus step (the audit log notes that)."""
         row = {"id": uuid.uuid4(), "session_id": session_id, "kind": kind, "step_id": step_id, "at": m.now(), "media_ms": media_ms, "mono": mono, "detail": None if detail is None else json.dumps(detail, ensure_ascii=False)}
-        async with self._write_direct() as tx:
-            await tx.insert(self._sql.event, [row])
-            if closes_step:
-                await self._audit_direct(tx, [audit.Link(audit.STEP_DONE, session_id, step_id, None)])
+        links = [audit.Link(audit.STEP_DONE, session_id, step_id, None)] if closes_step else []
+
+        def work(tx: direct.Transaction) -> None:
+            tx.insert(self._sql.event, [row])
+            self._extend_log(links, tx.read_head, tx.append_audit)
+
+        await self._write_direct(work)
 
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
         async with self._session() as s:
