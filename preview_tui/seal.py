@@ -243,11 +243,12 @@ SEALED = _Sealed()
 
 
 def opened(stored: Any, private_key=None) -> Any:
-    """A stored answer as exports and reports read it: the plain value, or ``SEALED`` when it is sealed and there is no key.
+    """A stored answer as exports and reports read it (its decoded JSON value): the plain value, or
+    ``SEALED`` when it is sealed and there is no key.
 
     Raises SealError when ``private_key`` is not the key it was sealed for.
     """
-    if not is_sealed(stored):
+    if not (isinstance(stored, dict) and is_sealed(stored)):  # decoded JSON: a text answer is never taken for a sealed one
         return stored
     return SEALED if private_key is None else open_value(stored, private_key)
 

@@ -29,7 +29,7 @@ def test_answer_latency_benchmark_runs():
 
 
 def test_export_csv_benchmark_runs():
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "export_csv.py"), "--participants", "300", "--repeat", "1"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "export_csv.py"), "--participants", "300", "--repeat", "1", "--from-database"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     figures = dict(line.split(":", 1) for line in proc.stdout.strip().splitlines())
     assert figures["participants x variables"].strip() == "300 x 100"

@@ -1,6 +1,7 @@
 """Keys and sealed values: the key pair command, keys of the wrong kind, opening with the private key, and the study rules."""
 
 import base64
+import json
 import re
 import stat
 import subprocess
@@ -146,3 +147,10 @@ def test_the_demo_study_seals_its_sensitive_questions_with_a_usable_key(demo_stu
     assert set(sensitive.values()) <= set(study.settings.consent.categories)
     assert not list(demo_study.rglob("*.private-key"))  # the demo's private key is not shipped
     assert "x25519-private" not in "".join(p.read_text(errors="ignore") for p in demo_study.rglob("*.yaml"))
+
+
+def test_exports_and_reports_take_only_a_stored_object_for_sealed_never_a_text_answer():
+    sealed = seal.Sealer.throwaway().seal(1)
+    typed = json.dumps(sealed)  # a participant's free text that happens to look like a sealed value
+    assert seal.opened(typed) == typed and seal.opened(typed, seal.parse_private_key(seal.generate()[1])) == typed
+    assert seal.opened(sealed) is seal.SEALED and seal.opened(7) == 7
