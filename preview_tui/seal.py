@@ -229,9 +229,6 @@ def open_value(stored: Any, private_key) -> Any:
         raise SealError(f"cannot open a sealed value: {exc or 'damaged or sealed for another key'}") from None
 
 
-MARK = "[sealed]"
-
-
 class _Sealed:
     """An answer that stays sealed where it is read (no private key): counted or coded as sealed, never as a value."""
 
@@ -251,10 +248,3 @@ def opened(stored: Any, private_key=None) -> Any:
     if not (isinstance(stored, dict) and is_sealed(stored)):  # decoded JSON: a text answer is never taken for a sealed one
         return stored
     return SEALED if private_key is None else open_value(stored, private_key)
-
-
-def shown(stored: Any, private_key=None) -> Any:
-    """What an export or report shows for a stored answer: the plain value with the key, ``MARK`` without it."""
-    if not is_sealed(stored):
-        return stored
-    return MARK if private_key is None else open_value(stored, private_key)

@@ -14,7 +14,7 @@ import pytest
 
 from preview_tui.report import ReportSourceError, build_report, read_sessions
 from preview_tui.report.source import fetch_sessions
-from preview_tui.report.values import SEALED, answer_value
+from preview_tui import seal
 from preview_tui.seal import Sealer, generate, parse_private_key
 from report_helpers import PRIVATE_KEY, afternoon
 
@@ -152,7 +152,7 @@ async def test_a_sealed_answer_is_counted_as_sealed_or_opened_with_the_key(stati
     opened = build_report(station["study"], await fetch_sessions(station["db"], "rs", private_key=PRIVATE_KEY))
     money = {q.id: q for q in opened.questions}["money"]
     assert (money.n, money.sealed, [b.count for b in money.bars]) == (2, 0, [1, 1])
-    assert answer_value({"pace": 1}) == {"pace": 1} and answer_value(Sealer(PRIVATE_KEY.public_key).seal(2)) is SEALED
+    assert seal.opened({"pace": 1}) == {"pace": 1} and seal.opened(Sealer(PRIVATE_KEY.public_key).seal(2)) is seal.SEALED
     with pytest.raises(ReportSourceError, match="sealed answer"):
         await fetch_sessions(station["db"], "rs", private_key=parse_private_key(generate()[1]))
 

@@ -47,7 +47,7 @@ def test_sealed_value_opens_only_with_its_private_key():
         assert seal.is_sealed(stored) and seal.is_sealed(__import__("json").dumps(stored))
         assert stored["alg"] == seal.ALG and stored["key"] == sealer.key_id
         assert seal.open_value(stored, seal.parse_private_key(private)) == value
-        assert seal.shown(stored) == seal.MARK
+        assert seal.opened(stored) is seal.SEALED
     assert seal.open_value(7, seal.parse_private_key(private)) == 7  # a plain value passes as it is
     assert not seal.is_sealed({"sealed": 1}) and not seal.is_sealed("not json")
     _, other = seal.generate()

@@ -8,9 +8,9 @@ the station and centrally, but a session with a tombstone is left out all the
 same, so an erasure that has not yet reached a database never leaks into an
 export.
 
-``open_answer`` is the one place where an answer's stored value becomes the
-value exported: a sealed answer (``seal.py``) is opened with the research
-team's private key when the export has it, and is ``SEALED`` otherwise.
+An answer's stored value becomes the value exported through ``seal.opened``:
+a sealed answer is opened with the research team's private key when the
+export has it, and is ``seal.SEALED`` (the "sealed" missing code) otherwise.
 """
 
 from __future__ import annotations
@@ -30,20 +30,8 @@ from ..db import models as m
 from ..db.audit import PAGE_LEFT
 
 
-SEALED = seal.SEALED  # a sealed answer the export cannot open: the "sealed" missing code
-
-
 class SealedAnswerError(Exception):
     """A sealed answer the private key given cannot open; the message names the session and question."""
-
-
-def open_answer(value: Any, private_key: Any = None) -> Any:
-    """The value an export shows for an answer as stored (its JSON value).
-
-    A sealed answer is opened with ``private_key`` (``seal.load_private_key``);
-    without it, it is ``SEALED``. Raises ``seal.SealError`` for a key it was not sealed for.
-    """
-    return seal.opened(value, private_key)
 
 
 class SourceError(Exception):
@@ -160,7 +148,7 @@ class SessionRecord:
     def env(self) -> dict[str, Any]:
         """The names the study's conditions read, as the engine saw them (a sealed answer reads as unanswered)."""
         if self._env is None:
-            env = {k: (None if v is SEALED else v) for k, v in self.answers.items()}
+            env = {k: (None if v is seal.SEALED else v) for k, v in self.answers.items()}
             for key, value in self.answers.items():
                 if isinstance(value, dict):
                     env.update({f"{key}.{row}": point for row, point in value.items()})
@@ -204,7 +192,7 @@ async def read_sessions(conn: Any, study_id: str, *, private_key: Any = None, st
     tick(1, "Reading answers")
     for session_id, question_id, value in await conn.execute(select(ANSWERS.c.session_id, ANSWERS.c.question_id, ANSWERS.c.value).where(ANSWERS.c.session_id.in_(ids))):
         try:
-            records[session_id].answers[question_id] = open_answer(value, private_key)
+            records[session_id].answers[question_id] = seal.opened(value, private_key)
         except seal.SealError as exc:
             raise SealedAnswerError(f"cannot open the answer to '{question_id}' of session {session_id}: {exc}") from None
     tick(2, "Reading pages")

@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..seal import SEALED
 from ..survey.expr import parse
 from ..survey.schema import (
     CHOICE_TYPES,
@@ -58,7 +59,7 @@ from ..survey.schema import (
     SurveyStep,
 )
 from ..survey.study import Study, other_key
-from .records import SEALED, SessionRecord
+from .records import SessionRecord
 from .words import all_languages, word
 
 NUMERIC, TEXT, DATETIME = "numeric", "text", "datetime"

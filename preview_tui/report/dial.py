@@ -13,10 +13,10 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from ..seal import SEALED
 from ..survey.schema import NPS, ClipStep, Rating
 from ..survey.study import text
 from .source import SessionRecord
-from .values import SEALED
 
 NO_ANSWER = "No answer"
 

@@ -23,12 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..seal import SEALED
 from ..survey.expr import parse
 from ..survey.schema import NPS, ClipStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from ..survey.study import Study, text
 from .dial import ClipResult, clip_result
 from .source import SessionRecord, Sessions
-from .values import SEALED
 
 BIN_MS = 500
 BAND = "band: ±1 SD (standard deviation across participants)"

@@ -5,7 +5,7 @@ the central PostgreSQL database (``postgresql://`` or
 ``postgresql+asyncpg://`` URL); both hold the same tables and columns. Only
 sessions that count are read: never a withdrawn participant's (their rows are
 erased; a tombstone left behind is checked all the same), and test (pilot)
-sessions only with ``include_test``. Answers go through ``values.answer_value``.
+sessions only with ``include_test``. Answers go through ``seal.opened``.
 
 The file is opened read-only: making a report never changes a station.
 """
@@ -22,8 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..db import models as m
-from ..seal import SealError
-from .values import answer_value
+from ..seal import SealError, opened
 
 
 class ReportSourceError(Exception):
@@ -118,7 +117,7 @@ async def _fetch(conn, study_id: str, include_test: bool, private_key: Any, name
         records[sid] = SessionRecord(sid, status, reason, language, bool(is_test))
     for sid, qid, value in await conn.execute(select(a.c.session_id, a.c.question_id, a.c.value).where(a.c.session_id.in_(eligible))):
         if sid in records:
-            records[sid].answers[qid] = answer_value(value, private_key)
+            records[sid].answers[qid] = opened(value, private_key)
     exposures = select(e.c.session_id, e.c.step_id, e.c.detail).where(e.c.session_id.in_(eligible), e.c.kind == "clip_exposure")
     for sid, clip, detail in await conn.execute(exposures):
         record = records.get(sid)
