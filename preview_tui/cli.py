@@ -446,7 +446,7 @@ def _private_key(path: Path | None):
 def report(study_dir: Path, database: str | None, *, split_by: str | None, language: str | None, out: Path | None, private_key: Path | None, include_test: bool, all_sessions: bool) -> int:
     """The study's results from a station file or the central database: printed, or written to a file."""
     from .report import ReportSourceError, build_report, read_sessions
-    from .report.source import is_url
+    from .db.reading import is_url
     from .seal import SealError, SealKeyError
     from .settings import database_path
 

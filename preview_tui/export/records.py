@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import seal
 from ..db import models as m
 from ..db.audit import PAGE_LEFT
+from ..db.reading import eligible_sessions, is_url
 
 
 class SealedAnswerError(Exception):
@@ -43,10 +44,6 @@ SESSIONS, ANSWERS, EVENTS, DIAL, AUDIT, TOMBSTONES = (
 )
 # Events read for the exports' variables (all events go to the long file).
 STEP_KINDS = ("clip_exposure", "clip_shown", "clip_skipped", "clip_not_shown", "frame_viewed", "storyboard_done", "frame_not_shown", "clip_play", "clip_error", "clip_skip")
-
-
-def is_url(location: str | Path) -> bool:
-    return isinstance(location, str) and "://" in location
 
 
 class Source:
@@ -160,12 +157,6 @@ class SessionRecord:
         return self._env
 
 
-def eligible(study_id: str):
-    """The ids of a study's sessions that may be exported."""
-    withdrawn = select(TOMBSTONES.c.session_id)
-    return select(SESSIONS.c.id).where(SESSIONS.c.study_id == study_id, SESSIONS.c.is_test.is_(False), SESSIONS.c.id.not_in(withdrawn))
-
-
 async def check_study(conn: Any, study_id: str) -> None:
     """Raise SourceError when the database knows nothing of ``study_id``."""
     known = await conn.scalar(select(func.count()).select_from(SESSIONS).where(SESSIONS.c.study_id == study_id))
@@ -179,7 +170,7 @@ async def check_study(conn: Any, study_id: str) -> None:
 
 async def read_sessions(conn: Any, study_id: str, *, private_key: Any = None, step_ids: set[str] = frozenset(), progress: Callable[[int, int, str], None] | None = None) -> list[SessionRecord]:
     """Every eligible session of the study, oldest first, with its answers, pages left, orders and stimuli."""
-    ids = eligible(study_id)
+    ids = eligible_sessions(study_id)
     steps = 6
 
     def tick(done: int, what: str) -> None:
@@ -253,7 +244,7 @@ DIAL_COLUMNS = ("session_id", "step_id", "play", "seq", "segment", "media_ms", "
 
 async def stream_events(conn: Any, study_id: str, batch: int = 5000) -> AsyncIterator[list[tuple]]:
     """Every event of the eligible sessions (the long file), in batches."""
-    query = select(*(EVENTS.c[name] for name in EVENT_COLUMNS)).where(EVENTS.c.session_id.in_(eligible(study_id))).order_by(EVENTS.c.session_id, EVENTS.c.at, EVENTS.c.id)
+    query = select(*(EVENTS.c[name] for name in EVENT_COLUMNS)).where(EVENTS.c.session_id.in_(eligible_sessions(study_id))).order_by(EVENTS.c.session_id, EVENTS.c.at, EVENTS.c.id)
     result = await conn.stream(query)
     async for rows in result.partitions(batch):
         yield [tuple(r) for r in rows]
@@ -261,7 +252,7 @@ async def stream_events(conn: Any, study_id: str, batch: int = 5000) -> AsyncIte
 
 async def stream_dial(conn: Any, study_id: str, batch: int = 20000) -> AsyncIterator[list[tuple]]:
     """Every dial sample of the eligible sessions (the long file), in batches."""
-    query = select(*(DIAL.c[name] for name in DIAL_COLUMNS)).where(DIAL.c.session_id.in_(eligible(study_id))).order_by(DIAL.c.session_id, DIAL.c.step_id, DIAL.c.play, DIAL.c.seq)
+    query = select(*(DIAL.c[name] for name in DIAL_COLUMNS)).where(DIAL.c.session_id.in_(eligible_sessions(study_id))).order_by(DIAL.c.session_id, DIAL.c.step_id, DIAL.c.play, DIAL.c.seq)
     result = await conn.stream(query)
     async for rows in result.partitions(batch):
         yield [tuple(r) for r in rows]

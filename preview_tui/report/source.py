@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..db import models as m
+from ..db.reading import eligible_sessions, is_url
 from ..seal import SealError, opened
 
 
@@ -49,10 +50,6 @@ class Sessions:
     withdrawn: int  # tombstones of this study: participants erased, never counted
     source: str  # where they were read, for the report's header
     include_test: bool
-
-
-def is_url(source: str | Path) -> bool:
-    return isinstance(source, str) and "://" in source
 
 
 def engine_url(source: str | Path) -> tuple[str, str]:
@@ -106,13 +103,9 @@ async def fetch_sessions(source: str | Path, study_id: str, *, include_test: boo
 
 async def _fetch(conn, study_id: str, include_test: bool, private_key: Any, name: str) -> Sessions:
     s, a, e, d, t = (m.Base.metadata.tables[n] for n in ("sessions", "answers", "events", "dial_samples", "tombstones"))
-    gone = select(t.c.session_id).where(t.c.study_id == study_id)
-    where = [s.c.study_id == study_id, s.c.id.not_in(gone)]
-    if not include_test:
-        where.append(s.c.is_test.is_(False))
-    eligible = select(s.c.id).where(*where)
+    eligible = eligible_sessions(study_id, include_test=include_test)
     records: dict[uuid.UUID, SessionRecord] = {}
-    rows = await conn.execute(select(s.c.id, s.c.status, s.c.outcome_reason, s.c.language, s.c.is_test).where(*where).order_by(s.c.started_at))
+    rows = await conn.execute(select(s.c.id, s.c.status, s.c.outcome_reason, s.c.language, s.c.is_test).where(s.c.id.in_(eligible)).order_by(s.c.started_at))
     for sid, status, reason, language, is_test in rows:
         records[sid] = SessionRecord(sid, status, reason, language, bool(is_test))
     for sid, qid, value in await conn.execute(select(a.c.session_id, a.c.question_id, a.c.value).where(a.c.session_id.in_(eligible))):
