@@ -350,6 +350,9 @@ def _locate(doc: Document, model: type[BaseModel], err: dict[str, Any]) -> Locat
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         found = ctx.get("tag")
         return doc.error(path + (tag,), f"unknown {tag} '{found}'{suggest(str(found), expected)}; expected one of: {', '.join(expected)}")
+    word = doc.booleans.get(path)
+    if word is not None and isinstance(err.get("input"), bool):  # YAML 1.1 reads no, yes, on, off as booleans
+        return doc.error(path, f"{word} is read as a yes/no value, not a code or a text: quote it: '{word}'")
     cause = ctx.get("error")
     if isinstance(cause, ExprError):
         line, col = doc.where(path)
