@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-from lark import Lark, Tree
+from lark import Lark, Token, Tree
 from .errors import suggest
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -163,6 +163,75 @@ class Expr:
                 if isinstance(name, Tree) and name.data == "name" and isinstance(literal, Tree) and literal.data in ("number", "string"):
                     found.append((str(name.children[0]), _eval(literal, {})))
         return found
+
+
+NUMBER_FUNCTIONS = frozenset(("count", "min", "max", "sum", "round"))
+
+
+def kind_of(node: Any, kinds: Mapping[str, str]) -> str | None:
+    """"number" or "text" when the type of ``node``'s value is known from the answers' ``kinds``, else None."""
+    if not isinstance(node, Tree):
+        return None
+    kind = node.data
+    if kind == "number" or kind in ("sum", "product", "neg") or (kind == "call" and str(node.children[0]) in NUMBER_FUNCTIONS):
+        return "number"
+    if kind == "string":
+        return "text"
+    if kind == "name":
+        return kinds.get(str(node.children[0]))
+    return None
+
+
+def type_problems(expr: Expr, kinds: Mapping[str, str], specials: Mapping[str, Any] | None = None) -> list[tuple[str, int]]:
+    """(message, column) for each place a text is compared with, or computed as, a number.
+
+    ``kinds`` gives "number" or "text" for the answers whose type is known; ``specials`` the special
+    codes of number questions, which are texts a number answer may be compared with ("dont_know").
+    """
+    specials = specials or {}
+    found: list[tuple[str, int]] = []
+    for node in expr.tree.iter_subtrees_topdown() if isinstance(expr.tree, Tree) else ():
+        ch = node.children
+        if node.data == "compare" or node.data in ("in_", "not_in"):
+            left, right = ch[0], ch[-1]
+            sides = (kind_of(left, kinds), kind_of(right, kinds))
+            if set(sides) != {"number", "text"}:
+                continue
+            text_side, number_side = (left, right) if sides[0] == "text" else (right, left)
+            if _special_code(text_side, number_side, specials):
+                continue
+            column = ch[1].column if node.data == "compare" else _column(node)
+            if text_side.data == "name":
+                hint = f"compare it with a quoted text, or use count({text_side.children[0]}) for its length"
+            else:
+                hint = "write the number without quotes"
+            found.append((f"type error: {_described(text_side, 'text')} is compared with {_described(number_side, 'number')} ({hint})", column))
+        elif node.data in ("sum", "product", "neg"):
+            for operand in ch[0::2] if node.data != "neg" else ch:
+                if kind_of(operand, kinds) == "text":
+                    found.append((f"type error: {_described(operand, 'text')} is used in arithmetic", _column(operand)))
+    return found
+
+
+def _special_code(text_side: Any, number_side: Any, specials: Mapping[str, Any]) -> bool:
+    """``rating == "dont_know"``: a special answer of a number question is a text by design."""
+    if text_side.data != "string" or number_side.data != "name":
+        return False
+    return str(text_side.children[0])[1:-1] in specials.get(str(number_side.children[0]), ())
+
+
+def _described(node: Any, kind: str) -> str:
+    if node.data == "name":
+        return f"'{node.children[0]}' (a {kind} answer)"
+    if node.data == "string":
+        return f"the text {node.children[0]}"
+    return "a number" if kind == "number" else "a text"
+
+
+def _column(node: Any) -> int:
+    for token in node.scan_values(lambda v: isinstance(v, Token)):
+        return token.column
+    return 1
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,8 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from .errors import Located, StudyError, display_path, suggest
-from .expr import parse
+from .expr import kind_of, parse, type_problems
+from .media import MediaPathError, media_path
 from .pipe import references
 from . import sealing
 from .sealing import SealingPlan
@@ -22,9 +23,16 @@ from .schema import (
     CHOICE_TYPES,
     LANGUAGES,
     ClipStep,
+    NPS,
+    DateQuestion,
     ImageChoice,
     Matrix,
     MultipleChoice,
+    Numeric,
+    OpenText,
+    Rating,
+    SingleChoice,
+    Slider,
     Ranking,
     Config,
     Page,
@@ -62,8 +70,12 @@ class Study:
     def id(self) -> str:
         return self.config.study.id
 
-    def media(self, name: str) -> Path:
-        return self.root / "media" / name
+    def media(self, name: str) -> Path | None:
+        """The media file to open for ``name``; None when it would lie outside the study's media/ (never opened)."""
+        try:
+            return media_path(self.root, name)
+        except MediaPathError:
+            return None
 
     def questions(self) -> Iterator[tuple[Survey, Page, Any]]:
         for step in self.screening.steps:
@@ -170,6 +182,7 @@ class _Checker:
         self.broken: set[str] = set()
         self.places: dict[str, str] = {}
         self.sealing: SealingPlan | None = None
+        self.kinds: tuple[dict[str, str], dict[str, set]] | None = None
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -373,6 +386,9 @@ class _Checker:
                 self.problems.append(doc.error(path, f"'{name}' is not answered yet where this condition is checked{where}"))
         for problem in never_true(expr, self.questions):
             self.problems.append(doc.error(path, problem))
+        kinds, specials = self._kinds()
+        for problem, column in type_problems(expr, kinds, specials):
+            self.problems.append(self._in_text(doc, path, source, column, problem))
         if calc is None and not expr.names:
             try:
                 constant = expr.holds({})
@@ -440,8 +456,31 @@ class _Checker:
                     if name not in self.order and name not in PARTICIPANT_FIELDS:
                         found.append(f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}")
                 found.extend(never_true(expr, self.questions))
+                found.extend(problem for problem, _ in type_problems(expr, *self._kinds()))
             for message in dict.fromkeys(found):
                 self.problems.append(self.config_doc.error(where, message))
+
+    def _kinds(self) -> tuple[dict[str, str], dict[str, set]]:
+        """Which answers are numbers and which texts (for the expressions' type check), and special codes."""
+        if self.kinds is None:
+            kinds = {name: "text" for name in PARTICIPANT_FIELDS}
+            kinds.update({name: "number" for name in self._exposure_names() if name.startswith("watched.")})
+            specials: dict[str, set] = {}
+            for qid, question in self.questions.items():
+                kind = answer_kind(question)
+                if kind is not None:
+                    kinds[qid] = kind
+                specials[qid] = {s.code for s in question.special}
+                if isinstance(question, CHOICE_TYPES):
+                    kinds[other_key(qid)] = "text"
+            for _, survey in (self.surveys[sid] for sid in self.used):
+                for _, _, page in _pages(survey):
+                    for calc in page.calculate:
+                        kind = kind_of(parse(calc.value).tree, kinds)
+                        if kind is not None and calc.id not in self.questions:
+                            kinds[calc.id] = kind
+            self.kinds = (kinds, specials)
+        return self.kinds
 
     def _exposure_names(self) -> set[str]:
         """``watched.<clip>`` and ``completed.<clip>`` for each clip of the screening (null until it is over)."""
@@ -449,7 +488,11 @@ class _Checker:
         return {f"{kind}.{cid}" for cid in clips for kind in ("watched", "completed")}
 
     def _media(self, doc: Document, path: tuple, name: str) -> None:
-        file = self.root / "media" / name
+        try:
+            file = media_path(self.root, name)
+        except MediaPathError as exc:
+            self.problems.append(doc.error(path, str(exc)))
+            return
         if not file.is_file():
             self.warnings.append(doc.error(path, f"media file not found: media/{name}"))
 
@@ -460,6 +503,18 @@ class _Checker:
                 missing = [lang for lang in self.languages if not value.get(lang)]
                 if missing:
                     self.problems.append(doc.error(path, f"missing translation: {', '.join(missing)}"))
+
+
+def answer_kind(question: Any) -> str | None:
+    """"number" or "text": what an answer to ``question`` is in an expression; None for lists, grids and mixed codes."""
+    if isinstance(question, (OpenText, DateQuestion)):
+        return "text"
+    if isinstance(question, (Numeric, Slider, Rating, NPS)):
+        return "number"
+    if isinstance(question, (SingleChoice, ImageChoice)):
+        kinds = {"number" if isinstance(o.code, int) else "text" for o in question.options}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
 
 
 def never_true(expr: Any, questions: dict[str, Any]) -> list[str]:
