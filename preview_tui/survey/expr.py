@@ -76,6 +76,8 @@ NUMBER: /\d+(\.\d+)?/
 """
 
 _parser = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=True)
+MAX_EXPR_LENGTH = 4000  # characters in one expression
+MAX_EXPR_DEPTH = 40  # nested operators, calls and lists
 
 
 class ExprError(ValueError):
@@ -229,8 +231,14 @@ def _described(node: Any, kind: str) -> str:
 
 
 def _column(node: Any) -> int:
-    for token in node.scan_values(lambda v: isinstance(v, Token)):
-        return token.column
+    """The column of the first token under ``node`` (found without recursion: trees can be deep)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            return item.column or 1
+        if isinstance(item, Tree):
+            stack.extend(reversed(item.children))
     return 1
 
 
@@ -238,6 +246,8 @@ def _column(node: Any) -> int:
 def parse(text: str) -> Expr:
     if not isinstance(text, str) or not text.strip():
         raise ExprError("the expression is empty", 1)
+    if len(text) > MAX_EXPR_LENGTH:
+        raise ExprError(f"the expression is too long: {len(text):,} characters, at most {MAX_EXPR_LENGTH:,}", 1)
     try:
         tree = _parser.parse(text)
     except UnexpectedCharacters as exc:
@@ -250,9 +260,20 @@ def parse(text: str) -> Expr:
         raise ExprError(f"unexpected {exc.token.value!r}", exc.column) from None
     except (UnexpectedInput, LarkError) as exc:  # pragma: no cover - other parser states
         raise ExprError(f"cannot read the expression ({exc.__class__.__name__})", getattr(exc, "column", 1)) from None
+    _check_depth(tree)
     names: set[str] = set()
     _check(tree, names)
     return Expr(text, tree, frozenset(names))
+
+
+def _check_depth(tree: Any) -> None:
+    """Refuse deep nesting before anything walks the tree recursively (``not not ... x``, ``[[[...]]]``)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPR_DEPTH:
+            raise ExprError(f"the expression nests too deeply (at most {MAX_EXPR_DEPTH} levels)", _column(node))
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def _check(node: Any, names: set[str]) -> None:
