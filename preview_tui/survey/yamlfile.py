@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Path_ = tuple[Any, ...]
 
-MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: ten times a 200-question survey in three languages
+MAX_FILE_BYTES = 512 * 1024  # 512 KiB: five times a 200-question survey in three languages
 MAX_NODES = 100_000  # keys, values and items in one file, aliases expanded
 MAX_DEPTH = 32  # nested mappings and lists; a study file needs about 10
 
@@ -265,7 +265,7 @@ def read_document(path: Path) -> Document:
     except OSError as exc:
         raise StudyError([Located(name, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
     if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
-        raise StudyError([Located(name, 1, 1, f"file too large: {max(size, len(raw)):,} bytes, a study file may hold at most {MAX_FILE_BYTES:,} (1 MiB)")])
+        raise StudyError([Located(name, 1, 1, f"file too large: {max(size, len(raw)):,} bytes, a study file may hold at most {MAX_FILE_BYTES:,} (512 KiB)")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -275,9 +275,21 @@ def read_document(path: Path) -> Document:
     return parse_document(text, name)
 
 
+def _needs_counting(text: str) -> bool:
+    """Whether the file may hold anchors, tags or more nodes than allowed: then it is composed with counting.
+
+    Nearly every node follows a line break, a comma, a colon, a dash or a bracket, so their count is a
+    cheap estimate from above; libyaml's composer (several times faster) is used only below the bound,
+    and the builder counts again in any case.
+    """
+    if _PROPERTY.search(text):
+        return True
+    return sum(text.count(c) for c in "\n,:-[{") >= MAX_NODES
+
+
 def parse_document(text: str, name: str) -> Document:
     doc = Document(name, None)
-    loader = _CountingLoader(text, name) if _PROPERTY.search(text) else _Loader(text)
+    loader = _CountingLoader(text, name) if _needs_counting(text) else _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
