@@ -244,7 +244,9 @@ class _Builder:
         if found:
             index, char = found[0]
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            self.problems.append(self._at(node, f"control or invisible character {escape_char(char)} at character {index + 1} of this text{more}: remove it"))
+            line, col = _mark(node.start_mark)
+            col += 1 if node.style in _QUOTED else 0  # at the text, not its quote
+            self.problems.append(Located(self.doc.file, line, col, f"control or invisible character {escape_char(char)} at character {index + 1} of this text{more}: remove it"))
 
     def _at(self, node: yaml.Node, message: str) -> Located:
         line, col = self.mark(node)
