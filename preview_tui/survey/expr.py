@@ -26,6 +26,11 @@ questions and ``participant.*`` fields; ``+ - * /``; ``== != < <= > >=``;
 functions listed in ``FUNCTIONS``. It is read by a Lark grammar and evaluated
 by the small interpreter below: nothing is ever handed to Python's ``eval``.
 
+``validate`` knows which answers are numbers and which are texts: comparing a
+text answer (a text or date question, a "please specify" text, a
+``participant.*`` field) with a number, or using it in arithmetic, is a type
+error; ``count(comments) > 3`` compares its length.
+
 An unanswered question is ``null``. Comparisons involving ``null`` (other
 than ``==``/``!=``) are false, and arithmetic with ``null`` gives ``null``,
 so a condition on an unanswered question is simply not met.
