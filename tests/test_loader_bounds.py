@@ -104,6 +104,17 @@ def test_the_densest_file_allowed_stops_at_the_node_bound(tmp_path):
     assert_bounded(load_in_child(root), rf"s\.yaml:2:\d+: too many values: a study file may hold at most {MAX_NODES:,} keys")
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_a_device_as_a_study_file_is_refused_without_reading(tmp_path, kind):
+    root = write_study(tmp_path / "s", [page("p", q("a", "text"))])
+    survey_file(root).unlink()
+    if kind == "fifo":
+        os.mkfifo(survey_file(root))  # nobody writes: opening it for reading would wait for ever
+    else:
+        survey_file(root).symlink_to("/dev/zero")  # endless zeros
+    assert_bounded(load_in_child(root), r"s\.yaml:1:1: not a regular file \(a device or a pipe\)")
+
+
 @pytest.mark.parametrize("deep", [500, 100_000, "block"])
 def test_deep_nesting_is_a_located_error(tmp_path, deep):
     root = write_study(tmp_path / "s", [page("p", q("a", "text"))])
@@ -205,6 +216,8 @@ def test_a_text_answer_compared_with_a_number_is_a_type_error_at_its_column(tmp_
         page("p2", q("x", "text"), show_if="answered(age) and name >= 18"),
         page("p3", q("y", "text"), show_if='age == "18"'),
         page("p4", q("z", "text"), show_if='rating == "dont_know" or count(name) > 3 or name == "Rex"'),
+        page("p5", q("fav", "single", options=opts(1, 2))),
+        page("p6", q("w", "text"), show_if='fav == "x"'),  # reported once, as an option fav does not have
     ])
     found = problems_of(root)
     lines = survey_file(root).read_text().splitlines()
@@ -213,6 +226,7 @@ def test_a_text_answer_compared_with_a_number_is_a_type_error_at_its_column(tmp_
     assert lines[int(m.group(1)) - 1][int(m.group(2)) - 1:].startswith(">= 18"), lines[int(m.group(1)) - 1]
     assert re.search(r"type error: the text \"18\" is compared with 'age' \(a number answer\) \(write the number without quotes\)", found), found
     assert found.count("type error") == 2, found  # special codes, count() and text comparisons are fine
+    assert "'fav' has no option 'x'" in found, found
 
 
 # -- media paths ---------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from lark import Lark, Token, Tree
 from .errors import suggest
@@ -189,11 +189,12 @@ def kind_of(node: Any, kinds: Mapping[str, str]) -> str | None:
     return None
 
 
-def type_problems(expr: Expr, kinds: Mapping[str, str], specials: Mapping[str, Any] | None = None) -> list[tuple[str, int]]:
+def type_problems(expr: Expr, kinds: Mapping[str, str], specials: Mapping[str, Any] | None = None, coded: Collection[str] = ()) -> list[tuple[str, int]]:
     """(message, column) for each place a text is compared with, or computed as, a number.
 
     ``kinds`` gives "number" or "text" for the answers whose type is known; ``specials`` the special
-    codes of number questions, which are texts a number answer may be compared with ("dont_know").
+    codes of number questions, which are texts a number answer may be compared with ("dont_know");
+    ``coded`` the choice questions, whose equality with a literal is checked against their codes instead.
     """
     specials = specials or {}
     found: list[tuple[str, int]] = []
@@ -207,6 +208,9 @@ def type_problems(expr: Expr, kinds: Mapping[str, str], specials: Mapping[str, A
             text_side, number_side = (left, right) if sides[0] == "text" else (right, left)
             if _special_code(text_side, number_side, specials):
                 continue
+            equality = node.data != "compare" or str(ch[1]) in ("==", "!=")
+            if equality and any(side.data == "name" and str(side.children[0]) in coded for side in (left, right)) and "string" in (left.data, right.data):
+                continue  # fav == "x": never_true says that fav has no option "x"
             column = ch[1].column if node.data == "compare" else _column(node)
             if text_side.data == "name":
                 hint = f"compare it with a quoted text, or use count({text_side.children[0]}) for its length"

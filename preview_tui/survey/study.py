@@ -182,7 +182,7 @@ class _Checker:
         self.broken: set[str] = set()
         self.places: dict[str, str] = {}
         self.sealing: SealingPlan | None = None
-        self.kinds: tuple[dict[str, str], dict[str, set]] | None = None
+        self.kinds: tuple[dict[str, str], dict[str, set], set[str]] | None = None
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -386,8 +386,7 @@ class _Checker:
                 self.problems.append(doc.error(path, f"'{name}' is not answered yet where this condition is checked{where}"))
         for problem in never_true(expr, self.questions):
             self.problems.append(doc.error(path, problem))
-        kinds, specials = self._kinds()
-        for problem, column in type_problems(expr, kinds, specials):
+        for problem, column in type_problems(expr, *self._kinds()):
             self.problems.append(self._in_text(doc, path, source, column, problem))
         if calc is None and not expr.names:
             try:
@@ -460,7 +459,7 @@ class _Checker:
             for message in dict.fromkeys(found):
                 self.problems.append(self.config_doc.error(where, message))
 
-    def _kinds(self) -> tuple[dict[str, str], dict[str, set]]:
+    def _kinds(self) -> tuple[dict[str, str], dict[str, set], set[str]]:
         """Which answers are numbers and which texts (for the expressions' type check), and special codes."""
         if self.kinds is None:
             kinds = {name: "text" for name in PARTICIPANT_FIELDS}
@@ -479,7 +478,8 @@ class _Checker:
                         kind = kind_of(parse(calc.value).tree, kinds)
                         if kind is not None and calc.id not in self.questions:
                             kinds[calc.id] = kind
-            self.kinds = (kinds, specials)
+            coded = {qid for qid, question in self.questions.items() if isinstance(question, CHOICE_TYPES)}
+            self.kinds = (kinds, specials, coded)
         return self.kinds
 
     def _exposure_names(self) -> set[str]:

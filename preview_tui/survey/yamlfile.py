@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -257,13 +258,19 @@ def read_document(path: Path) -> Document:
     """Parse one YAML file; raise StudyError with a located message when it is not valid YAML or too large."""
     name = display_path(path)
     try:
-        with open(path, "rb") as handle:  # at most one byte over the limit is read: a 50 MB file costs nothing
-            size = os.fstat(handle.fileno()).st_size
+        # Non-blocking, so that a named pipe cannot hold the loader; only a regular file is read, and at
+        # most one byte over the limit: a 50 MB file costs nothing, nor does /dev/zero.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            what = "a folder, not a file" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device or a pipe)"
+            raise StudyError([Located(name, 1, 1, what)])
+        with open(fd, "rb") as handle:
+            size = info.st_size
             raw = b"" if size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise StudyError([Located(name, 1, 1, "file not found")]) from None
-    except IsADirectoryError:
-        raise StudyError([Located(name, 1, 1, "a folder, not a file")]) from None
     except OSError as exc:
         raise StudyError([Located(name, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
     if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
