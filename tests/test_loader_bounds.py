@@ -18,7 +18,7 @@ import pytest
 
 from preview_tui.survey.errors import StudyError
 from preview_tui.survey.study import load_study
-from preview_tui.survey.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from preview_tui.survey.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
 from studies import opts, page, q, write_study
 
 CPU_LIMIT_S = 1.0
@@ -102,6 +102,17 @@ def test_the_densest_file_allowed_stops_at_the_node_bound(tmp_path):
     root = write_study(tmp_path / "s", [page("p", q("a", "text"))])
     survey_file(root).write_text("id: s\npages: [" + "a," * ((MAX_FILE_BYTES - 32) // 2) + "]\n")
     assert_bounded(load_in_child(root), rf"s\.yaml:2:\d+: too many values: a study file may hold at most {MAX_NODES:,} keys")
+
+
+def test_too_many_or_too_large_files_are_refused_before_any_is_read(tmp_path):
+    root = write_study(tmp_path / "many", [page("p", q("a", "text"))])
+    for i in range(MAX_STUDY_FILES + 1):
+        (root / "surveys" / f"x{i}.yaml").write_text("{[")  # never read: each would be a syntax error
+    assert_bounded(load_in_child(root), rf"many:1:1: too many study files: screens/ and surveys/ may hold at most {MAX_STUDY_FILES} YAML files")
+    root = write_study(tmp_path / "large", [page("p", q("a", "text"))])
+    for i in range(MAX_STUDY_BYTES // MAX_FILE_BYTES + 1):
+        (root / "surveys" / f"x{i}.yaml").write_text("{[" + "#" * (MAX_FILE_BYTES - 10))
+    assert_bounded(load_in_child(root), rf"large:1:1: the study is too large: its files in screens/ and surveys/ hold [\d,]+ bytes, at most {MAX_STUDY_BYTES:,}")
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])

@@ -19,7 +19,7 @@ from pydantic_core import PydanticUndefined
 
 from . import schema as s
 from .expr import FUNCTIONS, MAX_EXPR_DEPTH, MAX_EXPR_LENGTH
-from .yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from .yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
 
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "study-format.md"
 
@@ -135,7 +135,8 @@ def render() -> str:
         "expression language below. Unknown keys are errors. `preview-tui validate` checks a study.",
         "",
         f"Limits: a file holds at most {MAX_FILE_BYTES // 1024} KiB, {MAX_NODES:,} keys, values and list items (aliases",
-        f"expanded) and {MAX_DEPTH} levels of nesting; an expression at most {MAX_EXPR_LENGTH:,} characters and {MAX_EXPR_DEPTH} levels.",
+        f"expanded) and {MAX_DEPTH} levels of nesting; `screens/` and `surveys/` together at most {MAX_STUDY_FILES} files and",
+        f"{MAX_STUDY_BYTES // 1024 // 1024} MiB; an expression at most {MAX_EXPR_LENGTH:,} characters and {MAX_EXPR_DEPTH} levels.",
         "YAML tags (`!!str`, `!!python/...`) are not allowed. `yes`, `no`, `on` and `off` are booleans: quote them",
         "where a code or a text is meant (`code: 'no'`). Texts hold no control characters or bidi controls (tabs",
         "and line breaks are fine). A media name is a file inside `media/`: no absolute path, no `..`, no link out.",

@@ -41,7 +41,7 @@ from .schema import (
     Survey,
     SurveyStep,
 )
-from .yamlfile import Document, read_document, validate
+from .yamlfile import Document, read_document, study_files, validate
 
 def other_key(question_id: str) -> str:
     """Where the 'please specify' text of a choice question is kept (``q.other``)."""
@@ -111,10 +111,11 @@ def load_study(root: Path) -> Study:
     problems: list[Located] = []
     if not root.is_dir():
         raise StudyError([Located(display_path(root), 1, 1, "not a study directory")])
+    files = study_files(root, ("screens", "surveys"))
     config_doc, config = _read(root / "config.yaml", Config, problems)
     broken: set[str] = set()  # ids of files that did not load: references to them are not reported again
-    screenings = _read_dir(root / "screens", Screening, problems, broken)
-    surveys = _read_dir(root / "surveys", Survey, problems, broken)
+    screenings = _read_dir(root / "screens", files["screens"], Screening, problems, broken)
+    surveys = _read_dir(root / "surveys", files["surveys"], Survey, problems, broken)
     if config is None:
         raise StudyError(problems)
     warnings: list[Located] = []
@@ -150,12 +151,12 @@ def _read(path: Path, model: type[BaseModel], problems: list[Located], broken: s
         return None, None
 
 
-def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> dict[str, tuple[Document, Any]]:
+def _read_dir(folder: Path, paths: list[Path], model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> dict[str, tuple[Document, Any]]:
     found: dict[str, tuple[Document, Any]] = {}
     if not folder.is_dir():
         problems.append(Located(display_path(folder), 1, 1, "folder missing"))
         return found
-    for path in sorted(folder.glob("*.y*ml")):
+    for path in paths:
         doc, item = _read(path, model, problems, broken)
         if item is None:
             continue

@@ -15,6 +15,7 @@ many), and nests at most ``MAX_DEPTH`` levels. YAML tags (``!!python/...``,
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import stat
@@ -39,6 +40,8 @@ Path_ = tuple[Any, ...]
 MAX_FILE_BYTES = 512 * 1024  # 512 KiB: five times a 200-question survey in three languages
 MAX_NODES = 100_000  # keys, values and items in one file, aliases expanded
 MAX_DEPTH = 32  # nested mappings and lists; a study file needs about 10
+MAX_STUDY_FILES = 200  # YAML files in screens/ and surveys/ together
+MAX_STUDY_BYTES = 4 * 1024 * 1024  # the files in screens/ and surveys/ together: four times a 2,000-question study
 
 
 @dataclass
@@ -252,6 +255,32 @@ class _Builder:
     def _at(self, node: yaml.Node, message: str) -> Located:
         line, col = self.mark(node)
         return Located(self.doc.file, line, col, message)
+
+
+def study_files(root: Path, folders: Iterable[str]) -> dict[str, list[Path]]:
+    """The YAML files of each folder, sorted; StudyError when there are too many or they hold too much.
+
+    Checked from the folders' listings and the files' sizes before any file is read. A file over
+    ``MAX_FILE_BYTES`` is left out of the total: reading it reports it at its own name.
+    """
+    found: dict[str, list[Path]] = {}
+    count = total = 0
+    for folder in folders:
+        path = root / folder
+        files = list(itertools.islice(path.glob("*.y*ml"), MAX_STUDY_FILES + 1 - count)) if path.is_dir() else []
+        count += len(files)
+        if count > MAX_STUDY_FILES:
+            raise StudyError([Located(display_path(root), 1, 1, f"too many study files: screens/ and surveys/ may hold at most {MAX_STUDY_FILES} YAML files")])
+        for file in files:
+            try:
+                size = file.stat().st_size
+            except OSError:
+                continue  # reading it says what is wrong
+            total += size if size <= MAX_FILE_BYTES else 0
+        found[folder] = sorted(files)
+    if total > MAX_STUDY_BYTES:
+        raise StudyError([Located(display_path(root), 1, 1, f"the study is too large: its files in screens/ and surveys/ hold {total:,} bytes, at most {MAX_STUDY_BYTES:,} (4 MiB)")])
+    return found
 
 
 def read_document(path: Path) -> Document:
