@@ -18,7 +18,7 @@ import pytest
 
 from preview_tui.survey.errors import StudyError
 from preview_tui.survey.study import load_study
-from preview_tui.survey.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
+from preview_tui.survey.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
 from studies import opts, page, q, write_study
 
 CPU_LIMIT_S = 1.0

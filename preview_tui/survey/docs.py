@@ -19,7 +19,7 @@ from pydantic_core import PydanticUndefined
 
 from . import schema as s
 from .expr import FUNCTIONS, MAX_EXPR_DEPTH, MAX_EXPR_LENGTH
-from .yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
 
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "study-format.md"
 

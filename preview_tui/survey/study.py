@@ -41,7 +41,8 @@ from .schema import (
     Survey,
     SurveyStep,
 )
-from .yamlfile import Document, read_document, study_files, validate
+from .limits import study_files
+from .yamlfile import Document, read_document, validate
 
 def other_key(question_id: str) -> str:
     """Where the 'please specify' text of a choice question is kept (``q.other``)."""

@@ -5,19 +5,14 @@ Python objects or run code. Composing the node tree (instead of
 ``yaml.safe_load``) keeps the line and column of every value, so that the
 schema's complaints can be reported as ``file:line:col``.
 
-Reading is bounded, so that no file can make the loader run long or use much
-memory: a file holds at most ``MAX_FILE_BYTES`` (checked before it is read),
-at most ``MAX_NODES`` keys, values and list items with every alias expanded
-(counted while composing, so an alias bomb stops at its first alias too
-many), and nests at most ``MAX_DEPTH`` levels. YAML tags (``!!python/...``,
-``!!str``, ``!custom``) are refused on any node: a study file is plain data.
+Reading is bounded (``limits.py``), so that no file can make the loader run
+long or use much memory. YAML tags (``!!python/...``, ``!!str``, ``!custom``)
+are refused on any node: a study file is plain data.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,20 +24,9 @@ from pydantic import BaseModel, ValidationError
 from ..visible import escape_char, invisible_chars
 from .errors import Located, StudyError, display_path, suggest
 from .expr import ExprError
-
-try:  # libyaml's composer is several times faster; fall back when absent
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, CountingLoader, Loader, needs_counting, position, tag_problem, too_deep, too_many
 
 Path_ = tuple[Any, ...]
-
-MAX_FILE_BYTES = 512 * 1024  # 512 KiB: five times a 200-question survey in three languages
-MAX_NODES = 100_000  # keys, values and items in one file, aliases expanded
-MAX_DEPTH = 32  # nested mappings and lists; a study file needs about 10
-MAX_STUDY_FILES = 200  # YAML files in screens/ and surveys/ together
-MAX_STUDY_BYTES = 4 * 1024 * 1024  # the files in screens/ and surveys/ together: four times a 2,000-question study
-
 
 @dataclass
 class Document:
@@ -85,80 +69,6 @@ _BOOL = "tag:yaml.org,2002:bool"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _QUOTED = ("'", '"')
-# An anchor (&name) or a tag (!tag) can only start a node: a file where neither can stand has no
-# alias to expand and no tag, and goes to libyaml's faster composer.
-_PROPERTY = re.compile(r"(?:^|[\s\[\{,])[&!][^\s\[\]\{\},]", re.M)
-
-
-def _mark(mark: Any) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1)
-
-
-def _too_many(what: str = "") -> str:
-    return f"too many values: a study file may hold at most {MAX_NODES:,} keys, values and list items{what}"
-
-
-def _too_deep() -> str:
-    return f"nested too deeply: a study file may nest lists and mappings at most {MAX_DEPTH} levels"
-
-
-def _tag_problem(tag: str) -> str:
-    short = tag.replace("tag:yaml.org,2002:", "!!")
-    return f"YAML tags ({short}) are not allowed in study files: write the plain value (quote it to make it a text)"
-
-
-class _CountingComposer(yaml.composer.Composer):
-    """PyYAML's composer, counting every node with aliases expanded, refusing deep nesting and tags.
-
-    Used for files with anchors or tags: an alias is one node in the tree but as many as it refers
-    to once turned into data, so the count stops an alias bomb at the alias that goes over.
-    """
-
-    def setup(self, name: str) -> None:
-        yaml.composer.Composer.__init__(self)
-        self.name, self.count, self.depth = name, 0, 0
-        self.sizes: dict[int, int] = {}
-        self.problems: list[Located] = []
-
-    def stop(self, mark: Any, message: str) -> None:
-        line, col = _mark(mark)
-        raise StudyError([Located(self.name, line, col, message)])
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            node = self.anchors.get(event.anchor)
-            if node is not None:
-                size = self.sizes.get(id(node))
-                if size is None:
-                    self.stop(event.start_mark, f"alias *{event.anchor} refers to the list or mapping that holds it")
-                self.count += size
-                if self.count > MAX_NODES:
-                    self.stop(event.start_mark, _too_many(f" once aliases are expanded (*{event.anchor} goes over)"))
-            return super().compose_node(parent, index)
-        if event.tag is not None:
-            line, col = _mark(event.start_mark)
-            self.problems.append(Located(self.name, line, col, _tag_problem(event.tag)))
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.stop(event.start_mark, _too_deep())
-        start = self.count
-        self.count += 1
-        if self.count > MAX_NODES:
-            self.stop(event.start_mark, _too_many())
-        node = super().compose_node(parent, index)
-        self.depth -= 1
-        if event.anchor is not None:
-            self.sizes[id(node)] = self.count - start
-        return node
-
-
-class _CountingLoader(_CountingComposer, _Loader):  # type: ignore[misc, valid-type]
-    def __init__(self, stream: str, name: str):
-        _Loader.__init__(self, stream)
-        self.setup(name)
-
-
 class _Builder:
     """Turns a composed node tree into plain data, noting positions on the way.
 
@@ -173,15 +83,15 @@ class _Builder:
         self.count = 0
 
     def mark(self, node: yaml.Node) -> tuple[int, int]:
-        return _mark(node.start_mark)
+        return position(node.start_mark)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         mark = node.start_mark
         self.count += 1
         if self.count > MAX_NODES:
-            raise StudyError([self._at(node, _too_many())])
+            raise StudyError([self._at(node, too_many())])
         if len(path) >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
-            raise StudyError([self._at(node, _too_deep())])
+            raise StudyError([self._at(node, too_deep())])
         if isinstance(node, yaml.ScalarNode):
             self.doc.values[path] = (mark.line + 1, mark.column + (2 if node.style in _QUOTED else 1))
             value = self.build_scalar(node)  # quoted: point at the text itself, so columns inside it line up
@@ -191,7 +101,7 @@ class _Builder:
         self.doc.values[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
-                self.problems.append(self._at(node, _tag_problem(node.tag)))
+                self.problems.append(self._at(node, tag_problem(node.tag)))
                 return {}
             out: dict[Any, Any] = {}
             keys = self.doc.keys
@@ -216,7 +126,7 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                self.problems.append(self._at(node, _tag_problem(node.tag)))
+                self.problems.append(self._at(node, tag_problem(node.tag)))
                 return []
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.build_scalar(node)
@@ -230,7 +140,7 @@ class _Builder:
             self._visible(node)
             return node.value  # the common case, without the constructor's machinery
         if tag not in _SCALARS or node.style in _QUOTED:
-            self.problems.append(self._at(node, _tag_problem(tag)))
+            self.problems.append(self._at(node, tag_problem(tag)))
             return node.value
         if tag == "tag:yaml.org,2002:timestamp":
             return node.value  # keep dates as the text written; the schema decides
@@ -248,39 +158,13 @@ class _Builder:
         if found:
             index, char = found[0]
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            line, col = _mark(node.start_mark)
+            line, col = position(node.start_mark)
             col += 1 if node.style in _QUOTED else 0  # at the text, not its quote
             self.problems.append(Located(self.doc.file, line, col, f"control or invisible character {escape_char(char)} at character {index + 1} of this text{more}: remove it"))
 
     def _at(self, node: yaml.Node, message: str) -> Located:
         line, col = self.mark(node)
         return Located(self.doc.file, line, col, message)
-
-
-def study_files(root: Path, folders: Iterable[str]) -> dict[str, list[Path]]:
-    """The YAML files of each folder, sorted; StudyError when there are too many or they hold too much.
-
-    Checked from the folders' listings and the files' sizes before any file is read. A file over
-    ``MAX_FILE_BYTES`` is left out of the total: reading it reports it at its own name.
-    """
-    found: dict[str, list[Path]] = {}
-    count = total = 0
-    for folder in folders:
-        path = root / folder
-        files = list(itertools.islice(path.glob("*.y*ml"), MAX_STUDY_FILES + 1 - count)) if path.is_dir() else []
-        count += len(files)
-        if count > MAX_STUDY_FILES:
-            raise StudyError([Located(display_path(root), 1, 1, f"too many study files: screens/ and surveys/ may hold at most {MAX_STUDY_FILES} YAML files")])
-        for file in files:
-            try:
-                size = file.stat().st_size
-            except OSError:
-                continue  # reading it says what is wrong
-            total += size if size <= MAX_FILE_BYTES else 0
-        found[folder] = sorted(files)
-    if total > MAX_STUDY_BYTES:
-        raise StudyError([Located(display_path(root), 1, 1, f"the study is too large: its files in screens/ and surveys/ hold {total:,} bytes, at most {MAX_STUDY_BYTES:,} (4 MiB)")])
-    return found
 
 
 def read_document(path: Path) -> Document:
@@ -313,21 +197,9 @@ def read_document(path: Path) -> Document:
     return parse_document(text, name)
 
 
-def _needs_counting(text: str) -> bool:
-    """Whether the file may hold anchors, tags or more nodes than allowed: then it is composed with counting.
-
-    Nearly every node follows a line break, a comma, a colon, a dash or a bracket, so their count is a
-    cheap estimate from above; libyaml's composer (several times faster) is used only below the bound,
-    and the builder counts again in any case.
-    """
-    if _PROPERTY.search(text):
-        return True
-    return sum(text.count(c) for c in "\n,:-[{") >= MAX_NODES
-
-
 def parse_document(text: str, name: str) -> Document:
     doc = Document(name, None)
-    loader = _CountingLoader(text, name) if _needs_counting(text) else _Loader(text)
+    loader = CountingLoader(text, name) if needs_counting(text) else Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
