@@ -14,7 +14,8 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from .errors import Located, StudyError, display_path, suggest
-from .expr import kind_of, parse, type_problems
+from .expr import parse, type_problems
+from .kinds import Kinds, answer_kinds
 from .media import MediaPathError, media_path
 from .pipe import references
 from . import sealing
@@ -23,16 +24,9 @@ from .schema import (
     CHOICE_TYPES,
     LANGUAGES,
     ClipStep,
-    NPS,
-    DateQuestion,
     ImageChoice,
     Matrix,
     MultipleChoice,
-    Numeric,
-    OpenText,
-    Rating,
-    SingleChoice,
-    Slider,
     Ranking,
     Config,
     Page,
@@ -184,7 +178,7 @@ class _Checker:
         self.broken: set[str] = set()
         self.places: dict[str, str] = {}
         self.sealing: SealingPlan | None = None
-        self.kinds: tuple[dict[str, str], dict[str, set], set[str]] | None = None
+        self.kinds: Kinds | None = None
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -461,27 +455,13 @@ class _Checker:
             for message in dict.fromkeys(found):
                 self.problems.append(self.config_doc.error(where, message))
 
-    def _kinds(self) -> tuple[dict[str, str], dict[str, set], set[str]]:
-        """Which answers are numbers and which texts (for the expressions' type check), and special codes."""
+    def _kinds(self) -> Kinds:
+        """Which answers are numbers and which texts, for the expressions' type check."""
         if self.kinds is None:
-            kinds = {name: "text" for name in PARTICIPANT_FIELDS}
-            kinds.update({name: "number" for name in self._exposure_names() if name.startswith("watched.")})
-            specials: dict[str, set] = {}
-            for qid, question in self.questions.items():
-                kind = answer_kind(question)
-                if kind is not None:
-                    kinds[qid] = kind
-                specials[qid] = {s.code for s in question.special}
-                if isinstance(question, CHOICE_TYPES):
-                    kinds[other_key(qid)] = "text"
-            for _, survey in (self.surveys[sid] for sid in self.used):
-                for _, _, page in _pages(survey):
-                    for calc in page.calculate:
-                        kind = kind_of(parse(calc.value).tree, kinds)
-                        if kind is not None and calc.id not in self.questions:
-                            kinds[calc.id] = kind
-            coded = {qid for qid, question in self.questions.items() if isinstance(question, CHOICE_TYPES)}
-            self.kinds = (kinds, specials, coded)
+            calculations = [c for _, survey in (self.surveys[sid] for sid in self.used) for _, _, page in _pages(survey) for c in page.calculate]
+            texts = list(PARTICIPANT_FIELDS) + [other_key(qid) for qid, q in self.questions.items() if isinstance(q, CHOICE_TYPES)]
+            numbers = [name for name in self._exposure_names() if name.startswith("watched.")]
+            self.kinds = answer_kinds(self.questions, calculations, texts, numbers)
         return self.kinds
 
     def _exposure_names(self) -> set[str]:
@@ -505,18 +485,6 @@ class _Checker:
                 missing = [lang for lang in self.languages if not value.get(lang)]
                 if missing:
                     self.problems.append(doc.error(path, f"missing translation: {', '.join(missing)}"))
-
-
-def answer_kind(question: Any) -> str | None:
-    """"number" or "text": what an answer to ``question`` is in an expression; None for lists, grids and mixed codes."""
-    if isinstance(question, (OpenText, DateQuestion)):
-        return "text"
-    if isinstance(question, (Numeric, Slider, Rating, NPS)):
-        return "number"
-    if isinstance(question, (SingleChoice, ImageChoice)):
-        kinds = {"number" if isinstance(o.code, int) else "text" for o in question.options}
-        return kinds.pop() if len(kinds) == 1 else None
-    return None
 
 
 def never_true(expr: Any, questions: dict[str, Any]) -> list[str]:
