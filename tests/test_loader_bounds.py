@@ -218,6 +218,13 @@ def test_a_quota_target_of_zero_is_refused(tmp_path):
     assert re.search(r"config\.yaml:\d+:\d+: input should be greater than or equal to 1", found := problems_of(root)), found
 
 
+def test_a_cross_quota_with_too_many_cells_is_refused_before_they_are_made(tmp_path):
+    questions = [q(f"c{i}", "single", options=opts(*range(1, 41))) for i in range(6)]
+    cross = {f"c{i}": list(range(1, 41)) for i in range(6)}  # 40**6 = 4.1 billion cells
+    root = write_study(tmp_path / "s", [page("p", *questions)], quotas=[{"id": "big", "cross": cross, "target": 1}])
+    assert_bounded(load_in_child(root), r"config\.yaml:\d+:\d+: 'cross' makes 4,096,000,000 cells, at most 1,000")
+
+
 # -- types in expressions ------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import typing
 from typing import Annotated, Any, Literal, Union
 
@@ -20,6 +21,7 @@ from .expr import parse
 LANGUAGES = ("en", "fr", "de")
 Lang = Literal["en", "fr", "de"]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+MAX_QUOTA_CELLS = 1000  # cells of one cross quota: each is a condition checked at every answer
 SCALE_LIMIT = 1_000_000  # a slider's ends: wider scales cannot be moved along key by key
 # An option's code: a whole number or a word; never a boolean (YAML 1.1 reads `no` as false, which is 0).
 Code = Union[StrictInt, Ident]
@@ -423,6 +425,8 @@ class Quota(Strict):
             raise ValueError("a quota needs either 'when' or 'cross' (not both)")
         if self.cross is not None and (not self.cross or any(not codes for codes in self.cross.values())):
             raise ValueError("'cross' needs at least one question with at least one code")
+        if self.cross is not None and math.prod(len(codes) for codes in self.cross.values()) > MAX_QUOTA_CELLS:
+            raise ValueError(f"'cross' makes {math.prod(len(codes) for codes in self.cross.values()):,} cells, at most {MAX_QUOTA_CELLS:,}")
         return self
 
     def cells(self) -> list[tuple[str, str]]:
