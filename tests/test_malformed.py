@@ -166,7 +166,7 @@ def test_damaged_study_text_gives_located_errors(study_copy, data):
         at = data.draw(st.integers(0, len(text)))
         action = data.draw(st.sampled_from(["insert", "delete", "cut_line", "indent"]))
         if action == "insert":
-            text = text[:at] + data.draw(st.sampled_from(["\t", ":", "- ", "[", "{", "&a ", "*a", "!!python/object:os.system ", "<<: ", "\x00", "'", "\n  ", "é"])) + text[at:]
+            text = text[:at] + data.draw(st.sampled_from(["\t", ":", "- ", "[", "{", "&a ", "*a", "!!python/object:os.system ", "<<: ", "\x00", "'", "\n  ", "é", "!!str ", "&b [*a, *a] ", "no", "[[[[", '"\\e]0;x\\a"', "\u202e"])) + text[at:]
         elif action == "delete":
             text = text[:at] + text[at + data.draw(st.integers(1, 20)):]
         elif action == "cut_line":

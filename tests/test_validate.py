@@ -124,7 +124,7 @@ def test_walk_reports_dead_ends_and_untaken_branches(tmp_path):
         page("p1", q("a", "single", options=opts(1, 2))),
         page("p2", q("b", "text"), show_if="a == 1 or a == 2"),  # never false
         page("p3", q("m", "numeric", show_if="a > 5")),
-        page("p4", q("stuck", "date", min="2030-01-01", max="2020-01-01")),  # no date fits
+        page("p4", q("stuck", "numeric", min=0.2, max=0.8)),  # no whole number fits
         page("p5", q("after", "text")),
     ])
     report = walk(load_study(root))

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from . import schema as s
-from .expr import FUNCTIONS
+from .expr import FUNCTIONS, MAX_EXPR_DEPTH, MAX_EXPR_LENGTH
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES
 
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "study-format.md"
 
@@ -132,6 +133,13 @@ def render() -> str:
         "A *text* is one string, or a mapping with one entry per language of the study (`en`, `fr`, `de`).",
         "An *id* starts with a letter and holds letters, digits and `_`. An *expression* is written in the",
         "expression language below. Unknown keys are errors. `preview-tui validate` checks a study.",
+        "",
+        f"Limits: a file holds at most {MAX_FILE_BYTES // 1024} KiB, {MAX_NODES:,} keys, values and list items (aliases",
+        f"expanded) and {MAX_DEPTH} levels of nesting; `screens/` and `surveys/` together at most {MAX_STUDY_FILES} files and",
+        f"{MAX_STUDY_BYTES // 1024 // 1024} MiB; an expression at most {MAX_EXPR_LENGTH:,} characters and {MAX_EXPR_DEPTH} levels.",
+        "YAML tags (`!!str`, `!!python/...`) are not allowed. `yes`, `no`, `on` and `off` are booleans: quote them",
+        "where a code or a text is meant (`code: 'no'`). Texts hold no control characters or bidi controls (tabs",
+        "and line breaks are fine). A media name is a file inside `media/`: no absolute path, no `..`, no link out.",
         "",
         f"Question types: {', '.join(f'`{t}`' for t in s.QUESTION_TYPES)}.",
         "",

@@ -26,6 +26,11 @@ questions and ``participant.*`` fields; ``+ - * /``; ``== != < <= > >=``;
 functions listed in ``FUNCTIONS``. It is read by a Lark grammar and evaluated
 by the small interpreter below: nothing is ever handed to Python's ``eval``.
 
+``validate`` knows which answers are numbers and which are texts: comparing a
+text answer (a text or date question, a "please specify" text, a
+``participant.*`` field) with a number, or using it in arithmetic, is a type
+error; ``count(comments) > 3`` compares its length.
+
 An unanswered question is ``null``. Comparisons involving ``null`` (other
 than ``==``/``!=``) are false, and arithmetic with ``null`` gives ``null``,
 so a condition on an unanswered question is simply not met.
@@ -36,9 +41,9 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
-from lark import Lark, Tree
+from lark import Lark, Token, Tree
 from .errors import suggest
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -76,6 +81,8 @@ NUMBER: /\d+(\.\d+)?/
 """
 
 _parser = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=True)
+MAX_EXPR_LENGTH = 4000  # characters in one expression
+MAX_EXPR_DEPTH = 40  # nested operators, calls and lists
 
 
 class ExprError(ValueError):
@@ -165,10 +172,91 @@ class Expr:
         return found
 
 
+NUMBER_FUNCTIONS = frozenset(("count", "min", "max", "sum", "round"))
+
+
+def kind_of(node: Any, kinds: Mapping[str, str]) -> str | None:
+    """"number" or "text" when the type of ``node``'s value is known from the answers' ``kinds``, else None."""
+    if not isinstance(node, Tree):
+        return None
+    kind = node.data
+    if kind == "number" or kind in ("sum", "product", "neg") or (kind == "call" and str(node.children[0]) in NUMBER_FUNCTIONS):
+        return "number"
+    if kind == "string":
+        return "text"
+    if kind == "name":
+        return kinds.get(str(node.children[0]))
+    return None
+
+
+def type_problems(expr: Expr, kinds: Mapping[str, str], specials: Mapping[str, Any] | None = None, coded: Collection[str] = ()) -> list[tuple[str, int]]:
+    """(message, column) for each place a text is compared with, or computed as, a number.
+
+    ``kinds`` gives "number" or "text" for the answers whose type is known; ``specials`` the special
+    codes of number questions, which are texts a number answer may be compared with ("dont_know");
+    ``coded`` the choice questions, whose equality with a literal is checked against their codes instead.
+    """
+    specials = specials or {}
+    found: list[tuple[str, int]] = []
+    for node in expr.tree.iter_subtrees_topdown() if isinstance(expr.tree, Tree) else ():
+        ch = node.children
+        if node.data == "compare" or node.data in ("in_", "not_in"):
+            left, right = ch[0], ch[-1]
+            sides = (kind_of(left, kinds), kind_of(right, kinds))
+            if set(sides) != {"number", "text"}:
+                continue
+            text_side, number_side = (left, right) if sides[0] == "text" else (right, left)
+            if _special_code(text_side, number_side, specials):
+                continue
+            equality = node.data != "compare" or str(ch[1]) in ("==", "!=")
+            if equality and any(side.data == "name" and str(side.children[0]) in coded for side in (left, right)) and "string" in (left.data, right.data):
+                continue  # fav == "x": never_true says that fav has no option "x"
+            column = ch[1].column if node.data == "compare" else _column(node)
+            if text_side.data == "name":
+                hint = f"compare it with a quoted text, or use count({text_side.children[0]}) for its length"
+            else:
+                hint = "write the number without quotes"
+            found.append((f"type error: {_described(text_side, 'text')} is compared with {_described(number_side, 'number')} ({hint})", column))
+        elif node.data in ("sum", "product", "neg"):
+            for operand in ch[0::2] if node.data != "neg" else ch:
+                if kind_of(operand, kinds) == "text":
+                    found.append((f"type error: {_described(operand, 'text')} is used in arithmetic", _column(operand)))
+    return found
+
+
+def _special_code(text_side: Any, number_side: Any, specials: Mapping[str, Any]) -> bool:
+    """``rating == "dont_know"``: a special answer of a number question is a text by design."""
+    if text_side.data != "string" or number_side.data != "name":
+        return False
+    return str(text_side.children[0])[1:-1] in specials.get(str(number_side.children[0]), ())
+
+
+def _described(node: Any, kind: str) -> str:
+    if node.data == "name":
+        return f"'{node.children[0]}' (a {kind} answer)"
+    if node.data == "string":
+        return f"the text {node.children[0]}"
+    return "a number" if kind == "number" else "a text"
+
+
+def _column(node: Any) -> int:
+    """The column of the first token under ``node`` (found without recursion: trees can be deep)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            return item.column or 1
+        if isinstance(item, Tree):
+            stack.extend(reversed(item.children))
+    return 1
+
+
 @lru_cache(maxsize=4096)
 def parse(text: str) -> Expr:
     if not isinstance(text, str) or not text.strip():
         raise ExprError("the expression is empty", 1)
+    if len(text) > MAX_EXPR_LENGTH:
+        raise ExprError(f"the expression is too long: {len(text):,} characters, at most {MAX_EXPR_LENGTH:,}", 1)
     try:
         tree = _parser.parse(text)
     except UnexpectedCharacters as exc:
@@ -181,9 +269,20 @@ def parse(text: str) -> Expr:
         raise ExprError(f"unexpected {exc.token.value!r}", exc.column) from None
     except (UnexpectedInput, LarkError) as exc:  # pragma: no cover - other parser states
         raise ExprError(f"cannot read the expression ({exc.__class__.__name__})", getattr(exc, "column", 1)) from None
+    _check_depth(tree)
     names: set[str] = set()
     _check(tree, names)
     return Expr(text, tree, frozenset(names))
+
+
+def _check_depth(tree: Any) -> None:
+    """Refuse deep nesting before anything walks the tree recursively (``not not ... x``, ``[[[...]]]``)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPR_DEPTH:
+            raise ExprError(f"the expression nests too deeply (at most {MAX_EXPR_DEPTH} levels)", _column(node))
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def _check(node: Any, names: set[str]) -> None:

@@ -7,11 +7,13 @@ Unknown keys are errors (a misspelt key must not be silently ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import math
 import typing
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from .errors import suggest
 from .expr import parse
@@ -19,6 +21,10 @@ from .expr import parse
 LANGUAGES = ("en", "fr", "de")
 Lang = Literal["en", "fr", "de"]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+MAX_QUOTA_CELLS = 1000  # cells of one cross quota: each is a condition checked at every answer
+SCALE_LIMIT = 1_000_000  # a slider's ends: wider scales cannot be moved along key by key
+# An option's code: a whole number or a word; never a boolean (YAML 1.1 reads `no` as false, which is 0).
+Code = Union[StrictInt, Ident]
 # A participant-facing text: one string for every language, or one per language.
 Text = Union[str, dict[Lang, str]]
 
@@ -50,7 +56,7 @@ MESSAGE_KEYS = ("required", "soft_required", "invalid_choice", "min_selected", "
 
 
 class Option(Strict):
-    code: int | Ident = Field(description="what is stored when this option is chosen")
+    code: Code = Field(description="what is stored when this option is chosen")
     label: Text
     anchor: bool = Field(False, description="stays in its place when the options are shuffled (e.g. 'Other' last)")
     exclusive: bool = Field(False, description="(multi) cannot be combined with another option, e.g. 'None of these'")
@@ -156,8 +162,8 @@ class Slider(QuestionBase):
     """A visual analogue scale; it starts with no value set."""
 
     type: Literal["slider"]
-    min: int = 0
-    max: int = 100
+    min: int = Field(0, ge=-SCALE_LIMIT, le=SCALE_LIMIT)
+    max: int = Field(100, ge=-SCALE_LIMIT, le=SCALE_LIMIT)
     step: int = Field(1, ge=1)
     low_label: Text | None = None
     high_label: Text | None = None
@@ -166,14 +172,16 @@ class Slider(QuestionBase):
     def _range(self) -> "Slider":
         if self.max <= self.min:
             raise ValueError("max must be greater than min")
+        if self.step > self.max - self.min:
+            raise ValueError(f"step {self.step} is larger than the range from min to max ({self.max - self.min})")
         return self
 
 
 class Numeric(QuestionBase):
     type: Literal["numeric"]
     decimal: bool = Field(False, description="allow decimals (otherwise whole numbers only)")
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
     unit: Text | None = None
 
     @model_validator(mode="after")
@@ -186,16 +194,38 @@ class Numeric(QuestionBase):
 class OpenText(QuestionBase):
     type: Literal["text"]
     long: bool = False
-    min_length: int = Field(0, ge=0)
+    min_length: int = Field(0, ge=0, le=20000)
     max_length: int = Field(2000, ge=1, le=20000)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> "OpenText":
+        if self.max_length < self.min_length:
+            raise ValueError("max_length is smaller than min_length")
+        return self
 
 
 class DateQuestion(QuestionBase):
     """A date typed as YYYY-MM-DD."""
 
     type: Literal["date"]
-    min: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    max: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    min: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="the earliest date accepted (YYYY-MM-DD)")
+    max: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="the latest date accepted (YYYY-MM-DD)")
+
+    @field_validator("min", "max")
+    @classmethod
+    def _real_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"{v} is not a date of the calendar (YYYY-MM-DD)") from None
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> "DateQuestion":
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError("max is earlier than min")
+        return self
 
 
 class Matrix(QuestionBase):
@@ -352,7 +382,7 @@ DataCategory = Literal["answers", "viewing", "language", "ethnic_origin", "polit
 
 
 class Consent(Strict):
-    version: str = Field(min_length=1)
+    version: str = Field(min_length=1, max_length=64)
     text: Text
     categories: list[DataCategory] = Field([], description="the kinds of data collected, listed under the consent text; every sensitive category a question carries must be here")
 
@@ -381,10 +411,10 @@ class Quota(Strict):
 
     id: Ident
     when: Condition | None = Field(None, description="the answers that put a participant in this cell")
-    cross: dict[Ident, list[int | Ident]] | None = Field(
+    cross: dict[Ident, list[Code]] | None = Field(
         None, description="instead of when: one cell per combination of these answers' codes (e.g. gender x age_band), each with the target"
     )
-    target: int = Field(ge=0, description="how many completed sessions the cell (each cell, with cross) needs")
+    target: int = Field(ge=1, description="how many completed sessions the cell (each cell, with cross) needs")
     reason: Ident = Field("quota_full", description="the screen-out reason stored when the cell is full")
 
     _when = field_validator("when")(_check_expr)
@@ -395,6 +425,8 @@ class Quota(Strict):
             raise ValueError("a quota needs either 'when' or 'cross' (not both)")
         if self.cross is not None and (not self.cross or any(not codes for codes in self.cross.values())):
             raise ValueError("'cross' needs at least one question with at least one code")
+        if self.cross is not None and math.prod(len(codes) for codes in self.cross.values()) > MAX_QUOTA_CELLS:
+            raise ValueError(f"'cross' makes {math.prod(len(codes) for codes in self.cross.values()):,} cells, at most {MAX_QUOTA_CELLS:,}")
         return self
 
     def cells(self) -> list[tuple[str, str]]:
@@ -444,7 +476,7 @@ class PlaybackSettings(Strict):
 
 
 class StationSettings(Strict):
-    name: str = "station"
+    name: str = Field("station", min_length=1, max_length=64)
     room: str = Field("", max_length=32, description="the room label stored with each session; the moderator can change it")
     database: str | None = Field(None, description="path of the station's SQLite file; default: the per-user data directory")
     central_database: str | None = Field(None, description="the central PostgreSQL database that `preview-tui sync` sends to, as postgresql+asyncpg://user:password@host:port/db; PREVIEW_TUI_CENTRAL_DATABASE overrides it")

@@ -14,7 +14,9 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from .errors import Located, StudyError, display_path, suggest
-from .expr import parse
+from .expr import parse, type_problems
+from .kinds import Kinds, answer_kinds
+from .media import MediaPathError, media_path
 from .pipe import references
 from . import sealing
 from .sealing import SealingPlan
@@ -33,6 +35,7 @@ from .schema import (
     Survey,
     SurveyStep,
 )
+from .limits import study_files
 from .yamlfile import Document, read_document, validate
 
 def other_key(question_id: str) -> str:
@@ -62,8 +65,12 @@ class Study:
     def id(self) -> str:
         return self.config.study.id
 
-    def media(self, name: str) -> Path:
-        return self.root / "media" / name
+    def media(self, name: str) -> Path | None:
+        """The media file to open for ``name``; None when it would lie outside the study's media/ (never opened)."""
+        try:
+            return media_path(self.root, name)
+        except MediaPathError:
+            return None
 
     def questions(self) -> Iterator[tuple[Survey, Page, Any]]:
         for step in self.screening.steps:
@@ -99,10 +106,11 @@ def load_study(root: Path) -> Study:
     problems: list[Located] = []
     if not root.is_dir():
         raise StudyError([Located(display_path(root), 1, 1, "not a study directory")])
+    files = study_files(root, ("screens", "surveys"))
     config_doc, config = _read(root / "config.yaml", Config, problems)
     broken: set[str] = set()  # ids of files that did not load: references to them are not reported again
-    screenings = _read_dir(root / "screens", Screening, problems, broken)
-    surveys = _read_dir(root / "surveys", Survey, problems, broken)
+    screenings = _read_dir(root / "screens", files["screens"], Screening, problems, broken)
+    surveys = _read_dir(root / "surveys", files["surveys"], Survey, problems, broken)
     if config is None:
         raise StudyError(problems)
     warnings: list[Located] = []
@@ -138,12 +146,12 @@ def _read(path: Path, model: type[BaseModel], problems: list[Located], broken: s
         return None, None
 
 
-def _read_dir(folder: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> dict[str, tuple[Document, Any]]:
+def _read_dir(folder: Path, paths: list[Path], model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> dict[str, tuple[Document, Any]]:
     found: dict[str, tuple[Document, Any]] = {}
     if not folder.is_dir():
         problems.append(Located(display_path(folder), 1, 1, "folder missing"))
         return found
-    for path in sorted(folder.glob("*.y*ml")):
+    for path in paths:
         doc, item = _read(path, model, problems, broken)
         if item is None:
             continue
@@ -170,6 +178,7 @@ class _Checker:
         self.broken: set[str] = set()
         self.places: dict[str, str] = {}
         self.sealing: SealingPlan | None = None
+        self.kinds: Kinds | None = None
 
     def run(self) -> Screening | None:
         self._texts(self.config_doc, self.config, ())
@@ -373,6 +382,8 @@ class _Checker:
                 self.problems.append(doc.error(path, f"'{name}' is not answered yet where this condition is checked{where}"))
         for problem in never_true(expr, self.questions):
             self.problems.append(doc.error(path, problem))
+        for problem, column in type_problems(expr, *self._kinds()):
+            self.problems.append(self._in_text(doc, path, source, column, problem))
         if calc is None and not expr.names:
             try:
                 constant = expr.holds({})
@@ -440,8 +451,18 @@ class _Checker:
                     if name not in self.order and name not in PARTICIPANT_FIELDS:
                         found.append(f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}")
                 found.extend(never_true(expr, self.questions))
+                found.extend(problem for problem, _ in type_problems(expr, *self._kinds()))
             for message in dict.fromkeys(found):
                 self.problems.append(self.config_doc.error(where, message))
+
+    def _kinds(self) -> Kinds:
+        """Which answers are numbers and which texts, for the expressions' type check."""
+        if self.kinds is None:
+            calculations = [c for _, survey in (self.surveys[sid] for sid in self.used) for _, _, page in _pages(survey) for c in page.calculate]
+            texts = list(PARTICIPANT_FIELDS) + [other_key(qid) for qid, q in self.questions.items() if isinstance(q, CHOICE_TYPES)]
+            numbers = [name for name in self._exposure_names() if name.startswith("watched.")]
+            self.kinds = answer_kinds(self.questions, calculations, texts, numbers)
+        return self.kinds
 
     def _exposure_names(self) -> set[str]:
         """``watched.<clip>`` and ``completed.<clip>`` for each clip of the screening (null until it is over)."""
@@ -449,7 +470,11 @@ class _Checker:
         return {f"{kind}.{cid}" for cid in clips for kind in ("watched", "completed")}
 
     def _media(self, doc: Document, path: tuple, name: str) -> None:
-        file = self.root / "media" / name
+        try:
+            file = media_path(self.root, name)
+        except MediaPathError as exc:
+            self.problems.append(doc.error(path, str(exc)))
+            return
         if not file.is_file():
             self.warnings.append(doc.error(path, f"media file not found: media/{name}"))
 

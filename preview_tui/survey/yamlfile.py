@@ -4,10 +4,16 @@ Only PyYAML's safe loader is used: nothing in a study file can construct
 Python objects or run code. Composing the node tree (instead of
 ``yaml.safe_load``) keeps the line and column of every value, so that the
 schema's complaints can be reported as ``file:line:col``.
+
+Reading is bounded (``limits.py``), so that no file can make the loader run
+long or use much memory. YAML tags (``!!python/...``, ``!!str``, ``!custom``)
+are refused on any node: a study file is plain data.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,16 +21,12 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..visible import escape_char, invisible_chars
 from .errors import Located, StudyError, display_path, suggest
 from .expr import ExprError
-
-try:  # libyaml's composer is several times faster; fall back when absent
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, CountingLoader, Loader, needs_counting, position, tag_problem, too_deep, too_many
 
 Path_ = tuple[Any, ...]
-
 
 @dataclass
 class Document:
@@ -34,6 +36,7 @@ class Document:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    booleans: dict[Path_, str] = field(default_factory=dict)  # plain yes/no/true/on... as written
 
     def where(self, path: Iterable[Any], *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or its key) at ``path``; the nearest known parent otherwise."""
@@ -62,26 +65,44 @@ _SCALARS = {
 
 
 _STR = "tag:yaml.org,2002:str"
-
-
+_BOOL = "tag:yaml.org,2002:bool"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_QUOTED = ("'", '"')
 class _Builder:
-    """Turns a composed node tree into plain data, noting positions on the way."""
+    """Turns a composed node tree into plain data, noting positions on the way.
+
+    It counts nodes and depth as well, so that even a tree composed without counting
+    (libyaml's own composer, for files without anchors) stays within the bounds.
+    """
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.constructor = yaml.constructor.SafeConstructor()
         self.problems: list[Located] = []
+        self.count = 0
 
     def mark(self, node: yaml.Node) -> tuple[int, int]:
-        return (node.start_mark.line + 1, node.start_mark.column + 1)
+        return position(node.start_mark)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         mark = node.start_mark
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise StudyError([self._at(node, too_many())])
+        if len(path) >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+            raise StudyError([self._at(node, too_deep())])
         if isinstance(node, yaml.ScalarNode):
-            self.doc.values[path] = (mark.line + 1, mark.column + (2 if node.style in ("'", '"') else 1))
-            return self.build_scalar(node)  # quoted: point at the text itself, so columns inside it line up
+            self.doc.values[path] = (mark.line + 1, mark.column + (2 if node.style in _QUOTED else 1))
+            value = self.build_scalar(node)  # quoted: point at the text itself, so columns inside it line up
+            if value is True or value is False:
+                self.doc.booleans[path] = node.value
+            return value
         self.doc.values[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                self.problems.append(self._at(node, tag_problem(node.tag)))
+                return {}
             out: dict[Any, Any] = {}
             keys = self.doc.keys
             for key_node, value_node in node.value:
@@ -89,39 +110,57 @@ class _Builder:
                     self.problems.append(self._at(key_node, "merge keys (<<) are not supported in study files"))
                     continue
                 key = self.build_scalar(key_node)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
+                if key is True or key is False:
+                    self.problems.append(self._at(key_node, f"the key {key_node.value} is read as a yes/no value: quote it: '{key_node.value}'"))
+                    continue
+                if not isinstance(key, (str, int, float)) or key is None:
                     self.problems.append(self._at(key_node, "a key must be a plain word or number"))
                     continue
                 if key in out:
                     self.problems.append(self._at(key_node, f"duplicate key '{key}'"))
                     continue
+                self.count += 1
                 key_mark = key_node.start_mark
                 keys[path + (key,)] = (key_mark.line + 1, key_mark.column + 1)
                 out[key] = self.build(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.problems.append(self._at(node, tag_problem(node.tag)))
+                return []
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.build_scalar(node)
 
     def build_scalar(self, node: yaml.Node) -> Any:
         tag = node.tag
-        if tag == _STR and isinstance(node, yaml.ScalarNode):
-            return node.value  # the common case, without the constructor's machinery
         if not isinstance(node, yaml.ScalarNode):
             self.problems.append(self._at(node, "expected a plain value here, not a list or mapping"))
             return None
-        if tag not in _SCALARS:
-            self.problems.append(self._at(node, f"unsupported YAML tag {tag}"))
+        if tag == _STR:
+            self._visible(node)
+            return node.value  # the common case, without the constructor's machinery
+        if tag not in _SCALARS or node.style in _QUOTED:
+            self.problems.append(self._at(node, tag_problem(tag)))
             return node.value
         if tag == "tag:yaml.org,2002:timestamp":
             return node.value  # keep dates as the text written; the schema decides
         if tag == "tag:yaml.org,2002:int":
             return self.constructor.construct_yaml_int(node)
-        if tag == "tag:yaml.org,2002:bool":
+        if tag == _BOOL:
             return self.constructor.construct_yaml_bool(node)
         if tag == "tag:yaml.org,2002:null":
             return None
         return self.constructor.construct_yaml_float(node)
+
+    def _visible(self, node: yaml.ScalarNode) -> None:
+        """Control characters and bidi controls have no place in a study text (tabs and line feeds do)."""
+        found = invisible_chars(node.value)
+        if found:
+            index, char = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            line, col = position(node.start_mark)
+            col += 1 if node.style in _QUOTED else 0  # at the text, not its quote
+            self.problems.append(Located(self.doc.file, line, col, f"control or invisible character {escape_char(char)} at character {index + 1} of this text{more}: remove it"))
 
     def _at(self, node: yaml.Node, message: str) -> Located:
         line, col = self.mark(node)
@@ -129,33 +168,59 @@ class _Builder:
 
 
 def read_document(path: Path) -> Document:
-    """Parse one YAML file; raise StudyError with a located message when it is not valid YAML."""
+    """Parse one YAML file; raise StudyError with a located message when it is not valid YAML or too large."""
     name = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # Non-blocking, so that a named pipe cannot hold the loader; only a regular file is read, and at
+        # most one byte over the limit: a 50 MB file costs nothing, nor does /dev/zero.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            what = "a folder, not a file" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device or a pipe)"
+            raise StudyError([Located(name, 1, 1, what)])
+        with open(fd, "rb") as handle:
+            size = info.st_size
+            raw = b"" if size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise StudyError([Located(name, 1, 1, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise StudyError([Located(name, 1, 1, f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise StudyError([Located(name, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        raise StudyError([Located(name, 1, 1, f"file too large: {max(size, len(raw)):,} bytes, a study file may hold at most {MAX_FILE_BYTES:,} (512 KiB)")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise StudyError([Located(name, line, col, f"not UTF-8 text ({exc.reason})")]) from None
     return parse_document(text, name)
 
 
 def parse_document(text: str, name: str) -> Document:
     doc = Document(name, None)
+    loader = CountingLoader(text, name) if needs_counting(text) else Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
         raise StudyError([Located(name, line, col, f"YAML syntax error: {what}")]) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # control characters written raw, and the like
+        at = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        char = escape_char(exc.character if isinstance(exc.character, str) else chr(exc.character))
+        raise StudyError([Located(name, line, col, f"control or invisible character {char}: remove it")]) from None
+    except yaml.YAMLError as exc:
         raise StudyError([Located(name, 1, 1, f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
     if node is None:
         raise StudyError([Located(name, 1, 1, "the file is empty")])
     builder = _Builder(doc)
+    builder.problems.extend(getattr(loader, "problems", ()))
     doc.data = builder.build(node, ())
     if builder.problems:
         raise StudyError(builder.problems)
@@ -207,6 +272,9 @@ def _locate(doc: Document, model: type[BaseModel], err: dict[str, Any]) -> Locat
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         found = ctx.get("tag")
         return doc.error(path + (tag,), f"unknown {tag} '{found}'{suggest(str(found), expected)}; expected one of: {', '.join(expected)}")
+    word = doc.booleans.get(path)
+    if word is not None and isinstance(err.get("input"), bool):  # YAML 1.1 reads no, yes, on, off as booleans
+        return doc.error(path, f"{word} is read as a yes/no value, not a code or a text: quote it: '{word}'")
     cause = ctx.get("error")
     if isinstance(cause, ExprError):
         line, col = doc.where(path)

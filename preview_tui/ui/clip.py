@@ -143,7 +143,7 @@ class ClipScreen(ParticipantScreen):
 
     async def start_play(self) -> None:
         """Start (or restart) the clip: a new play with its own clock and dial."""
-        if not self.path.is_file():
+        if self.path is None or not self.path.is_file():  # None: outside the study's media/, never opened
             await self.fail("missing_file", f"Clip not shown: media/{self.step.file} is missing.")
             return
         self.play_no += 1

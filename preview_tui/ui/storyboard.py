@@ -67,7 +67,7 @@ class StoryboardScreen(ParticipantScreen):
         path = self.flow.study.media(frame.image)
         image = self.query_one("#frame")
         missing = self.query_one("#frame-missing", Static)
-        if path.is_file():
+        if path is not None and path.is_file():  # None: outside the study's media/, never opened
             try:
                 image.image = path
                 ok = True
