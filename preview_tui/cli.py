@@ -149,11 +149,27 @@ def validate(path: Path, *, walk: bool = False) -> int:
 
 
 def _setup_logging() -> None:
-    from .settings import log_dir
+    from .files import private_file
+    from .settings import log_file
 
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=folder / "preview-tui.log", level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(filename=private_file(log_file()), level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _prepare(db_file: Path) -> bool:
+    """Check, create or upgrade the station file before use; False after saying why (one line) it cannot be used."""
+    from .db.migrate import upgrade
+    from .db.station_file import StationFileError
+    from .db.store import describe_failure
+
+    try:
+        upgrade(db_file)
+    except StationFileError as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return False
+    except Exception as exc:  # any failure to prepare the file ends here with a reason, not a traceback
+        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        return False
+    return True
 
 
 def run(study_dirs: list[Path], database: str | None) -> int:
@@ -173,16 +189,12 @@ def run(study_dirs: list[Path], database: str | None) -> int:
         print(f"preview-tui: two --study directories hold the same study id ({', '.join(sorted({i for i in ids if ids.count(i) > 1}))})", file=sys.stderr)
         return EXIT_PROBLEMS
     study = studies[0]
-    from .db.migrate import upgrade
-    from .db.store import Store, describe_failure
+    from .db.store import Store
     from .settings import database_path, player_factory
 
     settings = study.config.station
     db_file = database_path(settings, study.root, database)
-    try:
-        upgrade(db_file)
-    except Exception as exc:  # any failure to prepare the file ends here with a reason, not a traceback
-        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+    if not _prepare(db_file):
         return EXIT_PROBLEMS
     _setup_logging()
     from .survey.schema import ImageChoice, StoryboardStep
@@ -243,7 +255,6 @@ def audit_verify(study_dir: Path, database: str | None) -> int:
 def invite(study_dir: Path, database: str | None, file: Path) -> int:
     import asyncio
 
-    from .db.migrate import upgrade
     from .db.store import Store, describe_failure
     from .survey.errors import StudyError
     from .survey.study import load_study
@@ -271,8 +282,9 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
         async with Store(db_file) as store:
             return await store.import_invitations(study.id, codes)
 
+    if not _prepare(db_file):
+        return EXIT_PROBLEMS
     try:
-        upgrade(db_file)
         added, known = asyncio.run(run_import())
     except Exception as exc:  # a reason for the moderator, not a traceback
         print(f"preview-tui: cannot import into {db_file}: {describe_failure(exc)}", file=sys.stderr)
@@ -313,13 +325,7 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         print(f"preview-tui: no station database at {db_file}: nothing to send.", file=sys.stderr)
         return EXIT_PROBLEMS
 
-    from .db.migrate import upgrade
-    from .db.store import describe_failure
-
-    try:
-        upgrade(db_file)
-    except Exception as exc:  # a reason, not a traceback
-        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+    if not _prepare(db_file):
         return EXIT_PROBLEMS
 
     from .sync.engine import SyncError, Syncer
@@ -545,21 +551,27 @@ def doctor(study_dir: Path, database: str | None) -> int:
         from .settings import database_path
 
         db_file = database_path(study.config.station, study.root, database)
-        checks.append((_writable(db_file.parent), f"station database: {db_file}"))
+        checks.append(_station_file_check(db_file))
     except StudyError as exc:
         checks.append((False, f"study in {study_dir}: {len(exc.problems)} problem(s); run `preview-tui validate {study_dir}`"))
+    from .settings import log_dir
+
+    checks.append((True, f"logs: {log_dir()} (preview-tui.log, and vlc.log for libVLC)"))
     for ok, line in checks:
         print(f"{'ok ' if ok else 'NO '} {line}")
     return EXIT_OK if all(ok for ok, _ in checks) else EXIT_PROBLEMS
 
 
-def _writable(folder: Path) -> bool:
-    """Whether the database can be created in ``folder``: the nearest existing folder must be writable."""
-    import os
+def _station_file_check(db_file: Path) -> tuple[bool, str]:
+    """Whether the station file can be used (or created), checked without writing to it."""
+    from .db.migrate import HEAD
+    from .db.station_file import StationFileError, check
 
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return os.access(folder, os.W_OK)
+    try:
+        check(db_file, int(HEAD))
+    except StationFileError as exc:
+        return False, f"station database: {exc}"
+    return True, f"station database: {db_file}" + (" (not created yet)" if not db_file.exists() else "")
 
 
 if __name__ == "__main__":  # pragma: no cover
