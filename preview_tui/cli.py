@@ -8,6 +8,7 @@
     preview-tui audit verify           check the station's hash-chained audit log
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
+    preview-tui pin --unlock           lift the PIN's lockout after too many wrong PINs
     preview-tui sync                   send what the station has not yet sent to the central database
     preview-tui export                 write the study's data as CSV, JSON, SPSS .sav and Stata .dta
     preview-tui codebook               write the study's data dictionary (Markdown and CSV)
@@ -48,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="import single-use invitation codes for the study")
     invite.add_argument("file", type=Path, help="a text file with one code per line ('-' reads standard input)")
     invite.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
-    sub.add_parser("pin", help="make the moderator PIN's hash for config.yaml (station.moderator_pin)")
+    pin = sub.add_parser("pin", help="make the moderator PIN's hash for config.yaml (station.moderator_pin), or --unlock it")
+    pin.add_argument("--unlock", action="store_true", help="lift the lockout after too many wrong PINs on this station (recorded in the audit log)")
+    pin.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync = sub.add_parser("sync", help="send what this station has not yet sent to the central PostgreSQL database")
     sync.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync.add_argument("--central", metavar="URL", help="the central database (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)")
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "invite":
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
-            return make_pin()
+            return pin_unlock(args.study, args.database) if args.unlock else make_pin()
         if args.command == "keys":
             return keys_generate(args.out, args.name, args.study)
         if args.command == "sync":
@@ -535,6 +538,37 @@ def make_pin() -> int:
         print("preview-tui: a PIN has 4 to 64 characters", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f'  moderator_pin: "{hash_pin(pin)}"   # under station: in config.yaml')
+    return EXIT_OK
+
+
+def pin_unlock(study_dir: Path, database: str | None) -> int:
+    """Lift the PIN's lockout on this station (and start the count of wrong PINs again); an audit entry says so."""
+    import asyncio
+
+    from .db.audit import PIN_UNLOCKED
+    from .db.store import Store
+
+    db_file = _station_database(study_dir, database)
+    if db_file is None:
+        return EXIT_PROBLEMS
+    if not db_file.is_file():
+        print(f"preview-tui: no station database at {db_file}: nothing to unlock", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not _prepare(db_file):
+        return EXIT_PROBLEMS
+
+    async def unlock():
+        async with Store(db_file) as store:
+            state = await store.pin_state()
+            await store.record_pin(PIN_UNLOCKED, "preview-tui pin --unlock")
+            return state
+
+    state = asyncio.run(unlock())
+    if state.locked:
+        when = state.last_failure.astimezone().strftime("%Y-%m-%d %H:%M") if state.last_failure else "?"
+        print(f"The moderator PIN of {db_file} was locked after {state.failures} wrong PINs (the last at {when}); it is unlocked.")
+    else:
+        print(f"The moderator PIN of {db_file} was not locked ({state.failures} wrong PIN(s) in a row); the count starts again.")
     return EXIT_OK
 
 
