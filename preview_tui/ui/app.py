@@ -68,6 +68,12 @@ class PreviewApp(App[None]):
         self.sync_message = ""
         self._retry_timer = None
 
+    def get_driver_class(self):
+        from .paste import install
+
+        install()  # a bracketed paste that never ends must not hold the keyboard (ui/paste.py)
+        return super().get_driver_class()
+
     # -- life cycle ---------------------------------------------------------
 
     async def on_mount(self) -> None:

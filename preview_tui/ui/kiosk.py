@@ -81,10 +81,10 @@ class PinScreen(ModalScreen[bool]):
         wait = self.state.wait(datetime.now(UTC))
         closed = self.state.locked or wait > 0
         if self.state.locked:
-            problem.update(f"The PIN is locked after {LIMIT} wrong PINs. Unlock it on this station with: preview-tui pin --unlock")
+            problem.update(f"The PIN is locked after {LIMIT} wrong PINs.\nTo unlock it, run on this station:\npreview-tui pin --unlock")
         elif self.state.failures:
             left = self.state.tries_left
-            problem.update(f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left before the PIN locks." + (f" Try again in {math.ceil(wait)} s." if wait > 0 else ""))
+            problem.update(f"Wrong PIN: {left} {'try' if left == 1 else 'tries'} left before the PIN locks." + (f"\nTry again in {math.ceil(wait)} s." if wait > 0 else ""))
         else:
             problem.update("")
         if field.disabled != closed:
