@@ -82,7 +82,7 @@ def test_the_log_file_is_0600_in_0700_folders_under_umask_022(tmp_path):
     assert [mode(folder) for folder in (log.parent, log.parent.parent, home / ".local" / "state", home / ".local")] == [0o700] * 4
 
 
-def test_exports_are_0600_in_a_0700_folder_under_umask_022(demo_study, tmp_path):
+def test_exports_and_reports_are_0600_in_a_0700_folder_under_umask_022(demo_study, tmp_path):
     from test_export_cli import demo_afternoon
 
     db = tmp_path / "station.sqlite"
@@ -94,6 +94,10 @@ def test_exports_are_0600_in_a_0700_folder_under_umask_022(demo_study, tmp_path)
     assert {f.suffix for f in files} == {".csv", ".json", ".sav", ".dta"}
     assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
     assert mode(out) == 0o700 and mode(out.parent) == 0o700
+    for name in ("report.html", "report.svg"):
+        done = preview_tui("--study", str(demo_study), "report", "--db", str(db), "--out", str(out / name), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert mode(out / name) == 0o600
 
 
 def _listing(folder: Path) -> dict[str, bytes]:

@@ -66,7 +66,7 @@ class PinScreen(ModalScreen[bool]):
     async def _read(self) -> PinState:
         try:
             state = await self.app.store.pin_state()
-        except Exception:  # noqa: BLE001 - a station file that cannot be read must not open the PIN
+        except Exception:  # noqa: BLE001 - the PIN is still checked; only the earlier wrong PINs are unknown
             log.exception("cannot read the PIN's attempts")
             state = PinState()
         if self._unrecorded:
