@@ -100,6 +100,20 @@ def test_exports_and_reports_are_0600_in_a_0700_folder_under_umask_022(demo_stud
         assert mode(out / name) == 0o600
 
 
+def test_the_libvlc_log_is_0600_under_umask_022(tmp_path, monkeypatch):
+    from preview_tui import settings
+    from preview_tui.playback import probe
+    from preview_tui.survey.schema import StationSettings
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    monkeypatch.setattr(probe, "make_player", lambda **options: options["log_file"])
+    with umask(0o022):
+        log = settings.player_factory(StationSettings())()
+    assert log == tmp_path / ".local" / "state" / "preview-tui" / "log" / "vlc.log"
+    assert mode(log) == 0o600 and mode(log.parent) == 0o700
+
+
 def _listing(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
@@ -139,6 +153,26 @@ def test_a_station_file_of_an_older_version_opens_and_is_stamped(tmp_path):
     con.close()
     upgrade(db)
     assert pragma(db, "application_id") == APPLICATION_ID and pragma(db, "user_version") == int(HEAD)
+
+
+def test_a_station_file_of_the_first_schema_is_recognised_and_upgraded(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from preview_tui.db.migrate import MIGRATIONS, current_revision
+
+    db = tmp_path / "station.sqlite"
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # as the first version left it: no application_id
+    engine.dispose()
+    assert current_revision(db) == "0001" and pragma(db, "application_id") == 0
+    upgrade(db)
+    assert current_revision(db) == HEAD and pragma(db, "application_id") == APPLICATION_ID
 
 
 def _refused(demo_study: Path, tmp_path: Path, database: str, words: str, *, prefix: list[str] | None = None) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 APPLICATION_ID = 0x50545549  # "PTUI": what `PRAGMA application_id` says of a station file
 SQLITE_HEADER = b"SQLite format 3\x00"
-OUR_TABLES = {"alembic_version", "sessions", "answers", "audit_log"}
+OUR_TABLES = {"alembic_version", "sessions", "answers", "events"}  # in every revision since the first
 
 NEW, STATION, LEGACY = "new", "station", "legacy"
 
