@@ -155,6 +155,19 @@ def test_a_station_file_of_an_older_version_opens_and_is_stamped(tmp_path):
     assert pragma(db, "application_id") == APPLICATION_ID and pragma(db, "user_version") == int(HEAD)
 
 
+def test_a_station_file_from_a_newer_version_is_refused(tmp_path):
+    from preview_tui.db.station_file import StationFileError
+
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 99")
+    con.commit()
+    con.close()
+    with pytest.raises(StationFileError, match="made by a newer preview-tui"):
+        upgrade(db)
+
+
 def test_a_station_file_of_the_first_schema_is_recognised_and_upgraded(tmp_path):
     from alembic import command
     from alembic.config import Config
