@@ -546,7 +546,7 @@ def pin_unlock(study_dir: Path, database: str | None) -> int:
     import asyncio
 
     from .db.audit import PIN_UNLOCKED
-    from .db.store import Store
+    from .db.store import Store, describe_failure
 
     db_file = _station_database(study_dir, database)
     if db_file is None:
@@ -563,7 +563,11 @@ def pin_unlock(study_dir: Path, database: str | None) -> int:
             await store.record_pin(PIN_UNLOCKED, "preview-tui pin --unlock")
             return state
 
-    state = asyncio.run(unlock())
+    try:
+        state = asyncio.run(unlock())
+    except Exception as exc:  # a reason for the moderator, not a traceback
+        print(f"preview-tui: cannot unlock the PIN in {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        return EXIT_PROBLEMS
     if state.locked:
         when = state.last_failure.astimezone().strftime("%Y-%m-%d %H:%M") if state.last_failure else "?"
         print(f"The moderator PIN of {db_file} was locked after {state.failures} wrong PINs (the last at {when}); it is unlocked.")
