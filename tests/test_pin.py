@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 
 from conftest import rows
@@ -142,3 +143,25 @@ async def test_in_kiosk_mode_the_pilot_jump_asks_for_the_pin(demo_study, tmp_pat
         await wait_until(pilot, lambda: isinstance(app.screen, JumpScreen))
     assert rows(db, "select kind, subject from audit_log where kind like 'pin_%'") == [(ACCEPTED, "F12"), (REFUSED, "F7 pilot jump"), (ACCEPTED, "F7 pilot jump")]
 
+
+
+@pytest.mark.real
+async def test_pin_attempts_reach_the_central_database_with_the_rest_of_the_log(tmp_path, central_url):
+    import asyncpg
+
+    from preview_tui.sync.engine import sync
+    from sync_helpers import fill_station
+
+    db = tmp_path / "station.sqlite"
+    await fill_station(db, station="a", sessions=1)
+    async with Store(db) as store:
+        for kind in (REFUSED, REFUSED, ACCEPTED, UNLOCKED):
+            await store.record_pin(kind, "F12")
+    report = await sync(db, central_url)
+    assert not report.conflicts and not report.rejected
+    conn = await asyncpg.connect(central_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        central = [tuple(r) for r in await conn.fetch("select kind, subject, session_id from audit_log where kind like 'pin_%' order by seq")]
+    finally:
+        await conn.close()
+    assert central == [(REFUSED, "F12", None), (REFUSED, "F12", None), (ACCEPTED, "F12", None), (UNLOCKED, "F12", None)]
