@@ -609,7 +609,11 @@ def _station_file_check(db_file: Path) -> tuple[bool, str]:
         check(db_file, int(HEAD))
     except StationFileError as exc:
         return False, f"station database: {exc}"
-    return True, f"station database: {db_file}" + (" (not created yet)" if not db_file.exists() else "")
+    if not db_file.exists():
+        return True, f"station database: {db_file} (not created yet)"
+    if db_file.stat().st_mode & 0o077:  # made by an earlier version, or changed since
+        return False, f"station database: {db_file} can be read by other users: chmod 600 {db_file}"
+    return True, f"station database: {db_file}"
 
 
 if __name__ == "__main__":  # pragma: no cover

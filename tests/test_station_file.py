@@ -254,3 +254,19 @@ def test_a_read_only_mount_is_refused(demo_study, tmp_path):
     _refused(demo_study, tmp_path, str(folder / "station.sqlite"), "cannot be written (read-only or immutable)", prefix=ro)
     _refused(demo_study, tmp_path, str(folder / "new.sqlite"), f"the folder {folder} cannot be written", prefix=ro)
     assert _listing(folder) == before
+
+
+def test_doctor_says_where_the_logs_are_and_what_is_wrong_with_the_station_file(demo_study, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "XDG_STATE_HOME": ""}
+    db = tmp_path / "station.sqlite"
+    done = preview_tui("--study", str(demo_study), "--database", str(db), "doctor", cwd=tmp_path, env=env)
+    assert f"ok  logs: {home / '.local' / 'state' / 'preview-tui' / 'log'}" in done.stdout
+    assert f"ok  station database: {db} (not created yet)" in done.stdout and not db.exists()
+    upgrade(db)
+    db.chmod(0o644)
+    done = preview_tui("--study", str(demo_study), "--database", str(db), "doctor", cwd=tmp_path, env=env)
+    assert done.returncode == 1 and f"NO  station database: {db} can be read by other users: chmod 600 {db}" in done.stdout
+    done = preview_tui("--study", str(demo_study), "--database", "/dev/null", "doctor", cwd=tmp_path, env=env)
+    assert done.returncode == 1 and "NO  station database: /dev/null is a device, not a file" in done.stdout
