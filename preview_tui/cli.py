@@ -8,6 +8,7 @@
     preview-tui audit verify           check the station's hash-chained audit log
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
+    preview-tui pin --unlock           lift the PIN's lockout after too many wrong PINs
     preview-tui sync                   send what the station has not yet sent to the central database
     preview-tui export                 write the study's data as CSV, JSON, SPSS .sav and Stata .dta
     preview-tui codebook               write the study's data dictionary (Markdown and CSV)
@@ -48,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="import single-use invitation codes for the study")
     invite.add_argument("file", type=Path, help="a text file with one code per line ('-' reads standard input)")
     invite.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
-    sub.add_parser("pin", help="make the moderator PIN's hash for config.yaml (station.moderator_pin)")
+    pin = sub.add_parser("pin", help="make the moderator PIN's hash for config.yaml (station.moderator_pin), or --unlock it")
+    pin.add_argument("--unlock", action="store_true", help="lift the lockout after too many wrong PINs on this station (recorded in the audit log)")
+    pin.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync = sub.add_parser("sync", help="send what this station has not yet sent to the central PostgreSQL database")
     sync.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
     sync.add_argument("--central", metavar="URL", help="the central database (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)")
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "invite":
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
-            return make_pin()
+            return pin_unlock(args.study, args.database) if args.unlock else make_pin()
         if args.command == "keys":
             return keys_generate(args.out, args.name, args.study)
         if args.command == "sync":
@@ -149,11 +152,27 @@ def validate(path: Path, *, walk: bool = False) -> int:
 
 
 def _setup_logging() -> None:
-    from .settings import log_dir
+    from .files import private_file
+    from .settings import log_file
 
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=folder / "preview-tui.log", level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(filename=private_file(log_file()), level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _prepare(db_file: Path) -> bool:
+    """Check, create or upgrade the station file before use; False after saying why (one line) it cannot be used."""
+    from .db.migrate import upgrade
+    from .db.station_file import StationFileError
+    from .db.store import describe_failure
+
+    try:
+        upgrade(db_file)
+    except StationFileError as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return False
+    except Exception as exc:  # any failure to prepare the file ends here with a reason, not a traceback
+        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        return False
+    return True
 
 
 def run(study_dirs: list[Path], database: str | None) -> int:
@@ -173,16 +192,12 @@ def run(study_dirs: list[Path], database: str | None) -> int:
         print(f"preview-tui: two --study directories hold the same study id ({', '.join(sorted({i for i in ids if ids.count(i) > 1}))})", file=sys.stderr)
         return EXIT_PROBLEMS
     study = studies[0]
-    from .db.migrate import upgrade
-    from .db.store import Store, describe_failure
+    from .db.store import Store
     from .settings import database_path, player_factory
 
     settings = study.config.station
     db_file = database_path(settings, study.root, database)
-    try:
-        upgrade(db_file)
-    except Exception as exc:  # any failure to prepare the file ends here with a reason, not a traceback
-        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+    if not _prepare(db_file):
         return EXIT_PROBLEMS
     _setup_logging()
     from .survey.schema import ImageChoice, StoryboardStep
@@ -243,7 +258,6 @@ def audit_verify(study_dir: Path, database: str | None) -> int:
 def invite(study_dir: Path, database: str | None, file: Path) -> int:
     import asyncio
 
-    from .db.migrate import upgrade
     from .db.store import Store, describe_failure
     from .survey.errors import StudyError
     from .survey.study import load_study
@@ -271,8 +285,9 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
         async with Store(db_file) as store:
             return await store.import_invitations(study.id, codes)
 
+    if not _prepare(db_file):
+        return EXIT_PROBLEMS
     try:
-        upgrade(db_file)
         added, known = asyncio.run(run_import())
     except Exception as exc:  # a reason for the moderator, not a traceback
         print(f"preview-tui: cannot import into {db_file}: {describe_failure(exc)}", file=sys.stderr)
@@ -313,13 +328,7 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         print(f"preview-tui: no station database at {db_file}: nothing to send.", file=sys.stderr)
         return EXIT_PROBLEMS
 
-    from .db.migrate import upgrade
-    from .db.store import describe_failure
-
-    try:
-        upgrade(db_file)
-    except Exception as exc:  # a reason, not a traceback
-        print(f"preview-tui: cannot open the station database {db_file}: {describe_failure(exc)}", file=sys.stderr)
+    if not _prepare(db_file):
         return EXIT_PROBLEMS
 
     from .sync.engine import SyncError, Syncer
@@ -532,6 +541,41 @@ def make_pin() -> int:
     return EXIT_OK
 
 
+def pin_unlock(study_dir: Path, database: str | None) -> int:
+    """Lift the PIN's lockout on this station (and start the count of wrong PINs again); an audit entry says so."""
+    import asyncio
+
+    from .db.audit import PIN_UNLOCKED
+    from .db.store import Store, describe_failure
+
+    db_file = _station_database(study_dir, database)
+    if db_file is None:
+        return EXIT_PROBLEMS
+    if not db_file.is_file():
+        print(f"preview-tui: no station database at {db_file}: nothing to unlock", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not _prepare(db_file):
+        return EXIT_PROBLEMS
+
+    async def unlock():
+        async with Store(db_file) as store:
+            state = await store.pin_state()
+            await store.record_pin(PIN_UNLOCKED, "preview-tui pin --unlock")
+            return state
+
+    try:
+        state = asyncio.run(unlock())
+    except Exception as exc:  # a reason for the moderator, not a traceback
+        print(f"preview-tui: cannot unlock the PIN in {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if state.locked:
+        when = state.last_failure.astimezone().strftime("%Y-%m-%d %H:%M") if state.last_failure else "?"
+        print(f"The moderator PIN of {db_file} was locked after {state.failures} wrong PINs (the last at {when}); it is unlocked.")
+    else:
+        print(f"The moderator PIN of {db_file} was not locked ({state.failures} wrong PIN(s) in a row); the count starts again.")
+    return EXIT_OK
+
+
 def doctor(study_dir: Path, database: str | None) -> int:
     from .playback.probe import doctor_lines
 
@@ -545,21 +589,31 @@ def doctor(study_dir: Path, database: str | None) -> int:
         from .settings import database_path
 
         db_file = database_path(study.config.station, study.root, database)
-        checks.append((_writable(db_file.parent), f"station database: {db_file}"))
+        checks.append(_station_file_check(db_file))
     except StudyError as exc:
         checks.append((False, f"study in {study_dir}: {len(exc.problems)} problem(s); run `preview-tui validate {study_dir}`"))
+    from .settings import log_dir
+
+    checks.append((True, f"logs: {log_dir()} (preview-tui.log, and vlc.log for libVLC)"))
     for ok, line in checks:
         print(f"{'ok ' if ok else 'NO '} {line}")
     return EXIT_OK if all(ok for ok, _ in checks) else EXIT_PROBLEMS
 
 
-def _writable(folder: Path) -> bool:
-    """Whether the database can be created in ``folder``: the nearest existing folder must be writable."""
-    import os
+def _station_file_check(db_file: Path) -> tuple[bool, str]:
+    """Whether the station file can be used (or created), checked without writing to it."""
+    from .db.migrate import HEAD
+    from .db.station_file import StationFileError, check
 
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return os.access(folder, os.W_OK)
+    try:
+        check(db_file, int(HEAD))
+    except StationFileError as exc:
+        return False, f"station database: {exc}"
+    if not db_file.exists():
+        return True, f"station database: {db_file} (not created yet)"
+    if db_file.stat().st_mode & 0o077:  # made by an earlier version, or changed since
+        return False, f"station database: {db_file} can be read by other users: chmod 600 {db_file}"
+    return True, f"station database: {db_file}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,11 @@ def log_dir() -> Path:
     return user_log_path(APP_NAME, appauthor=False)
 
 
+def log_file() -> Path:
+    """The app's log: ``preview-tui.log`` in the per-user log directory (``~/.local/state/preview-tui/log/`` on Linux)."""
+    return log_dir() / "preview-tui.log"
+
+
 def database_path(settings: StationSettings, study_root: Path, override: str | None = None) -> Path:
     """``--database``, then ``PREVIEW_TUI_DATABASE``, then config.yaml, then the per-user data directory."""
     chosen = override or os.environ.get("PREVIEW_TUI_DATABASE") or settings.database
@@ -41,8 +46,9 @@ def player_factory(settings: StationSettings):
             raise PlayerUnavailable("playback is turned off in config.yaml (station.playback.player: none)")
         from .playback.probe import make_player
 
-        logs = log_dir()
-        logs.mkdir(parents=True, exist_ok=True)
-        return make_player(video=playback.video, audio=playback.audio, fullscreen=playback.fullscreen, volume=playback.volume, log_file=logs / "vlc.log")
+        from .files import private_file
+
+        vlc_log = private_file(log_dir() / "vlc.log")  # libVLC appends to it; created 0600 here, not by fopen
+        return make_player(video=playback.video, audio=playback.audio, fullscreen=playback.fullscreen, volume=playback.volume, log_file=vlc_log)
 
     return make

@@ -42,6 +42,10 @@ PILOT_JUMP = "pilot_jump"  # a researcher's pilot session jumped to a step
 STEP_DONE = "step_done"  # a storyboard or clip finished (shown, not shown or skipped)
 SESSION_ENDED = "session_ended"
 WITHDRAWN = "withdrawn"
+# The moderator PIN (``pin.py``): its subject says where it was asked (e.g. "F12"), never the PIN.
+PIN_ACCEPTED = "pin_accepted"
+PIN_REFUSED = "pin_refused"
+PIN_UNLOCKED = "pin_unlocked"  # the moderator lifted a lockout (`preview-tui pin --unlock`)
 
 
 def new_salt() -> str:

@@ -1,7 +1,10 @@
 """Bring a station database to the current schema before the app starts.
 
-Alembic is imported only when the file is behind: a database that is already
-current costs one small SQLite query at start-up.
+The file is checked first (``station_file.check``): a file that is not a
+station file, or cannot be written, is refused before anything is written.
+A new file is created 0600 in 0700 folders (``files``). Alembic is imported
+only when the file is behind: a station file that is already current costs
+reading its first 100 bytes at start-up.
 """
 
 from __future__ import annotations
@@ -27,11 +30,19 @@ def current_revision(path: Path) -> str | None:
 
 
 def upgrade(path: Path) -> None:
-    """Create or upgrade the station database at ``path`` to the newest schema."""
+    """Create or upgrade the station database at ``path`` to the newest schema.
+
+    Raises ``station_file.StationFileError`` (a one-line reason) for a file that cannot be a station file.
+    """
+    from ..files import private_file
+    from . import station_file
+
     path = Path(path)
-    if current_revision(path) == HEAD:
+    kind, version = station_file.check(path, int(HEAD))
+    if kind == station_file.STATION and version == int(HEAD):
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == station_file.NEW and not path.exists():
+        private_file(path, exclusive=True)
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine, event
@@ -52,3 +63,4 @@ def upgrade(path: Path) -> None:
             create_triggers(connection)
     finally:
         engine.dispose()
+    station_file.stamp(path, int(HEAD))

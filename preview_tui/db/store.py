@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from ..pin import KINDS as PIN_KINDS, LIMIT as PIN_LIMIT, PinState, pin_state
 from ..seal import is_sealed
 from . import audit, direct
 from . import models as m
@@ -293,6 +294,19 @@ class Store:
             when = invitation.used_at.astimezone().strftime("%Y-%m-%d %H:%M")
             raise InvitationRefused(f"the code '{code}' was already used ({when})")
         invitation.used_at, invitation.session_id = m.now(), session_id
+
+    # -- the moderator PIN (``pin.py``) ------------------------------------------
+
+    async def record_pin(self, kind: str, where: str) -> None:
+        """An attempt at the moderator PIN, or an unlock, as an audit entry: the outcome and where, never the PIN."""
+        async with self._write() as s:
+            await self._audit(s, [audit.Link(kind, None, where)])
+
+    async def pin_state(self) -> PinState:
+        """Wrong PINs in a row and the last one's time, from the newest PIN entries of the audit log."""
+        query = select(m.AuditEntry.kind, m.AuditEntry.at).where(m.AuditEntry.kind.in_(PIN_KINDS)).order_by(m.AuditEntry.seq.desc()).limit(PIN_LIMIT)
+        async with self._session() as s:
+            return pin_state((kind, at) for kind, at in (await s.execute(query)).all())
 
     async def get_session(self, session_id: uuid.UUID) -> m.Session | None:
         async with self._session() as s:

@@ -13,6 +13,7 @@ import csv
 import io
 from pathlib import Path
 
+from ..files import private_dir, private_file
 from ..survey.study import Study, text
 from .variables import Layout, Variable, layout
 
@@ -136,14 +137,14 @@ def to_markdown(plan: Layout) -> str:
 def write_codebook(study: Study, out_dir: Path, formats: tuple[str, ...] = ("md", "csv")) -> list[Path]:
     """``<id>_codebook.md`` and ``<id>_codebook.csv`` in ``out_dir``."""
     plan = layout(study)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)  # the folder of the exports, which hold participants' data
     written = []
     if "md" in formats:
-        path = out_dir / f"{study.id}_codebook.md"
+        path = private_file(out_dir / f"{study.id}_codebook.md")
         path.write_text(to_markdown(plan), encoding="utf-8")
         written.append(path)
     if "csv" in formats:
-        path = out_dir / f"{study.id}_codebook.csv"
+        path = private_file(out_dir / f"{study.id}_codebook.csv")
         path.write_text(to_csv(plan), encoding="utf-8")
         written.append(path)
     return written

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..files import private_dir, private_file
 from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
 from . import records, writers
@@ -73,7 +74,7 @@ async def export(
         report.sessions = len(sessions)
         rows = make_rows(plan, sessions, progress)
         del sessions
-        out_dir.mkdir(parents=True, exist_ok=True)  # only once there is something to write
+        private_dir(out_dir)  # only once there is something to write
         if "csv" in formats:
             report.files.append(_write(out_dir / f"{study.id}.csv", lambda p: writers.write_csv(p, plan, rows), progress))
             report.events = await _long(conn, out_dir / f"{study.id}_events.csv", records.EVENT_COLUMNS, records.stream_events(conn, study.id), "events", report, progress)
@@ -91,7 +92,7 @@ def _write(path: Path, write: Callable[[Path], None], progress: Progress | None)
     """Write to a temporary name, then rename: a failed export never leaves half a file under the real name."""
     if progress is not None:
         progress(0, 1, f"Writing {path.name}")
-    partial = path.with_name(path.name + ".partial")
+    partial = private_file(path.with_name(path.name + ".partial"))  # 0600 before any data goes in; writers keep the mode
     try:
         write(partial)
         partial.replace(path)
@@ -103,7 +104,7 @@ def _write(path: Path, write: Callable[[Path], None], progress: Progress | None)
 
 
 async def _long(conn: Any, path: Path, columns: tuple[str, ...], batches, what: str, report: ExportReport, progress: Progress | None) -> int:
-    partial = path.with_name(path.name + ".partial")
+    partial = private_file(path.with_name(path.name + ".partial"))
 
     def on_batch(done: int) -> None:
         if progress is not None:

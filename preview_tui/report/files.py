@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..files import private_file
 from .dial import ClipResult
 from .numbers import QuestionResult, Report
 
@@ -31,11 +32,13 @@ def write_report(report: Report, path: Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ReportFileError(f"cannot write a report as '{path.name}': the file must end in .html, .png or .svg")
+    page = html_page(report) if suffix in (".html", ".htm") else None
+    figure = report_figure(report) if page is None else None
     try:
-        if suffix in (".html", ".htm"):
-            path.write_text(html_page(report), encoding="utf-8")
+        private_file(path)  # 0600 before the results go in (files.py)
+        if page is not None:
+            path.write_text(page, encoding="utf-8")
         else:
-            figure = report_figure(report)
             figure.savefig(path, format=suffix[1:], dpi=100)
     except OSError as exc:
         raise ReportFileError(f"cannot write {path}: {exc.strerror or exc}") from None

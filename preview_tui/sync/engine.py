@@ -104,7 +104,7 @@ def check_url(url: str):
 def station_lock(station_db: Path):
     """One sync at a time per station, across processes (the app and the command)."""
     path = Path(f"{station_db}.sync-lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -68,6 +68,12 @@ class PreviewApp(App[None]):
         self.sync_message = ""
         self._retry_timer = None
 
+    def get_driver_class(self):
+        from .paste import install
+
+        install()  # a bracketed paste that never ends must not hold the keyboard (ui/paste.py)
+        return super().get_driver_class()
+
     # -- life cycle ---------------------------------------------------------
 
     async def on_mount(self) -> None:
@@ -122,14 +128,15 @@ class PreviewApp(App[None]):
                 self.unlocked = True
                 self.push_screen(CommandPalette(), callback=self._relock)
 
-        self.push_screen(PinScreen(self.settings.moderator_pin or ""), callback=opened)
+        self.push_screen(PinScreen(self.settings.moderator_pin or "", "F12"), callback=opened)
 
     async def action_pilot_jump(self) -> None:
-        """F7 in a pilot session: choose any step to show next."""
+        """F7 in a pilot session: choose any step to show next (in kiosk mode after the PIN)."""
+        from .kiosk import PinScreen
         from .pilot import JumpScreen
 
         flow = self.flow
-        if flow is None or not flow.pilot or isinstance(self.screen, JumpScreen):
+        if flow is None or not flow.pilot or isinstance(self.screen, (JumpScreen, PinScreen)):
             return
 
         async def chosen(position: int | None) -> None:
@@ -137,7 +144,14 @@ class PreviewApp(App[None]):
                 await flow.jump(position)
                 await self.show_step()
 
-        self.push_screen(JumpScreen(flow), callback=chosen)
+        def jump(ok: bool | None = True) -> None:
+            if ok and self.flow is flow:
+                self.push_screen(JumpScreen(flow), callback=chosen)
+
+        if self.kiosk:
+            self.push_screen(PinScreen(self.settings.moderator_pin or "", "F7 pilot jump"), callback=jump)
+        else:
+            jump()
 
     def _relock(self, _result: object = None) -> None:
         self.unlocked = False

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import math
+from datetime import UTC, datetime
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
-from ..pin import check_pin
+from ..pin import ACCEPTED, LIMIT, REFUSED, PinState, check_pin
 from ..survey.study import text
 from ..words import word
+
+log = logging.getLogger(__name__)
 
 
 class WelcomeScreen(Screen):
@@ -25,13 +31,23 @@ class WelcomeScreen(Screen):
 
 
 class PinScreen(ModalScreen[bool]):
-    """Asks for the moderator PIN; dismisses with True only for the right one."""
+    """Asks for the moderator PIN; dismisses with True only for the right one.
+
+    Every attempt goes into the station's audit log (the outcome and ``where``,
+    never the PIN). After a wrong PIN the field stays closed for a growing wait,
+    and after ``pin.LIMIT`` in a row the PIN is locked until the moderator runs
+    ``preview-tui pin --unlock``; all of it is read from the station file, so
+    restarting the app changes nothing.
+    """
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, pin_hash: str):
+    def __init__(self, pin_hash: str, where: str = "F12"):
         super().__init__()
         self.pin_hash = pin_hash
+        self.where = where
+        self.state = PinState()
+        self._unrecorded: list[datetime] = []  # wrong PINs the station file could not take; they count all the same
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box", classes="dialog"):
@@ -39,16 +55,61 @@ class PinScreen(ModalScreen[bool]):
             yield Input(password=True, id="pin", max_length=64)
             yield Static("", id="pin-problem")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
+        await self._update(read=True)
+        self.set_interval(0.5, self._tick)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def _tick(self) -> None:
+        await self._update(read=self.state.locked)  # a lockout is lifted from outside: read the file again
+
+    async def _read(self) -> PinState:
+        try:
+            state = await self.app.store.pin_state()
+        except Exception:  # noqa: BLE001 - the PIN is still checked; only the earlier wrong PINs are unknown
+            log.exception("cannot read the PIN's attempts")
+            state = PinState()
+        if self._unrecorded:
+            state = PinState(state.failures + len(self._unrecorded), self._unrecorded[-1])
+        return state
+
+    async def _update(self, *, read: bool) -> None:
+        if read:
+            self.state = await self._read()
+        field = self.query_one("#pin", Input)
+        problem = self.query_one("#pin-problem", Static)
+        wait = self.state.wait(datetime.now(UTC))
+        closed = self.state.locked or wait > 0
+        if self.state.locked:
+            problem.update(f"The PIN is locked after {LIMIT} wrong PINs.\nTo unlock it, run on this station:\npreview-tui pin --unlock")
+        elif self.state.failures:
+            left = self.state.tries_left
+            problem.update(f"Wrong PIN: {left} {'try' if left == 1 else 'tries'} left before the PIN locks." + (f"\nTry again in {math.ceil(wait)} s." if wait > 0 else ""))
+        else:
+            problem.update("")
+        if field.disabled != closed:
+            field.disabled = closed
+            if not closed:
+                field.focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if check_pin(event.value, self.pin_hash):
+        pin, event.input.value = event.value, ""
+        await self._update(read=True)
+        if self.state.locked or self.state.wait(datetime.now(UTC)) > 0:
+            return
+        right = check_pin(pin, self.pin_hash)
+        try:
+            await self.app.store.record_pin(ACCEPTED if right else REFUSED, self.where)
+        except Exception:  # noqa: BLE001 - the attempt counts even when the file cannot take it
+            log.exception("cannot record a PIN attempt")
+            if not right:
+                self._unrecorded.append(datetime.now(UTC))
+        if right:
+            self._unrecorded.clear()
             self.dismiss(True)
             return
-        event.input.value = ""
-        self.query_one("#pin-problem", Static).update("Wrong PIN.")
+        await self._update(read=True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
