@@ -68,6 +68,16 @@ async def full_quotas(study: Study, store: Store) -> set[str]:
     return {cell for cell, _, quota in cells if counts[cell] >= quota.target}
 
 
+def station_balance(central_url: str | None) -> Balance:
+    """How a station counts the stimulus orders given: across stations when it has a central database
+    (``sync/balance.py``, this station's alone while the centre does not answer), else on its own."""
+    if not central_url:
+        return local_balance
+    from .sync.balance import CentralBalance  # light: the database driver is imported only when it counts
+
+    return CentralBalance(central_url)
+
+
 class Flow:
     def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False, sealer: Sealer | None = None, balance: Balance = local_balance):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
