@@ -327,7 +327,7 @@ class Flow:
         runner = self.runner
         if not runner.stimulus_order_due():
             return
-        rows = runner.stimulus_rows()
+        rows = runner.stimuli.rows()
         detail: dict[str, Any] = {"what": "stimuli"}
         if rows:
             counted = await self.balance(self.store, self.study.id, tuple(sorted(rows[0])))
@@ -336,7 +336,7 @@ class Flow:
             detail.update(row=row, counted=counted.source)
             self.balance_source = counted.source
         else:
-            order = runner.stimulus_order()
+            order = runner.stimuli.order()
         detail["order"] = order
         await self.store.record_event(self.session_id, "order_shown", detail=detail)
         runner.assign_stimuli(order)

@@ -191,13 +191,13 @@ def test_stimulus_order_is_chosen_when_the_stimuli_are_reached(tmp_path):
     study = load_study(root)
     assert Runner(study, stimulus_row=0).orders["stimuli"] == ["c1", "c2"]
     r = Runner(study)
-    assert r.stimulus_rows() == [["c1", "c2"], ["c2", "c1"]]
+    assert r.stimuli.rows() == [["c1", "c2"], ["c2", "c1"]]
     r.choose_language("en")
     r.consent(True)
     assert not r.stimulus_order_due() and "stimuli" not in r.orders  # not before the stimuli
     r.submit_page({"a": "x"})
     assert r.stimulus_order_due()
-    r.assign_stimuli(r.stimulus_order(1))
+    r.assign_stimuli(r.stimuli.order(1))
     assert r.orders["stimuli"] == ["c2", "c1"] and not r.stimulus_order_due()
     assert [item.step.id for item in r.items if item.kind == "clip"] == ["c2", "c1"]
 

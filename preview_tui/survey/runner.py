@@ -18,10 +18,11 @@ from . import answers as A
 from .expr import parse
 from ..words import word
 from .jurisdiction import minimum_age
-from .order import latin_square_row, rng, shuffle
+from .order import rng, shuffle
 from .pipe import pipe
 from .schema import CHOICE_TYPES, Block, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
 from .screen_out import asked_until, calculations_kept, questions_read
+from .stimuli import StimulusOrder
 from .study import Study, other_key, text
 
 Outcome = Literal["completed", "screened_out", "declined"]
@@ -146,7 +147,7 @@ class Runner:
         settings = study.settings
         adult = minimum_age(settings.minimum_age, study.config.station.jurisdiction)
         self.items: list[Item] = [LanguageItem(tuple(settings.languages)), ConsentItem(settings.consent.version, adult, settings.rewards is not None)]
-        for step in self._steps():
+        for step in study.screening.steps:
             if isinstance(step, SurveyStep):
                 self.items.extend(self._survey_items(study.surveys[step.survey]))
             elif isinstance(step, StoryboardStep):
@@ -154,12 +155,9 @@ class Runner:
             elif isinstance(step, ClipStep):
                 self.items.append(ClipItem(step))
         self.position = 0
-        # The steps whose order varies between sessions, where they stand, in the order the study declares them.
-        rule = study.screening.stimulus_order
-        self._stimulus_places = [i for i, item in enumerate(self.items) if isinstance(item, (StoryboardItem, ClipItem)) and rule is not None and item.step.id in rule.steps]
-        self._stimulus_items = [self.items[i] for i in self._stimulus_places]
-        if stimulus_row is not None and self._stimulus_places:
-            self.assign_stimuli(self.stimulus_order(stimulus_row))
+        self.stimuli = StimulusOrder(study, self.items, self.seed)  # declared order until the participant reaches them
+        if stimulus_row is not None and self.stimuli.places:
+            self.assign_stimuli(self.stimuli.order(stimulus_row))
 
     # -- orders -------------------------------------------------------------
 
@@ -168,46 +166,13 @@ class Runner:
         self.orders[key] = [ids[i] for i in order]
         return [items[i] for i in order]
 
-    def _steps(self) -> list[Any]:
-        return list(self.study.screening.steps)
-
-    # The order of the stimuli is chosen when the participant reaches them (the caller counts the
-    # sessions for a Latin square, stores the order, then assigns it); until then they stand as declared.
-
     def stimulus_order_due(self) -> bool:
-        """Whether the participant has reached the stimuli whose order varies, and no order is assigned yet."""
-        return bool(self._stimulus_places) and "stimuli" not in self.orders and self.outcome is None and self.position >= self._stimulus_places[0]
-
-    def stimulus_rows(self) -> list[list[str]]:
-        """The orders a Latin square gives, one per row (each once); empty for a random order or none."""
-        rule = self.study.screening.stimulus_order
-        if not self._stimulus_places or rule is None or rule.method != "latin_square":
-            return []
-        n = len(self._stimulus_items)
-        rows: list[list[str]] = []
-        for row in range(n if n % 2 == 0 else 2 * n):
-            order = self.stimulus_order(row)
-            if order not in rows:
-                rows.append(order)
-        return rows
-
-    def stimulus_order(self, row: int = 0) -> list[str]:
-        """The stimuli's ids in the order of Latin-square row ``row`` (a random order: seeded per participant)."""
-        rule = self.study.screening.stimulus_order
-        n = len(self._stimulus_items)
-        if rule is not None and rule.method == "latin_square":
-            order = latin_square_row(n, row)
-        else:
-            order = shuffle(list(range(n)), [False] * n, rng(self.study.id, self.seed, "stimuli"))
-        return [self._stimulus_items[i].step.id for i in order]
+        """Whether the participant has reached the stimuli whose order varies (``stimuli.py``) and none is assigned yet."""
+        return self.stimuli.reached(self.position) and "stimuli" not in self.orders and self.outcome is None
 
     def assign_stimuli(self, order: list[str]) -> None:
-        """Put the stimuli in ``order`` (their ids), e.g. one of ``stimulus_rows`` or the order a session stored."""
-        by_id = {item.step.id: item for item in self._stimulus_items}
-        if sorted(order) != sorted(by_id):
-            raise ValueError(f"not an order of the stimuli {sorted(by_id)}: {order}")
-        for place, step_id in zip(self._stimulus_places, order):
-            self.items[place] = by_id[step_id]
+        """Put the stimuli in ``order`` (their ids): one of ``stimuli.rows()``, or the order a session stored."""
+        self.stimuli.place(self.items, order)
         self.orders["stimuli"] = list(order)
 
     def _survey_items(self, survey: Any) -> list[PageItem]:
