@@ -22,10 +22,11 @@ from studies import opts, page, q, write_study
 
 
 def screener(tmp_path):
-    """p1: a seen-before question, the age (under 18 screens out), the gender; then three more pages."""
+    """p0: a seen-before question; p1: a follow-up shown to some, the age (under 18 screens out), the gender; three more pages."""
     return load_study(write_study(tmp_path / "study", [
+        page("p0", q("seen", "single", options=opts(1, 2))),
         page("p1",
-             q("seen", "single", options=opts(1, 2)),
+             q("pet", "text", required=False, show_if="seen == 2"),
              q("age", "single", options=opts(1, 2, 3), screen_out=[{"when": "age == 1", "reason": "under_18"}]),
              q("gender", "single", options=opts(1, 2)),
              calculate=[{"id": "adult", "value": "age >= 2"}, {"id": "both", "value": "gender == 1 and seen == 1"}]),
@@ -40,6 +41,11 @@ async def begin(study, store, code):
     await flow.choose_language("en")
     await flow.consent(True)
     return flow
+
+
+async def screener_page(flow, seen, **p1):
+    assert await flow.submit_page({"seen": seen}) == []
+    return await flow.submit_page(p1)
 
 
 async def exported(study, db, tmp_path):
@@ -59,14 +65,14 @@ async def test_going_back_and_screening_out_clears_every_later_page(tmp_path):
     study = screener(tmp_path)
     async with Store(db) as store:
         flow = await begin(study, store, "B1")
-        assert await flow.submit_page({"seen": 1, "age": 2, "gender": 1}) == []
+        assert await screener_page(flow, 1, age=2, gender=1) == []
         assert await flow.submit_page({"visits": 3}) == []
         assert await flow.submit_page({"genre": "other", "genre.other": "westerns"}) == []
         assert flow.current.page.id == "p4"
         for _ in range(3):
             await flow.back()
         assert flow.current.page.id == "p1"
-        assert await flow.submit_page({"seen": 1, "age": 1, "gender": 1}) == []  # now under 18
+        assert await flow.submit_page({"age": 1, "gender": 1}) == []  # now under 18
         assert flow.current.kind == "end" and flow.current.outcome == "screened_out"
         assert flow.runner.answers == {"seen": 1, "age": 1, "adult": False}
 
@@ -74,17 +80,18 @@ async def test_going_back_and_screening_out_clears_every_later_page(tmp_path):
     assert dict(rows(db, "select question_id, value from answers")) == {"seen": 1, "age": 1, "adult": "false"}
     entries = session_entries(db, "B1")
     # The screen-out is one write: the clearing, the page's kept answers and the end, one block of the chain.
-    block = [(kind, subject) for _, kind, subject in entries[-10:]]
+    block = [(kind, subject) for _, kind, subject in entries[-9:]]
     assert block[-1] == (audit.SESSION_ENDED, "screened_out")
     assert sorted(s for k, s in block if k == audit.ANSWER_CLEARED) == ["both", "gender", "genre", "genre.other", "visits"]
-    assert sorted(s for k, s in block if k == audit.ANSWER) == ["adult", "age", "seen"] and (audit.PAGE_LEFT, "p1") in block
-    assert [seq for seq, _, _ in entries[-10:]] == list(range(entries[-10][0], entries[-10][0] + 10))  # nothing in between
+    assert sorted(s for k, s in block if k == audit.ANSWER) == ["adult", "age"] and (audit.PAGE_LEFT, "p1") in block
+    assert [seq for seq, _, _ in entries[-9:]] == list(range(entries[-9][0], entries[-9][0] + 9))  # nothing in between
     assert audit.verify(db).ok
 
     row = (await exported(study, db, tmp_path))["B1"]
     assert (row["seen"], row["age"]) == ("1", "1")
     assert {k: row[k] for k in ("gender", "visits", "genre", "genre_specify", "last", "both")} == {k: "-99" for k in ("gender", "visits", "genre", "genre_specify", "last", "both")}
     assert row["adult"] == "0"  # worked out from the age, which was asked: kept
+    assert row["pet"] == "-98"  # before the age but not shown: not shown, as ever
 
 
 async def test_the_rest_of_the_screening_page_is_not_kept(tmp_path):
@@ -93,17 +100,17 @@ async def test_the_rest_of_the_screening_page_is_not_kept(tmp_path):
     study = screener(tmp_path)
     async with Store(db) as store:
         young = await begin(study, store, "U1")
-        assert await young.submit_page({"seen": 2, "age": 1, "gender": 1}) == []
+        assert await screener_page(young, 2, age=1, gender=1) == []
         assert young.current.outcome == "screened_out"
         done = await begin(study, store, "C1")  # an adult on the same page: everything kept
-        assert await done.submit_page({"seen": 2, "age": 3, "gender": 1}) == []
+        assert await screener_page(done, 2, age=3, gender=1) == []
         assert done.current.page.id == "p2"
         left_empty = await begin(study, store, "C2")  # p1 answered, p2 answered, then the age changed
-        await left_empty.submit_page({"seen": 2, "age": 3, "gender": 2})
+        await screener_page(left_empty, 2, age=3, gender=2)
         await left_empty.submit_page({"visits": 1})
         await left_empty.back()
         await left_empty.back()
-        await left_empty.submit_page({"seen": 2, "age": 1, "gender": 2})
+        await left_empty.submit_page({"age": 1, "gender": 2})
 
     by_code = lambda code: dict(rows(db, f"select question_id, value from answers where session_id = (select id from sessions where participant_code = '{code}')"))
     assert by_code("U1") == {"seen": 2, "age": 1, "adult": "false"}
@@ -116,6 +123,7 @@ async def test_the_rest_of_the_screening_page_is_not_kept(tmp_path):
 
     table = await exported(study, db, tmp_path)
     assert (table["U1"]["age"], table["U1"]["gender"], table["U1"]["visits"]) == ("1", "-99", "-99")
+    assert table["U1"]["pet"] == ""  # shown before the age and left empty
     assert (table["C2"]["gender"], table["C2"]["visits"]) == ("-99", "-99")
     assert (table["C1"]["gender"], table["C1"]["visits"]) == ("1", "")  # still in progress on p2: nothing to say
 
@@ -126,7 +134,7 @@ async def test_a_screen_out_that_cannot_be_stored_clears_nothing(tmp_path):
     study = screener(tmp_path)
     async with Store(db) as store:
         flow = await begin(study, store, "F1")
-        await flow.submit_page({"seen": 1, "age": 2, "gender": 1})
+        await screener_page(flow, 1, age=2, gender=1)
         await flow.submit_page({"visits": 2})
         await flow.back()
         await flow.back()
@@ -135,7 +143,7 @@ async def test_a_screen_out_that_cannot_be_stored_clears_nothing(tmp_path):
         con.commit()
         con.close()
         with pytest.raises(StoreError):
-            await flow.submit_page({"seen": 1, "age": 1, "gender": 1})
+            await flow.submit_page({"age": 1, "gender": 1})
         assert flow.current.page.id == "p1" and flow.runner.answers["visits"] == 2  # the runner has not moved
     assert rows(db, "select status from sessions") == [("in_progress",)]
     assert dict(rows(db, "select question_id, value from answers"))["visits"] == 2

@@ -438,7 +438,9 @@ class Runner:
             answers = self.answers_for_page(values)
             return PageResult([], answers, [key for key in self.page_keys(page) if key not in answers])
         end, names = found
-        asked = asked_until([q.id for q in self.questions(page)], questions_read(page, names))
+        self.questions(page)  # a shuffled page's order is known from here
+        ordered = self.orders.get(f"questions:{page.id}") or [q.id for q in page.questions]
+        asked = asked_until(ordered, questions_read(page, names))  # those not shown among them stay "not shown"
         kept = set(asked) | {other_key(qid) for qid in asked}
         calcs = calculations_kept(page, asked)
         answers = self.answers_for_page({key: value for key, value in values.items() if key in kept})

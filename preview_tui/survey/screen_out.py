@@ -37,10 +37,10 @@ def questions_read(page: Page, names: Iterable[str]) -> set[str]:
     return found
 
 
-def asked_until(shown: list[str], read: set[str]) -> list[str]:
-    """The questions shown (in the order shown) up to and including the last one in ``read``; none when it reads none."""
-    last = max((i for i, qid in enumerate(shown) if qid in read), default=-1)
-    return shown[: last + 1]
+def asked_until(ordered: list[str], read: set[str]) -> list[str]:
+    """The page's questions (in the participant's order) up to and including the last one in ``read``; none when it reads none."""
+    last = max((i for i, qid in enumerate(ordered) if qid in read), default=-1)
+    return ordered[: last + 1]
 
 
 def calculations_kept(page: Page, asked: Iterable[str]) -> list[str]:
