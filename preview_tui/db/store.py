@@ -16,7 +16,6 @@ import sqlite3
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Iterable
 
@@ -389,14 +388,6 @@ class Store:
             self._extend_log(cleared + saved, tx.read_head, tx.append_audit)
 
         await self._write_direct(work)
-
-    async def study_sessions(self, study_id: str, *, before: datetime | None = None) -> int:
-        """How many real sessions of this study the station has started (pilot sessions are not counted), all or ``before`` a time."""
-        query = select(func.count()).select_from(m.Session).where(m.Session.study_id == study_id, m.Session.is_test.is_(False))
-        if before is not None:
-            query = query.where(m.Session.started_at < before)
-        async with self._session() as s:
-            return int(await s.scalar(query) or 0)
 
     async def stimulus_order_counts(self, study_id: str, stimuli: Iterable[str]) -> dict[tuple[str, ...], int]:
         """How often each order of ``stimuli`` was given to this station's counted sessions (``balance.py``)."""
