@@ -148,3 +148,46 @@ async def test_a_screen_out_that_cannot_be_stored_clears_nothing(tmp_path):
     assert rows(db, "select status from sessions") == [("in_progress",)]
     assert dict(rows(db, "select question_id, value from answers"))["visits"] == 2
     assert not [k for _, k, _ in session_entries(db, "F1") if k == audit.ANSWER_CLEARED]
+
+
+def runner_on(root, **kw):
+    from preview_tui.survey.runner import Runner
+
+    r = Runner(load_study(root), code=kw.pop("code", "P1"), **kw)
+    r.choose_language("en")
+    r.consent(True)
+    return r
+
+
+def test_the_trigger_is_the_last_question_a_page_rule_or_a_quota_reads(tmp_path):
+    root = write_study(tmp_path / "calc", [
+        page("p1",
+             q("name", "text"),
+             q("years", "numeric", min=0, max=120),
+             q("gender", "single", options=opts(1, 2)),
+             q("city", "text"),
+             calculate=[{"id": "minor", "value": "years < 18"}],
+             screen_out=[{"when": "years < 18", "reason": "minor"}]),
+        page("p2", q("x", "text")),
+    ], quotas=[{"id": "women", "when": "gender == 2", "target": 1, "reason": "women_full"}])
+    result = runner_on(root).submit({"name": "Ann", "years": "12", "gender": 2, "city": "Lyon"})
+    assert result.screen_out.reason == "minor"
+    assert result.answers == {"name": "Ann", "years": 12, "minor": True}  # the page's rule reads the age; 'minor' reads only the age
+    assert {"gender", "city", "x"} <= set(result.clear) and result.later_pages == ("p2",)
+    full = runner_on(root, full_quotas={"women"}).submit({"name": "Bo", "years": "30", "gender": 2, "city": "Lyon"})
+    assert full.screen_out.reason == "women_full"
+    assert full.answers == {"name": "Bo", "years": 30, "gender": 2, "minor": False}  # the quota reads the gender: the city goes
+
+
+def test_on_a_shuffled_page_the_order_shown_decides_what_is_kept(tmp_path):
+    questions = [q(f"q{i}", "text") for i in range(6)] + [q("age", "single", options=opts(1, 2), screen_out=[{"when": "age == 1", "reason": "minor"}])]
+    root = write_study(tmp_path / "shuffled", [page("p1", *questions, randomize=True)])
+    values = {**{f"q{i}": f"a{i}" for i in range(6)}, "age": 1}
+    for code in ("S1", "S2", "S3"):
+        r = runner_on(root, code=code)
+        result = r.submit(values)
+        shown = r.orders["questions:p1"]
+        before = shown[: shown.index("age") + 1]
+        assert set(result.answers) == set(before) and result.asked == tuple(before)
+        r.accept(result)
+        assert r.current.outcome == "screened_out" and set(r.answers) == set(before)
