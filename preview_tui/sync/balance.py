@@ -40,7 +40,7 @@ async def central_order_counts(url: str, study_id: str, stimuli: tuple[str, ...]
             try:
                 return await order_counts(conn, study_id, stimuli, other_than=other_than)
             except ProgrammingError as exc:
-                if "does not exist" in str(exc):  # no station has synced yet: nothing to count there
+                if "relation" in str(exc) and "does not exist" in str(exc):  # no station has synced yet: nothing to count there
                     return {}
                 raise
     finally:
