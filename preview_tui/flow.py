@@ -14,10 +14,12 @@ from typing import Any
 
 from .db import audit
 from .db import models as m
+from .db.balance import Balance, local_balance
 from .db.store import SavedProgress, Store
 from .seal import SealError, Sealer, SealKeyError, is_sealed, parse_public_key
 from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner, item_name
 from .survey.expr import parse
+from .survey.order import least_used
 from .survey.study import Study, other_key
 
 
@@ -66,9 +68,21 @@ async def full_quotas(study: Study, store: Store) -> set[str]:
     return {cell for cell, _, quota in cells if counts[cell] >= quota.target}
 
 
+def station_balance(central_url: str | None) -> Balance:
+    """How a station counts the stimulus orders given: across stations when it has a central database
+    (``sync/balance.py``, this station's alone while the centre does not answer), else on its own."""
+    if not central_url:
+        return local_balance
+    from .sync.balance import CentralBalance  # light: the database driver is imported only when it counts
+
+    return CentralBalance(central_url)
+
+
 class Flow:
-    def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False, sealer: Sealer | None = None):
+    def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False, sealer: Sealer | None = None, balance: Balance = local_balance):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
+        self.balance = balance  # counts the stimulus orders already shown, for the Latin square (this station's, or every station's)
+        self.balance_source: str | None = None  # which count chose this session's stimulus order ("local", "central+local")
         self.pilot = pilot  # a researcher's test run: its data are marked as test and kept out of counts and exports
         self.preset_language: str | None = None
         self.recorded: set[str] = set()  # orders already stored
@@ -80,9 +94,8 @@ class Flow:
         self._saved: SavedProgress | None = None  # what a resumed session stored, replayed past a page asked again
 
     @classmethod
-    async def start(cls, study: Study, store: Store, participant: Participant, *, station: str) -> "Flow":
+    async def start(cls, study: Study, store: Store, participant: Participant, *, station: str, balance: Balance = local_balance) -> "Flow":
         sealer = session_sealer(study, pilot=participant.is_test)  # refused before anything is written
-        earlier = await store.study_sessions(study.id)
         full = await full_quotas(study, store)
         session_id = await store.create_session(
             study_id=study.id,
@@ -94,15 +107,13 @@ class Flow:
             invitation_required=study.settings.invitations,
         )
         seed = participant.code or str(session_id)  # a code makes the orders reproducible for that participant
-        runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, session_index=earlier, full_quotas=full)
-        flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer)
+        runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, full_quotas=full)
+        flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer, balance=balance)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
-        if "stimuli" in runner.orders:
-            await store.record_event(session_id, "order_shown", detail={"what": "stimuli", "order": runner.orders["stimuli"], "session_index": earlier})
         return flow
 
     @classmethod
-    async def resume(cls, study: Study, store: Store, session_id: uuid.UUID) -> "Flow":
+    async def resume(cls, study: Study, store: Store, session_id: uuid.UUID, *, balance: Balance = local_balance) -> "Flow":
         """Take up an interrupted session where it stopped, with everything it stored.
 
         The runner replays what the store holds: the language, the consent, every
@@ -115,10 +126,11 @@ class Flow:
         if row.status not in (m.IN_PROGRESS, m.ABANDONED):
             raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
         sealer = session_sealer(study, pilot=row.is_test)
-        index = saved.session_index if saved.session_index is not None else await store.study_sessions(study.id, before=row.started_at)
         seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
-        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, session_index=index, full_quotas=await full_quotas(study, store))
-        flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer)
+        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, full_quotas=await full_quotas(study, store))
+        if saved.stimulus_order is not None:  # the order it was shown keeps, whatever other sessions did since
+            runner.assign_stimuli(saved.stimulus_order)
+        flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer, balance=balance)
         flow.recorded.update(saved.orders_recorded)
         for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
             flow.note_exposure(clip, percent, completed)
@@ -134,6 +146,7 @@ class Flow:
             await store.finish(session_id, m.SCREENED_OUT if end.outcome == "screened_out" else m.COMPLETED, end.reason)
         else:
             await store.reopen(session_id)
+            await flow._order_stimuli()
         return flow
 
     def _replay(self) -> None:
@@ -160,7 +173,7 @@ class Flow:
                     self._saved = None
                     break  # the stored answers no longer pass (e.g. the study changed): ask again from here
                 runner.submit_page(values)
-            elif item.kind in ("storyboard", "clip") and item.step.id in saved.stimuli_done:
+            elif item.kind in ("storyboard", "clip") and item.step.id in saved.stimuli_done and not runner.stimulus_order_due():
                 runner.finish_stimulus()
             else:
                 self._saved = None  # nothing stored beyond here
@@ -188,6 +201,7 @@ class Flow:
             raise ValueError(f"language {language!r} is not offered by this study")
         await self.store.set_language(self.session_id, language)
         self.runner.choose_language(language)
+        await self._order_stimuli()
 
     async def consent(self, accepted: bool, *, rewards: bool = False) -> None:
         """Consent given or refused; ``rewards`` is the separate opt-in to the rewards programme, when it is offered."""
@@ -200,6 +214,7 @@ class Flow:
             rewards_opt_in=bool(rewards) if accepted and offered else None,
         )
         self.runner.consent(accepted)
+        await self._order_stimuli()
 
     async def under_age(self) -> None:
         await self.store.record_under_age(self.session_id, UNDER_AGE)
@@ -211,25 +226,26 @@ class Flow:
         A soft-required question left empty is answered with a warning, which is recorded;
         submitting again then goes on.
         """
-        problems = self.runner.check(values)
-        if problems:
-            soft = [p for p in problems if p.soft]
+        result = self.runner.submit(values)
+        if result.problems:
+            soft = [p for p in result.problems if p.soft]
             if soft:
                 await self.store.record_event(self.session_id, "soft_required_warned", step_id=self.runner.current.page.id, detail={"questions": [p.question_id for p in soft]})
                 self.runner.warn(soft)
-            return problems
+            return result.problems
         item = self.runner.current
-        answers = self.runner.answers_for_page(values)
-        cleared = [key for key in self.runner.page_keys(item.page) if key not in answers]
         sensitive = {key: q.sensitive for q in item.page.questions if q.sensitive for key in (q.id, other_key(q.id))}
-        stored = self._sealed(answers)  # before anything reaches the store; a failure stops here, with nothing written
+        stored = self._sealed(result.answers)  # before anything reaches the store; a failure stops here, with nothing written
         orders = self._orders()
-        await self.store.save_answers(self.session_id, item.survey_id, stored, clear=cleared, sensitive=sensitive, sealed=[k for k in stored if k in self.study.sealing.sealed], events=orders, page_id=item.page.id)
+        events: list[tuple[str, Any]] = list(orders)
+        end = None
+        outcome = result.screen_out
+        if outcome is not None:  # one transaction: what is kept, what the screen-out clears, and the end
+            events.append(("screened_out", {"page": item.page.id, "reason": outcome.reason, "asked": list(result.asked), "pages": list(result.later_pages)}))
+            end = (m.SCREENED_OUT, outcome.reason)
+        await self.store.save_answers(self.session_id, item.survey_id, stored, clear=result.clear, sensitive=sensitive, sealed=[k for k in stored if k in self.study.sealing.sealed], events=events, page_id=item.page.id, end=end)
         self.recorded.update(f"{d['what']}:{d['of']}" for _, d in orders)
-        outcome = self.runner.screen_out_for(values)
-        if outcome is not None:
-            await self.store.finish(self.session_id, m.SCREENED_OUT, outcome.reason)
-        self.runner.submit_page(values)
+        self.runner.accept(result)
         if self.runner.dropped:  # pages now skipped that had answers from before going back
             dropped, self.runner.dropped = self.runner.dropped, []
             await self.store.save_answers(self.session_id, item.survey_id, {}, clear=dropped)
@@ -239,6 +255,7 @@ class Flow:
             stale = self._stale(saved)
             if stale:
                 await self.store.save_answers(self.session_id, item.survey_id, {}, clear=stale)
+        await self._order_stimuli()
         await self._finish_if_done()
         return []
 
@@ -267,6 +284,7 @@ class Flow:
         item = self.runner.items[position]
         await self.store.record_navigation(self.session_id, audit.PILOT_JUMP, item_name(item) or item.kind)
         self.runner.jump(position)
+        await self._order_stimuli()
 
     async def back(self) -> None:
         item = self.runner.current
@@ -296,7 +314,32 @@ class Flow:
         """The current storyboard or clip is over; ``kind`` says how (shown, not_shown, skipped...)."""
         await self.record(kind, detail=detail, closes_step=True)
         self.runner.finish_stimulus()
+        await self._order_stimuli()
         await self._finish_if_done()
+
+    async def _order_stimuli(self) -> None:
+        """Choose the stimuli's order once the participant reaches them, store it, then show them in it.
+
+        A Latin square's row is the one least used so far by the sessions that finished the stimuli or
+        are on them (``db/balance.py``): this station's, or every station's when the balance asks the
+        central database. Screen-outs, refusals, withdrawals and pilots never count.
+        """
+        runner = self.runner
+        if not runner.stimulus_order_due():
+            return
+        rows = runner.stimuli.rows()
+        detail: dict[str, Any] = {"what": "stimuli"}
+        if rows:
+            counted = await self.balance(self.store, self.study.id, tuple(sorted(rows[0])))
+            row = least_used(rows, counted.counts)
+            order = rows[row]
+            detail.update(row=row, counted=counted.source)
+            self.balance_source = counted.source
+        else:
+            order = runner.stimuli.order()
+        detail["order"] = order
+        await self.store.record_event(self.session_id, "order_shown", detail=detail)
+        runner.assign_stimuli(order)
 
     async def _finish_if_done(self) -> None:
         end = self.runner.current

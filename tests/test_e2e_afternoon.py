@@ -7,6 +7,7 @@ participant.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -83,12 +84,21 @@ class Station:
         self.wait("Your household")
         self.press("C-n")
 
+    def stimuli(self) -> str:
+        """Wait for the first stimulus: the storyboard or the trailer, as the Latin square gives them."""
+        screen = self.term.wait_for(re.compile(r"Image 1 of 3|Now playing"), timeout=15)
+        return "storyboard" if "Image 1 of 3" in screen else "trailer"
+
     def stimuli_and_reactions(self, code: str) -> None:
-        self.wait("Image 1 of 3")
-        self.press("Right", "Right", "Enter")
-        self.wait("Now playing", timeout=15)
-        self.press("Up", "Up")  # the dial
-        self.wait("Overall, how much did you like the trailer", timeout=30)  # the real 8 s clip ended in libVLC
+        if self.stimuli() == "storyboard":
+            self.press("Right", "Right", "Enter")
+            self.wait("Now playing", timeout=15)
+            self.press("Up", "Up")  # the dial
+        else:
+            self.press("Up", "Up")  # the dial
+            self.wait("Image 1 of 3", timeout=30)  # the real 8 s clip ended in libVLC
+            self.press("Right", "Right", "Enter")
+        self.wait("Overall, how much did you like the trailer", timeout=30)
         self.press("Right", "Right", "Enter", "Tab", "Enter", "C-n")  # 3 of 5, definitely: not keen
         self.wait("What did you like")
         self.press("C-n")
@@ -153,7 +163,7 @@ def test_an_afternoon_in_kiosk_mode(demo_study, tmp_path):
         station.start("AFT-4")
         station.press("Enter")
         station.screener()
-        station.wait("Image 1 of 3")
+        station.stimuli()
         station.moderator("withdraw")
         station.wait("Withdraw and erase")
         station.press("Left", "Enter")

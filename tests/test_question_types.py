@@ -185,13 +185,20 @@ def test_latin_square_is_balanced():
         assert len(set(follows.values())) == 1  # every ordered pair equally often
 
 
-def test_stimulus_order_follows_the_session_count(tmp_path):
+def test_stimulus_order_is_chosen_when_the_stimuli_are_reached(tmp_path):
     steps = [{"type": "survey", "survey": "s"}, {"type": "clip", "id": "c1", "title": "one", "file": "a.mp4"}, {"type": "clip", "id": "c2", "title": "two", "file": "b.mp4"}]
     root = write_study(tmp_path / "s", [page("p", q("a", "text"))], steps=steps, screening={"stimulus_order": {"steps": ["c1", "c2"]}})
     study = load_study(root)
-    assert Runner(study, session_index=0).orders["stimuli"] == ["c1", "c2"]
-    r = Runner(study, session_index=1)
-    assert r.orders["stimuli"] == ["c2", "c1"]
+    assert Runner(study, stimulus_row=0).orders["stimuli"] == ["c1", "c2"]
+    r = Runner(study)
+    assert r.stimuli.rows() == [["c1", "c2"], ["c2", "c1"]]
+    r.choose_language("en")
+    r.consent(True)
+    assert not r.stimulus_order_due() and "stimuli" not in r.orders  # not before the stimuli
+    r.submit_page({"a": "x"})
+    assert r.stimulus_order_due()
+    r.assign_stimuli(r.stimuli.order(1))
+    assert r.orders["stimuli"] == ["c2", "c1"] and not r.stimulus_order_due()
     assert [item.step.id for item in r.items if item.kind == "clip"] == ["c2", "c1"]
 
 

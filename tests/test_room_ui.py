@@ -226,7 +226,7 @@ async def test_a_pilot_session_shows_the_engines_state_jumps_anywhere_and_is_mar
     assert rows(db, "select participant_code, is_test from sessions") == [("PILOT1", 1)]
     assert ("pilot_jump", "final") in rows(db, "select kind, subject from audit_log")
     async with Store(db) as store:
-        assert await store.study_sessions("lighthouse_preview") == 0  # pilot sessions do not move the counterbalancing
+        assert await store.stimulus_order_counts("lighthouse_preview", ("opening_boards", "trailer")) == {}  # pilots never move the counterbalancing
 
 
 async def test_the_jump_key_does_nothing_in_a_real_session(demo_study, tmp_path):

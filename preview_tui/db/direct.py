@@ -72,6 +72,10 @@ class Statements:
         )
         self.audit_entry = Statement(engine, log, ("seq", "at", "session_id", "kind", "subject", "digest", "prev", "hash"))
         self.session_id = converter(engine, answers.c.session_id)
+        self.ended_at = converter(engine, m.Session.__table__.c.ended_at)
+
+    # A session ended by a page (a screen-out), with its next revision for sync; RETURNING says it was there.
+    end_session = "UPDATE sessions SET status = ?, outcome_reason = ?, ended_at = ?, revision = revision + 1 WHERE id = ? RETURNING 1"
 
     @staticmethod
     def clear_answers(count: int) -> str:

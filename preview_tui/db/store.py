@@ -16,7 +16,6 @@ import sqlite3
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Iterable
 
@@ -27,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ..pin import KINDS as PIN_KINDS, LIMIT as PIN_LIMIT, PinState, pin_state
 from ..seal import is_sealed
-from . import audit, direct
+from . import audit, balance, direct
 from . import models as m
 from .engine import make_engine
 
@@ -55,7 +54,7 @@ class SavedProgress:
     stimuli_done: set[str]
     warned: set[str]  # soft-required questions the participant was already warned about
     orders_recorded: set[str]  # shuffled orders already stored ("what:of")
-    session_index: int | None  # the session's place in the study's counterbalancing, when it was recorded
+    stimulus_order: list[str] | None  # the order the stimuli were given, once the participant reached them
     exposure: list[tuple[str, float | None, bool]]  # (clip, percent watched, completed) of each play, in order
 
 
@@ -322,7 +321,7 @@ class Store:
             done = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.STEP_DONE))).all())
             kinds = ("soft_required_warned", "order_shown", "clip_exposure")
             events = (await s.execute(select(m.Event.kind, m.Event.step_id, m.Event.detail).where(m.Event.session_id == session_id, m.Event.kind.in_(kinds)).order_by(m.Event.at))).all()
-        warned, orders, index, exposure = set(), set(), None, []
+        warned, orders, stimuli, exposure = set(), set(), None, []
         for kind, step_id, detail in events:
             data = json.loads(detail or "{}")
             if kind == "soft_required_warned":
@@ -330,10 +329,10 @@ class Store:
             elif kind == "clip_exposure":
                 exposure.append((step_id, data.get("percent_watched"), bool(data.get("completed"))))
             elif data.get("what") == "stimuli":
-                index = data.get("session_index")
+                stimuli = data.get("order")
             else:
                 orders.add(f"{data.get('what')}:{data.get('of')}")
-        return SavedProgress(row, answers, pages, done, warned, orders, index, exposure)
+        return SavedProgress(row, answers, pages, done, warned, orders, stimuli, exposure)
 
     async def list_sessions(self, study_id: str | None = None, limit: int = 200) -> list[m.Session]:
         query = select(m.Session).order_by(m.Session.started_at.desc()).limit(limit)
@@ -360,13 +359,16 @@ class Store:
         sealed: Iterable[str] = (),
         events: list[tuple[str, Any]] = (),
         page_id: str | None = None,
+        end: tuple[str, str | None] | None = None,
     ) -> None:
         """Store a page's answers (replacing earlier ones) in one transaction.
 
-        ``clear`` names questions of the page left empty: an earlier answer to them is removed.
+        ``clear`` names answers that no longer apply (questions left empty, or everything a screen-out
+        removes): a stored answer among them is removed, and the audit log says it was cleared.
         ``sensitive`` gives the sensitive-data category of some answers; ``events`` are
         (kind, detail) rows written in the same transaction (e.g. the option order shown).
         ``page_id``, when given, records in the audit log that the participant left that page.
+        ``end`` (status, reason) ends the session in the same transaction (a screen-out).
 
         Every answer with a sensitive category, and every key in ``sealed``, must arrive sealed
         (``preview_tui.seal``): otherwise nothing is written and StoreError says so. The audit
@@ -383,23 +385,33 @@ class Store:
         saved = [audit.Link(audit.ANSWER, session_id, r["question_id"], audit.value_digest(r["salt"], r["value"])) for r in rows]
         if page_id is not None:
             saved.append(audit.Link(audit.PAGE_LEFT, session_id, page_id))
+        if end is not None:
+            if end[0] not in m.STATUSES:
+                raise ValueError(f"unknown status {end[0]!r}")
+            saved.append(audit.Link(audit.SESSION_ENDED, session_id, end[0]))
+        clear = sorted(set(clear))
 
         def work(tx: direct.Transaction) -> None:
             tx.insert(sql.event, event_rows)
             gone = tx.run(sql.clear_answers(len(clear)), (sql.session_id(session_id), *clear)) if clear else []
             cleared = [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(row[0] for row in gone)]
             tx.insert(sql.answer, rows)
+            if end is not None:
+                if tx.run(sql.end_session, (end[0], end[1], sql.ended_at(at), sql.session_id(session_id))) != [(1,)]:
+                    raise StoreError(f"session {session_id} is not in the station database")
             self._extend_log(cleared + saved, tx.read_head, tx.append_audit)
 
         await self._write_direct(work)
 
-    async def study_sessions(self, study_id: str, *, before: datetime | None = None) -> int:
-        """How many real sessions of this study the station has started (pilot sessions are not counted), all or ``before`` a time."""
-        query = select(func.count()).select_from(m.Session).where(m.Session.study_id == study_id, m.Session.is_test.is_(False))
-        if before is not None:
-            query = query.where(m.Session.started_at < before)
+    async def stimulus_order_counts(self, study_id: str, stimuli: Iterable[str]) -> dict[tuple[str, ...], int]:
+        """How often each order of ``stimuli`` was given to this station's counted sessions (``balance.py``)."""
+        async with self._engine.connect() as conn:  # type: ignore[union-attr]
+            return await balance.order_counts(conn, study_id, stimuli)
+
+    async def station_id(self) -> uuid.UUID:
+        """This station's id for the central database (made with the file)."""
         async with self._session() as s:
-            return int(await s.scalar(query) or 0)
+            return uuid.UUID(str(await s.scalar(select(m.SyncState.station_id).where(m.SyncState.id == 1))))
 
     async def completed_answers(self, study_id: str) -> list[dict[str, Any]]:
         """The answers of every completed, non-test session of a study on this station (for quotas)."""

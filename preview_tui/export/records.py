@@ -136,6 +136,9 @@ class SessionRecord:
     dwell_ms: dict[str, int] = field(default_factory=dict)  # storyboard -> time on its frames
     dial_mean: dict[str, float] = field(default_factory=dict)  # clip -> mean dial value of its first play
     reached: set[str] = field(default_factory=set)  # stimuli with any event
+    # Where a screen-out ended the session: its page, the questions asked on it up to the one that
+    # triggered it, and the later pages whose answers it cleared (the "screened_out" event).
+    screened: dict[str, Any] | None = None
     _env: dict[str, Any] | None = None
 
     @property
@@ -191,7 +194,7 @@ async def read_sessions(conn: Any, study_id: str, *, private_key: Any = None, st
         if session_id in records:
             records[session_id].pages_left.add(page_id)
     tick(3, "Reading events")
-    wanted = EVENTS.c.kind == "order_shown"
+    wanted = EVENTS.c.kind.in_(["order_shown", "screened_out"])
     if step_ids:
         wanted = wanted | EVENTS.c.step_id.in_(sorted(step_ids))
     query = select(EVENTS.c.session_id, EVENTS.c.kind, EVENTS.c.step_id, EVENTS.c.detail).where(EVENTS.c.session_id.in_(ids), wanted).order_by(EVENTS.c.at)
@@ -217,6 +220,9 @@ async def read_sessions(conn: Any, study_id: str, *, private_key: Any = None, st
 
 def _event(rec: SessionRecord, kind: str, step_id: str | None, detail: str | None) -> None:
     data = json.loads(detail) if detail else {}
+    if kind == "screened_out":
+        rec.screened = data
+        return
     if kind == "order_shown":
         if data.get("what") == "stimuli":
             rec.orders["stimuli"] = data.get("order", [])

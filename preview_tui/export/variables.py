@@ -407,12 +407,19 @@ class _Builder:
                     groups.append(self.calculation(survey.id, page.id, calc, conditions))
         return groups
 
-    def absent(self, page_id: str, shown_if: tuple[str, ...]) -> Callable[[SessionRecord], int | None]:
-        """Why a question has no answer in a session: its code, or None (system-missing)."""
+    def absent(self, page_id: str, shown_if: tuple[str, ...], key: str | None = None) -> Callable[[SessionRecord], int | None]:
+        """Why a question (or calculation ``key``) has no answer in a session: its code, or None (system-missing).
+
+        A screen-out clears the rest of its page and every later page, even pages left before the
+        participant went back: those are "screened out" too.
+        """
         exprs = [parse(c) for c in shown_if]
         screened_out, not_shown = self.codes.screened_out, self.codes.not_shown
 
         def reason(rec: SessionRecord) -> int | None:
+            cut = rec.screened if rec.status == "screened_out" else None
+            if cut is not None and ((page_id == cut.get("page") and key not in cut.get("asked", ())) or page_id in cut.get("pages", ())):
+                return screened_out
             if page_id in rec.pages_left:
                 if exprs:
                     env = rec.env()
@@ -436,7 +443,7 @@ class _Builder:
             miss[specials[s.code]] = _texts(s.label, self.languages)
         text = _texts(q.text, self.languages)
         common = dict(source="question", question=q.id, question_type=q.type, survey=survey_id, page=page_id, shown_if=shown_if, sensitive=q.sensitive, missing=missing)
-        absent = self.absent(page_id, shown_if)
+        absent = self.absent(page_id, shown_if, q.id)
         sealed, qid = codes.sealed, q.id
         low, high = codes.band
 
@@ -582,7 +589,7 @@ class _Builder:
             f"{q.id}_specify", TEXT, _joined(_texts(q.text, self.languages), self.words("specify")), values=text_missing, missing=base.missing,
             source="specify", question=other_key(q.id), question_type="text", survey=survey_id, page=page_id, shown_if=shown_if, sensitive=q.sensitive,
         )
-        key, qid, absent = other_key(q.id), q.id, self.absent(page_id, shown_if)
+        key, qid, absent = other_key(q.id), q.id, self.absent(page_id, shown_if, q.id)
         specials = {s.code: self.codes.specials[s.code] for s in q.special}
         sealed = self.codes.sealed
 
@@ -609,7 +616,7 @@ class _Builder:
         miss = self.missing_labels(missing)
         label = self.words("calculated", expr={lang: calc.value for lang in self.languages})
         common = dict(source="calculation", question=calc.id, question_type="calculation", survey=survey_id, page=page_id, shown_if=shown_if, missing=missing)
-        absent = self.absent(page_id, shown_if)
+        absent = self.absent(page_id, shown_if, calc.id)
         cid = calc.id
         low, high = self.codes.band
         codes = self.codes

@@ -50,3 +50,14 @@ def latin_square_row(n: int, row: int) -> list[int]:
     if n % 2 == 1 and (row // n) % 2 == 1:
         order.reverse()
     return order
+
+
+def least_used(orders: Sequence[Sequence[T]], counts: dict[tuple, int]) -> int:
+    """The index of the order given least often so far (``counts``: order as a tuple -> times).
+
+    Among orders used equally little, the first at or after the total count (cyclically), so a
+    station counting on its own goes through the rows in turn.
+    """
+    used = [counts.get(tuple(order), 0) for order in orders]
+    low, start = min(used), sum(used) % len(orders)
+    return next(i for k in range(len(orders)) if used[i := (start + k) % len(orders)] == low)

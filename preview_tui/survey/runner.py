@@ -11,16 +11,18 @@ it advance, so nothing moves on before it is saved.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 from . import answers as A
 from .expr import parse
 from ..words import word
 from .jurisdiction import minimum_age
-from .order import latin_square_row, rng, shuffle
+from .order import rng, shuffle
 from .pipe import pipe
 from .schema import CHOICE_TYPES, Block, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
+from .screen_out import asked_until, calculations_kept, questions_read
+from .stimuli import StimulusOrder
 from .study import Study, other_key, text
 
 Outcome = Literal["completed", "screened_out", "declined"]
@@ -95,6 +97,22 @@ class Problem:
     soft: bool = False
 
 
+@dataclass(frozen=True)
+class PageResult:
+    """What submitting a page decides, before anything is stored or the runner moves (``Runner.submit``).
+
+    ``clear`` names stored answers that no longer apply: the page's questions left empty and, after a
+    screen-out, the rest of the page (the questions after the one that triggered it) and every later page.
+    """
+
+    problems: list[Problem]
+    answers: dict[str, Any] = field(default_factory=dict)  # what the page stores: normalised answers, 'specify' texts, calculations
+    clear: list[str] = field(default_factory=list)
+    screen_out: "EndItem | None" = None
+    asked: tuple[str, ...] = ()  # after a screen-out: the page's questions up to the trigger, and the calculations kept
+    later_pages: tuple[str, ...] = ()  # after a screen-out: the pages after this one, whose answers are cleared
+
+
 Trace = Callable[[str, bool], None]
 
 
@@ -107,14 +125,13 @@ class Runner:
         seat: str = "",
         language: str | None = None,
         seed: str | None = None,
-        session_index: int = 0,
+        stimulus_row: int | None = None,
         full_quotas: frozenset[str] | set[str] = frozenset(),
         trace: Trace | None = None,
     ):
         self.study = study
         self.participant = {"code": code, "seat": seat, "language": language}
         self.seed = code if seed is None else seed
-        self.session_index = session_index
         self.full_quotas = frozenset(full_quotas)
         self.trace = trace
         self.answers: dict[str, Any] = {}
@@ -130,7 +147,7 @@ class Runner:
         settings = study.settings
         adult = minimum_age(settings.minimum_age, study.config.station.jurisdiction)
         self.items: list[Item] = [LanguageItem(tuple(settings.languages)), ConsentItem(settings.consent.version, adult, settings.rewards is not None)]
-        for step in self._steps():
+        for step in study.screening.steps:
             if isinstance(step, SurveyStep):
                 self.items.extend(self._survey_items(study.surveys[step.survey]))
             elif isinstance(step, StoryboardStep):
@@ -138,6 +155,9 @@ class Runner:
             elif isinstance(step, ClipStep):
                 self.items.append(ClipItem(step))
         self.position = 0
+        self.stimuli = StimulusOrder(study, self.items, self.seed)  # declared order until the participant reaches them
+        if stimulus_row is not None and self.stimuli.places:
+            self.assign_stimuli(self.stimuli.order(stimulus_row))
 
     # -- orders -------------------------------------------------------------
 
@@ -146,21 +166,14 @@ class Runner:
         self.orders[key] = [ids[i] for i in order]
         return [items[i] for i in order]
 
-    def _steps(self) -> list[Any]:
-        steps = list(self.study.screening.steps)
-        rule = self.study.screening.stimulus_order
-        if rule is None:
-            return steps
-        places = [i for i, s in enumerate(steps) if getattr(s, "id", None) in rule.steps]
-        chosen = [steps[i] for i in places]
-        if rule.method == "latin_square":
-            order = latin_square_row(len(chosen), self.session_index)
-        else:
-            order = shuffle(list(range(len(chosen))), [False] * len(chosen), rng(self.study.id, self.seed, "stimuli"))
-        for place, index in zip(places, order):
-            steps[place] = chosen[index]
-        self.orders["stimuli"] = [chosen[i].id for i in order]
-        return steps
+    def stimulus_order_due(self) -> bool:
+        """Whether the participant has reached the stimuli whose order varies (``stimuli.py``) and none is assigned yet."""
+        return self.stimuli.reached(self.position) and "stimuli" not in self.orders and self.outcome is None
+
+    def assign_stimuli(self, order: list[str]) -> None:
+        """Put the stimuli in ``order`` (their ids): one of ``stimuli.rows()``, or the order a session stored."""
+        self.stimuli.place(self.items, order)
+        self.orders["stimuli"] = list(order)
 
     def _survey_items(self, survey: Any) -> list[PageItem]:
         blocks = survey.all_blocks()
@@ -384,7 +397,12 @@ class Runner:
         return env
 
     def screen_out_for(self, values: dict[str, Any]) -> EndItem | None:
-        """The screen-out that submitting ``values`` on the current page would cause, if any (nothing changes).
+        """The screen-out that submitting ``values`` on the current page would cause, if any (nothing changes)."""
+        found = self._screening(values)
+        return None if found is None else found[0]
+
+    def _screening(self, values: dict[str, Any]) -> tuple[EndItem, frozenset[str]] | None:
+        """The screen-out ``values`` cause, with the names its rule reads.
 
         The page's own rules come first, then its questions' rules, then the study's full quotas.
         """
@@ -393,36 +411,67 @@ class Runner:
         env.update(_flat(self.answers_for_page(values)))
         for i, rule in enumerate(page.screen_out):
             if self.holds(f"page:{page.id}:screen_out:{i}", rule.when, env):
-                return EndItem("screened_out", rule.reason)
+                return EndItem("screened_out", rule.reason), parse(rule.when).names
         for q in self.questions(page):
             for i, rule in enumerate(q.screen_out):
                 if self.holds(f"question:{q.id}:screen_out:{i}", rule.when, env):
-                    return EndItem("screened_out", rule.reason)
+                    return EndItem("screened_out", rule.reason), parse(rule.when).names | {q.id}
         asked = set(self.page_keys(page))
         for cell, when, quota in self.study.quota_cells():
             if cell in self.full_quotas and parse(when).names & asked:
                 if self.holds(f"quota:{cell}", when, env):
-                    return EndItem("screened_out", quota.reason)
+                    return EndItem("screened_out", quota.reason), parse(when).names
         return None
+
+    def submit(self, values: dict[str, Any]) -> PageResult:
+        """Everything submitting ``values`` on the current page decides; nothing changes until ``accept``.
+
+        A screen-out keeps only the page's answers up to and including the question that triggered
+        it (``screen_out.py``) and clears the rest of the page and every later page.
+        """
+        page = self._expect("page").page
+        problems = self.check(values)
+        if problems:
+            return PageResult(problems)
+        found = self._screening(values)
+        if found is None:
+            answers = self.answers_for_page(values)
+            return PageResult([], answers, [key for key in self.page_keys(page) if key not in answers])
+        end, names = found
+        self.questions(page)  # a shuffled page's order is known from here
+        ordered = self.orders.get(f"questions:{page.id}") or [q.id for q in page.questions]
+        asked = asked_until(ordered, questions_read(page, names))  # those not shown among them stay "not shown"
+        kept = set(asked) | {other_key(qid) for qid in asked}
+        calcs = calculations_kept(page, asked)
+        answers = self.answers_for_page({key: value for key, value in values.items() if key in kept})
+        answers = {key: value for key, value in answers.items() if key in kept or key in calcs}
+        later = [item.page for item in self.items[self.position + 1 :] if isinstance(item, PageItem)]
+        clear = [key for key in self.page_keys(page) if key not in answers] + [key for p in later for key in self.page_keys(p)]
+        return PageResult([], answers, clear, end, tuple(asked) + tuple(c for c in calcs if c in answers), tuple(p.id for p in later))
+
+    def accept(self, result: PageResult) -> None:
+        """Take the current page's result (from ``submit``, stored by the caller) and move on, or end on its screen-out."""
+        if result.problems:
+            raise ValueError("accept() called with a page result that has problems")
+        page = self._expect("page").page
+        for key in [*self.page_keys(page), *result.clear]:
+            self.answers.pop(key, None)
+        self.answers.update(result.answers)
+        if result.screen_out is not None:
+            self.outcome = result.screen_out
+            return
+        self._advance()
 
     def submit_page(self, values: dict[str, Any]) -> EndItem | None:
         """Accept the current page's answers (already checked and stored) and move on.
 
         Returns the screen-out outcome when a rule or a full quota screens the participant out.
         """
-        if [p for p in self.check(values) if not p.soft or p.question_id not in self.warned]:
+        result = self.submit(values)
+        if result.problems:
             raise ValueError("submit_page() called with answers that do not pass check()")
-        page = self._expect("page").page
-        outcome = self.screen_out_for(values)
-        stored = self.answers_for_page(values)
-        for key in self.page_keys(page):
-            self.answers.pop(key, None)
-        self.answers.update(stored)
-        if outcome is not None:
-            self.outcome = outcome
-            return outcome
-        self._advance()
-        return None
+        self.accept(result)
+        return result.screen_out
 
     def finish_stimulus(self) -> None:
         """The current storyboard or clip is over (seen, skipped or failed: the caller records which)."""

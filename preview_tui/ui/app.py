@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from ..db import models as m
 from ..db.store import Store
-from ..flow import Flow, Participant
+from ..flow import Flow, Participant, station_balance
 from ..playback.base import Player, PlayerUnavailable
 from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
 from ..survey.schema import StationSettings
@@ -398,7 +398,7 @@ class PreviewApp(App[None]):
     # -- the participant's flow ---------------------------------------------
 
     async def start_session(self, participant: Participant) -> None:
-        self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name)
+        self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name, balance=station_balance(self.central_url()))
         self.last_input = time.monotonic()
         await self.show_step(first=True)
 
@@ -408,7 +408,7 @@ class PreviewApp(App[None]):
 
     async def resume_interrupted(self, session_id: uuid.UUID) -> None:
         """Take up an interrupted or abandoned session where it stopped."""
-        self.flow = await Flow.resume(self.study, self.store, session_id)
+        self.flow = await Flow.resume(self.study, self.store, session_id, balance=station_balance(self.central_url()))
         self.last_input = time.monotonic()
         if self.flow.reask:
             self.notify(f"{len(self.flow.reask)} sealed answer(s) needed later in the questionnaire will be asked again: the station cannot read them back.", timeout=15)
