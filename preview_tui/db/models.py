@@ -129,6 +129,10 @@ class AuditEntry(Base):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(64))
     digest: Mapped[str | None] = mapped_column(String(64))
+    # The entry's own salt and sha256(salt, kind, subject, digest), which the chain covers:
+    # a withdrawal erases kind, subject, digest and salt, and the chain still holds.
+    salt: Mapped[str | None] = mapped_column(String(32))
+    payload: Mapped[str | None] = mapped_column(String(64))
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
