@@ -42,6 +42,7 @@ from sqlalchemy import text
 from preview_tui.db.audit import REDACTED, WITHDRAWN
 
 from . import tables as t
+from .anchors import SEND_HEAD_SQL, read_head
 from .errors import CONNECTION, CREDENTIALS, RECORD, SyncError, classify, describe, server_reason
 
 ENV_URL = "PREVIEW_TUI_CENTRAL_DATABASE"
@@ -275,6 +276,7 @@ class Syncer:
             if row is None:
                 raise SyncError("the station database has no sync state; open it with this version of preview-tui first", kind=RECORD)
             station_id = uuid.UUID(str(row[0]))
+            self.head = await conn.run_sync(read_head)
             # A table rebuilt by a migration lost its triggers: put them back and queue the table whole (sending twice is harmless).
             present = {n for (n,) in await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
             for spec in t.SYNCED:
@@ -420,6 +422,8 @@ class Syncer:
                     ),
                     {"id": self.station_id, "name": name},
                 )
+                if self.head is not None:  # the chain anchored outside the station (anchors.py)
+                    await conn.execute(text(SEND_HEAD_SQL), {"station": self.station_id, "seq": self.head[0], "hash": self.head[1]})
 
         try:
             await self._retrying(prepare)
