@@ -200,8 +200,9 @@ class OutboxEntry(Base):
     """One write of a synced table still to send, or sent (``preview_tui/sync``).
 
     SQLite triggers add a row for every insert, update and delete of a synced
-    table, in the writing transaction; sync moves ``state`` from pending to sent
-    to acknowledged (or conflict / rejected, with ``note``).
+    table, in the writing transaction; sync moves ``state`` from pending to sent,
+    and deletes the entry once the central database acknowledged it (or keeps
+    it as conflict / rejected, with ``note``).
     """
 
     __tablename__ = "sync_outbox"

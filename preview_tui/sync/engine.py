@@ -14,8 +14,10 @@ How a batch goes, for one synced table (``tables.SYNCED``, in order):
    participant are never inserted. Rows not taken are compared with what is
    there: identical (sent before), older, or a conflict, which is written to
    ``sync_conflicts`` and never overwrites anything.
-4. After the central commit, on the station: mark the entries acknowledged
-   (or conflict). No station transaction is ever open across network I/O.
+4. After the central commit, on the station: delete the acknowledged entries
+   (the outbox stays as small as what is still to send), and keep conflicts
+   aside with their reason. No station transaction is ever open across
+   network I/O.
 
 Killed at any moment, a sync loses nothing: entries still ``sent`` go again
 next time, and sending a record twice changes nothing.
@@ -269,6 +271,8 @@ class Syncer:
         # Every station transaction of a sync begins with a write: SQLite then waits for the app's writes
         # (busy_timeout) instead of failing a read transaction that tries to become a write one.
         async with self.local.begin() as conn:
+            # Acknowledged entries left by an earlier version, which kept them: their space is reused from now on.
+            await conn.execute(text("DELETE FROM sync_outbox WHERE state = :a"), {"a": t.ACKNOWLEDGED})
             # Entries still "sent" belong to a sync that stopped before the centre confirmed them: send them again.
             for spec in t.SYNCED:
                 await conn.execute(text("UPDATE sync_outbox SET state = :p WHERE tbl = :t AND state = :s"), {"p": t.PENDING, "t": spec.name, "s": t.SENT})
@@ -357,7 +361,8 @@ class Syncer:
                     text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b AND key = :k"),
                     [{"state": state, "note": note, "k": key, **where} for key, (state, note) in conflicts.items()],
                 )
-            done = await conn.execute(text("UPDATE sync_outbox SET state = :ack WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), {"ack": t.ACKNOWLEDGED, **where})
+            # Acknowledged entries are pruned: the centre has the rows, and the entries named nothing else.
+            done = await conn.execute(text("DELETE FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)
         self.report.sent[table] = self.report.sent.get(table, 0) + done.rowcount
         if gone:
             self.report.deleted[table] = self.report.deleted.get(table, 0) + gone
