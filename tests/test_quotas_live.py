@@ -67,7 +67,7 @@ async def test_centre_down_local_counts_this_station(demo_study, tmp_path, pg_cl
     flow, took = await start(b, study, pg_cluster.url("postgres", port=free_port()), "p1")
     assert flow.runner.full_quotas == {B_CELL}
     assert "this station's count only" in flow.quota_note and "cannot be reached" in flow.quota_note
-    assert took < CENTRAL_TIMEOUT + 2
+    assert took < CENTRAL_TIMEOUT + 3
 
 
 async def silent_server():
@@ -94,7 +94,7 @@ async def test_centre_silent_applies_the_policy_within_the_stated_time(demo_stud
             writer.close()
         server.close()
     assert held, "the session start did try the centre"
-    assert CENTRAL_TIMEOUT - 0.1 <= took < CENTRAL_TIMEOUT + 2
+    assert CENTRAL_TIMEOUT - 0.1 <= took < CENTRAL_TIMEOUT + 3  # the centre's 2 s, and the start's own work
     assert f"did not answer within {CENTRAL_TIMEOUT:g} s" in flow.quota_note
     if offline == "local":
         assert flow.runner.full_quotas == {B_CELL}

@@ -54,8 +54,10 @@ SESSION_ENDED = "session_ended"
 WITHDRAWN = "withdrawn"
 REDACTED = "redacted"  # an entry of a withdrawn participant, emptied (see the module's docstring)
 
+# What redacting an entry changes; the chain's fields (seq, at, session_id, payload, prev, hash) stay.
+REDACTION = f"kind = '{REDACTED}', subject = NULL, digest = NULL, salt = NULL"
 # Run in the withdrawal's transaction, with the session id as stored (``:sid``).
-REDACT_SQL = f"UPDATE audit_log SET kind = '{REDACTED}', subject = NULL, digest = NULL, salt = NULL WHERE session_id = :sid AND kind <> '{WITHDRAWN}'"
+REDACT_SQL = f"UPDATE audit_log SET {REDACTION} WHERE session_id = :sid AND kind <> '{WITHDRAWN}'"
 
 
 def new_salt() -> str:

@@ -41,9 +41,8 @@ from typing import Any, Callable
 
 from sqlalchemy import text
 
-from preview_tui.db.audit import REDACTED, WITHDRAWN
-
 from . import tables as t
+from . import withdrawal
 from .anchors import SEND_HEAD_SQL, read_head
 from .errors import CONNECTION, CREDENTIALS, RECORD, SyncError, classify, describe, server_reason
 
@@ -518,17 +517,12 @@ class Syncer:
             try:
                 async with raw.transaction():
                     await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s')
-                await self._redact_withdrawn(raw, cols, stage)
+                await withdrawal.redact_withdrawn(raw, spec, stage)
                 return {}
             except asyncpg.UniqueViolationError:
                 pass
         if spec.redact_on_withdrawal:
-            # The one change an immutable entry may see: the station redacted it (same place in the chain, same hash).
-            keys = ", ".join(f'"{k}"' for k in cols.key_cols)
-            conflict = (
-                f"ON CONFLICT ({keys}) DO UPDATE SET kind = EXCLUDED.kind, subject = NULL, digest = NULL, salt = NULL "
-                f"WHERE EXCLUDED.kind = '{REDACTED}' AND \"{cols.name}\".hash = EXCLUDED.hash"
-            )
+            conflict = withdrawal.redaction_conflict(cols.name, cols.key_cols)
         elif spec.kind == t.REVISIONED:
             keys = ", ".join(f'"{k}"' for k in cols.key_cols)
             updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in cols.all_cols if c not in cols.key_cols)
@@ -538,7 +532,7 @@ class Syncer:
         taken = await raw.fetchval(
             f'WITH done AS (INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s {not_withdrawn} {conflict} RETURNING 1) SELECT count(*) FROM done'
         )
-        await self._redact_withdrawn(raw, cols, stage)
+        await withdrawal.redact_withdrawn(raw, spec, stage)
         if taken == n:
             return {}
         # Some rows were not taken: sent before (identical), older than the centre's, withdrawn, or in conflict.
@@ -576,31 +570,10 @@ class Syncer:
             self.report.conflicts.append(Conflict(cols.name, key, reason))
         return outcome
 
-    async def _redact_withdrawn(self, raw, cols: _Columns, stage: str, origin: bool = True) -> None:
-        """Redact the rows of withdrawn participants among this batch's sessions (the audit log: see ``db/audit.py``)."""
-        spec = cols.spec
-        if not spec.redact_on_withdrawal:
-            return
-        sessions = f'SELECT CAST(s."{spec.session_column}" AS uuid) FROM "{stage}" s'
-        await raw.execute(
-            f'UPDATE "{cols.name}" c SET kind = \'{REDACTED}\', subject = NULL, digest = NULL, salt = NULL '
-            f'WHERE c.kind NOT IN (\'{REDACTED}\', \'{WITHDRAWN}\') AND c."{spec.session_column}" IN ({sessions}) '
-            f'AND EXISTS (SELECT 1 FROM tombstones w WHERE w.session_id = c."{spec.session_column}")'
-        )
-
     async def _apply_tombstones(self, raw, cols: _Columns, stage: str) -> dict[str, tuple[str, str]]:
         await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s ON CONFLICT DO NOTHING')
-        for spec in t.SYNCED:
-            if spec.redact_on_withdrawal:
-                await raw.execute(
-                    f'UPDATE "{spec.name}" SET kind = \'{REDACTED}\', subject = NULL, digest = NULL, salt = NULL '
-                    f'WHERE kind NOT IN (\'{REDACTED}\', \'{WITHDRAWN}\') AND "{spec.session_column}" IN (SELECT CAST(s.session_id AS uuid) FROM "{stage}" s)'
-                )
-        # What was kept aside of them goes too (ids as hex, with or without dashes).
-        await raw.execute(
-            "DELETE FROM sync_conflicts WHERE replace(COALESCE(incoming->>'session_id', CASE WHEN table_name = 'sessions' THEN incoming->>'id' END), '-', '') "
-            f'IN (SELECT replace(CAST(s.session_id AS text), \'-\', \'\') FROM "{stage}" s)'
-        )
+        await withdrawal.redact_sessions(raw, stage)
+        await withdrawal.erase_kept_aside(raw, stage)
         # Children first, the session last (the foreign keys would cascade, but a table need not have one).
         for spec in reversed(t.SYNCED):
             if spec.kind == t.TOMBSTONE or not spec.session_column or not spec.erase_on_withdrawal:
