@@ -113,3 +113,25 @@ async def test_a_withdrawal_leaves_no_trace_centrally(tmp_path, central_url):
     local = [tuple(r) for r in con.execute("SELECT seq, hash, kind FROM audit_log WHERE session_id = ? ORDER BY seq", (sid.hex,))]
     con.close()
     assert central == local  # the same tombstone, hash for hash
+
+
+async def test_a_file_from_before_payloads_redacts_its_old_entries_too(tmp_path):
+    import shutil
+
+    db = tmp_path / "old.sqlite"
+    shutil.copy(Path(__file__).parent / "data" / "station-0001.sqlite", db)
+    upgrade(db)  # its entries are hashed the former way (no payload)
+    con = sqlite3.connect(db)
+    (sid,) = con.execute("SELECT id FROM sessions WHERE participant_code = 'OLD-1'").fetchone()
+    subjects = {s for (s,) in con.execute("SELECT subject FROM audit_log WHERE session_id = ? AND payload IS NULL", (sid,))}
+    con.close()
+    assert subjects
+    async with Store(db) as store:
+        await store.set_language(uuid.UUID(sid), "de")  # an entry of the new kind beside the old ones
+        await store.withdraw(uuid.UUID(sid))
+    con = sqlite3.connect(db)
+    left = con.execute("SELECT kind, subject, digest, salt FROM audit_log WHERE session_id = ? AND kind <> 'withdrawn'", (sid,)).fetchall()
+    con.close()
+    assert left and set(left) == {(audit.REDACTED, None, None, None)}
+    report = audit.verify(db)
+    assert report.ok, report.problems
