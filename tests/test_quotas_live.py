@@ -101,3 +101,24 @@ async def test_centre_silent_applies_the_policy_within_the_stated_time(demo_stud
     else:
         assert flow.runner.full_quotas == {cell for cell, _, _ in study.quota_cells()}  # every quota refuses
         assert flow.quota_note.startswith("Quotas closed")
+
+
+async def test_the_console_says_which_count_the_session_started_with(demo_study, tmp_path, central_url, monkeypatch):
+    from test_room_ui import wait_until
+    from test_walk_demo import make_app, walk
+
+    study = study_with_small_quotas(demo_study)
+    a = tmp_path / "a.sqlite"
+    await complete(a, study, "a", {"gender": 1, "age_band": 2})
+    await sync(a, central_url)
+    monkeypatch.setenv("PREVIEW_TUI_CENTRAL_DATABASE", central_url)
+    app = make_app(demo_study, tmp_path / "b.sqlite")
+
+    def told() -> list[str]:
+        return [n.message for n in list(app._notifications) if "Quotas" in n.message]
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await walk(pilot, [*"P100", "enter"])
+        await wait_until(pilot, lambda: app.flow is not None and told(), timeout=30)
+        assert A_CELL in app.flow.runner.full_quotas
+        assert "counted on every station" in told()[0]
