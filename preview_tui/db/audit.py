@@ -12,7 +12,7 @@ stored answer is the one the app wrote.
 What an entry says (its kind, subject and digest) is not hashed into the
 chain directly: the entry keeps a random salt of its own and ``payload``,
 ``sha256`` of that salt and what it says, and the chain covers ``payload``.
-A withdrawal redacts the participant's entries in place (``redact_sql``):
+A withdrawal redacts the participant's entries in place (``REDACT_SQL``):
 kind becomes ``redacted``, subject, digest and salt are erased, and
 ``payload`` stays. The chain still verifies, yet without the salt nothing
 can be learnt from ``payload`` (not even by trying every page id), so what
