@@ -2,7 +2,7 @@
 
 Each sync sends the station's chain head (the newest entry's seq and hash,
 ``audit_head``) to the central database, which keeps every head it received
-in ``audit_anchors`` and never changes them. The audit entries the station
+in ``audit_anchors`` and never changes them (``central.SEND_HEAD_SQL``). The audit entries the station
 sent are kept there too, hash for hash.
 
 ``check_station`` then asks whether the station's chain still passes through
@@ -19,17 +19,6 @@ import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-
-# The head a sync sends (run on the central connection; parameters :station, :seq, :hash).
-SEND_HEAD_SQL = "INSERT INTO audit_anchors (origin_station, seq, hash) VALUES (:station, :seq, :hash) ON CONFLICT DO NOTHING"
-
-
-def read_head(con) -> tuple[int, str] | None:
-    """The station's chain head, read on a (sync) SQLAlchemy connection; None before the first entry."""
-    from sqlalchemy import text
-
-    row = con.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
-    return (int(row[0]), str(row[1])) if row is not None and row[0] else None
 
 
 @dataclass

@@ -25,6 +25,8 @@ VERSION_TABLE = "preview_tui_central_version"
 MIGRATIONS = Path(__file__).with_name("central_migrations")
 SCHEMA_LOCK = 7_310_001  # pg advisory lock keys
 TOMBSTONE_LOCK = 7_310_002
+# The station's chain head, sent at every sync and kept for ever (``anchors.py`` checks a station against them).
+SEND_HEAD_SQL = "INSERT INTO audit_anchors (origin_station, seq, hash) VALUES (:station, :seq, :hash) ON CONFLICT DO NOTHING"
 
 
 def central_table(spec: SyncedTable, md: MetaData) -> Table:

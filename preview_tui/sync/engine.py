@@ -43,7 +43,6 @@ from sqlalchemy import text
 
 from . import tables as t
 from . import withdrawal
-from .anchors import SEND_HEAD_SQL, read_head
 from .errors import CONNECTION, CREDENTIALS, RECORD, SyncError, classify, describe, server_reason
 
 ENV_URL = "PREVIEW_TUI_CENTRAL_DATABASE"
@@ -279,7 +278,8 @@ class Syncer:
             if row is None:
                 raise SyncError("the station database has no sync state; open it with this version of preview-tui first", kind=RECORD)
             station_id = uuid.UUID(str(row[0]))
-            self.head = await conn.run_sync(read_head)
+            head = (await conn.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1"))).first()
+            self.head = (int(head[0]), str(head[1])) if head is not None and head[0] else None  # sent centrally (anchors.py)
             # A table rebuilt by a migration lost its triggers: put them back and queue the table whole (sending twice is harmless).
             present = {n for (n,) in await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
             for spec in t.SYNCED:
@@ -408,7 +408,7 @@ class Syncer:
     async def _open_central(self, name: str | None) -> None:
         from sqlalchemy.ext.asyncio import create_async_engine
 
-        from .central import upgrade_central
+        from .central import SEND_HEAD_SQL, upgrade_central
 
         self.central = create_async_engine(
             self.url,
