@@ -119,7 +119,7 @@ def chain_hash(seq: int, at: datetime | str, session_id: uuid.UUID | str | None,
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
-def new_entry(seq: int, at: datetime, link: "Link", prev: str) -> dict[str, Any]:
+def new_entry(seq: int, at: datetime | str, link: "Link", prev: str) -> dict[str, Any]:
     """The row of the log for ``link`` at ``seq`` after ``prev``."""
     salt = new_salt()
     payload = payload_digest(salt, link.kind, link.subject, link.digest)
