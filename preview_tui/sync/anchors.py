@@ -34,7 +34,7 @@ class AnchorReport:
 
 
 def _local_chain(station_db: Path) -> tuple[uuid.UUID, str | None, dict[int, str]]:
-    con = sqlite3.connect(f"file:{Path(station_db)}?mode=ro", uri=True)
+    con = sqlite3.connect(Path(station_db).resolve().as_uri() + "?mode=ro", uri=True)
     try:
         (station_id,) = con.execute("SELECT station_id FROM sync_state WHERE id = 1").fetchone()
         names = con.execute("SELECT DISTINCT station FROM sessions LIMIT 2").fetchall()

@@ -51,7 +51,7 @@ class CentralUnreachable(Exception):
 
 def station_id(station_db: Path) -> uuid.UUID:
     """This station's id for the central database (from its file's ``sync_state``)."""
-    con = sqlite3.connect(f"file:{station_db}?mode=ro", uri=True)
+    con = sqlite3.connect(Path(station_db).resolve().as_uri() + "?mode=ro", uri=True)
     try:
         (sid,) = con.execute("SELECT station_id FROM sync_state WHERE id = 1").fetchone()
     finally:
