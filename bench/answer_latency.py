@@ -64,9 +64,9 @@ class SameWork:
         rows, seq, prev = [], self.seq, self.prev
         for kind, subject, digest in links:
             seq += 1
-            link_hash = audit.entry_hash(seq, at, self.session, kind, subject, digest, prev)
-            rows.append((seq, at, self.session, kind, subject, digest, prev, link_hash))
-            prev = link_hash
+            entry = audit.new_entry(seq, at, audit.Link(kind, self.session, subject, digest), prev)
+            rows.append(tuple(entry[c] for c in ("seq", "at", "session_id", "kind", "subject", "digest", "salt", "payload", "prev", "hash")))
+            prev = entry["hash"]
         con = self.con
         con.execute("BEGIN")
         con.execute(
@@ -74,7 +74,7 @@ class SameWork:
             "ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, salt = excluded.salt, answered_at = excluded.answered_at, revision = answers.revision + 1",
             (uuid.uuid4().hex, self.session, question, json.dumps(value), salt, at),
         )
-        con.executemany("INSERT INTO audit_log (seq, at, session_id, kind, subject, digest, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO audit_log (seq, at, session_id, kind, subject, digest, salt, payload, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         con.execute("COMMIT")
         self.seq, self.prev = seq, prev
 

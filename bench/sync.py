@@ -11,7 +11,7 @@ start it, tests/pg.py):
    beforehand, outside the timing.
 3. sync: ``preview_tui.sync`` of that station into another empty central
    database (schema created beforehand, outside the timing): reading the outbox
-   and the rows, marking them sent and acknowledged, staging, inserting.
+   and the rows, marking them sent, staging, inserting, pruning what was acknowledged.
    COPY and sync alternate ``--rounds`` times (default 2), each into an empty
    database, and the best time of each counts: the machine's load varies.
 4. Incremental: 10 new answers on top, synced; and the same 10 answers synced on
@@ -148,6 +148,18 @@ async def ten_more(db: Path) -> None:
         await store.save_answers(sid, "post", {f"q{i}": i for i in range(10)})
 
 
+def requeue(db: Path) -> None:
+    """Queue every synced row again, as the triggers did when it was written (a sync prunes acknowledged entries)."""
+    from preview_tui.sync.tables import SYNCED, primary_key
+
+    con = sqlite3.connect(db)
+    con.execute("DELETE FROM sync_outbox")
+    for spec in SYNCED:
+        con.execute(f"INSERT INTO sync_outbox (tbl, key, state) SELECT ?, {primary_key(spec.name)}, 'pending' FROM {spec.name} ORDER BY rowid", (spec.name,))
+    con.commit()
+    con.close()
+
+
 async def timed_sync(db: Path, url: str) -> tuple[float, int]:
     started = time.perf_counter()
     report = await sync(db, url)
@@ -166,10 +178,7 @@ async def main(n: int, rounds: int) -> None:
             for r in range(rounds):
                 copy_s, copy_rows = await copy_baseline(cluster, big, f"bench_copy_{r}")
                 copies.append(copy_s)
-                con = sqlite3.connect(big)
-                con.execute("UPDATE sync_outbox SET state = 'pending'")  # the same station, sent again from scratch
-                con.commit()
-                con.close()
+                requeue(big)  # the same station, sent again from scratch
                 url = await prepared_central(cluster, f"bench_sync_{r}")
                 sync_s, sent = await timed_sync(big, url)
                 syncs.append(sync_s)

@@ -5,7 +5,7 @@
     preview-tui validate [PATH]        check a study directory or one file
     preview-tui validate --walk        ... and explore every branch, reporting coverage
     preview-tui doctor                 check this station: libVLC, display, database
-    preview-tui audit verify           check the station's hash-chained audit log
+    preview-tui audit verify           check the station's hash-chained audit log (--central URL: against what it sent)
     preview-tui invite FILE            import single-use invitation codes (one per line)
     preview-tui pin                    make the moderator PIN's hash for config.yaml
     preview-tui pin --unlock           lift the PIN's lockout after too many wrong PINs
@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("doctor", help="check this station: libVLC, display, database")
     audit = sub.add_parser("audit", help="the station's audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_sub.add_parser("verify", help="check that the hash chain holds and every answer matches it").add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
+    verify = audit_sub.add_parser("verify", help="check that the hash chain holds and every answer matches it")
+    verify.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
+    verify.add_argument("--central", metavar="URL", help="also check that the chain still extends every head this station sent to the central database")
     invite = sub.add_parser("invite", help="import single-use invitation codes for the study")
     invite.add_argument("file", type=Path, help="a text file with one code per line ('-' reads standard input)")
     invite.add_argument("--database", metavar="FILE", default=argparse.SUPPRESS)
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "doctor":
             return doctor(args.study, args.database)
         if args.command == "audit":
-            return audit_verify(args.study, args.database)
+            return audit_verify(args.study, args.database, args.central)
         if args.command == "invite":
             return invite(args.study, args.database, args.file)
         if args.command == "pin":
@@ -230,7 +232,7 @@ def _station_database(study_dir: Path, database: str | None) -> Path | None:
     return database_path(study.config.station, study.root)
 
 
-def audit_verify(study_dir: Path, database: str | None) -> int:
+def audit_verify(study_dir: Path, database: str | None, central: str | None = None) -> int:
     from .db.audit import verify
 
     db_file = _station_database(study_dir, database)
@@ -246,13 +248,44 @@ def audit_verify(study_dir: Path, database: str | None) -> int:
     except sqlite3.DatabaseError as exc:
         print(f"preview-tui: cannot read {db_file}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    problems = [f"{db_file}: {p}" for p in report.problems]
     if report.ok:
         print(f"{db_file}: the audit chain holds ({report.entries} entries) and every stored answer matches it.")
-        return EXIT_OK
-    for problem in report.problems:
-        print(f"{db_file}: {problem}")
-    print(f"{len(report.problems)} problem(s): the file was changed outside preview-tui.")
-    return EXIT_PROBLEMS
+    if central:
+        anchored = _audit_anchors(db_file, central)
+        if anchored is None:
+            return EXIT_PROBLEMS
+        problems += anchored
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s): the file was changed outside preview-tui.")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _audit_anchors(db_file: Path, url: str) -> list[str] | None:
+    """What the central database received of this station's chain that the file no longer holds; None (after saying why) when it cannot be asked."""
+    import asyncio
+
+    from .sync.anchors import check_station
+    from .sync.engine import check_url
+    from .sync.errors import SyncError, describe
+
+    try:
+        parsed = check_url(url)
+        report = asyncio.run(check_station(db_file, url))
+    except SyncError as exc:
+        print(f"preview-tui: {exc}", file=sys.stderr)
+        return None
+    except Exception as exc:  # noqa: BLE001 - a reason, never a traceback
+        print(f"preview-tui: cannot check the chain against the central database: {describe(exc, f'{parsed.host}:{parsed.port or 5432}/{parsed.database}', parsed.username, parsed.database)}", file=sys.stderr)
+        return None
+    if report.ok and report.anchors:
+        print(f"{report.station}: the chain extends all {report.anchors} head(s) and {report.entries} entries it sent to the central database.")
+    elif report.ok:
+        print(f"{report.station}: the central database has nothing of this chain (never synced): only the file's own chain was checked.")
+    return report.problems
 
 
 def invite(study_dir: Path, database: str | None, file: Path) -> int:

@@ -55,13 +55,13 @@ def session_sealer(study: Study, *, pilot: bool) -> Sealer | None:
     raise SealingRefused(f"live sessions of study '{study.id}' are refused: {problem}. Sensitive answers must be sealed; a pilot session can run (test data, sealed with a throwaway key)")
 
 
-async def full_quotas(study: Study, store: Store) -> set[str]:
-    """The quotas whose cells already hold their target of completed sessions on this station."""
+async def full_quotas(study: Study, store: Store, more: list[dict[str, Any]] = ()) -> set[str]:
+    """The quotas whose cells already hold their target of completed sessions on this station (and in ``more``: other stations')."""
     cells = study.quota_cells()
     if not cells:
         return set()
     counts = {cell: 0 for cell, _, _ in cells}
-    for answers in await store.completed_answers(study.id):
+    for answers in [*await store.completed_answers(study.id), *more]:
         for cell, when, _ in cells:
             if parse(when).holds(answers):
                 counts[cell] += 1
@@ -78,6 +78,36 @@ def station_balance(central_url: str | None) -> Balance:
     return CentralBalance(central_url)
 
 
+@dataclass
+class QuotaState:
+    full: set[str]
+    note: str | None  # which count was used, for the moderator; None without quotas or without a central database
+
+
+async def quota_state(study: Study, store: Store, central: str | None) -> QuotaState:
+    """The full quota cells, counted on every station when the central database answers in time.
+
+    Otherwise the study's ``quotas_offline`` decides: ``local`` counts this station's
+    sessions only, ``closed`` treats every cell as full until the centre answers again.
+    """
+    cells = study.quota_cells()
+    if not cells:
+        return QuotaState(set(), None)
+    if not central:
+        return QuotaState(await full_quotas(study, store), None)  # a station on its own: nothing to tell
+    from .sync.quotas import CENTRAL_TIMEOUT, CLOSED, CentralUnreachable, others_completed_answers
+
+    questions = {name for _, when, _ in cells for name in parse(when).names}
+    try:
+        others = await others_completed_answers(central, study.id, station_db=store.path, questions=questions)
+    except CentralUnreachable as exc:
+        if study.settings.quotas_offline == CLOSED:
+            return QuotaState({cell for cell, _, _ in cells}, f"Quotas closed: {exc}; participants in a quota are screened out until it answers (quotas_offline: closed).")
+        return QuotaState(await full_quotas(study, store), f"Quotas: this station's count only: {exc} (quotas_offline: local).")
+    full = await full_quotas(study, store, others)
+    return QuotaState(full, f"Quotas: counted on every station ({len(others)} completed elsewhere, central database within {CENTRAL_TIMEOUT:g} s).")
+
+
 class Flow:
     def __init__(self, study: Study, store: Store, session_id: uuid.UUID, runner: Runner, *, pilot: bool = False, sealer: Sealer | None = None, balance: Balance = local_balance):
         self.study, self.store, self.session_id, self.runner = study, store, session_id, runner
@@ -92,11 +122,14 @@ class Flow:
         runner.held = is_sealed  # sealed answers of a resumed session: kept as stored, never read
         self.reask: set[str] = set()  # sealed answers that showing logic needs, asked again after resuming
         self._saved: SavedProgress | None = None  # what a resumed session stored, replayed past a page asked again
+        self.quota_note: str | None = None  # which quota count the session started with, for the moderator
 
     @classmethod
-    async def start(cls, study: Study, store: Store, participant: Participant, *, station: str, balance: Balance = local_balance) -> "Flow":
+    async def start(cls, study: Study, store: Store, participant: Participant, *, station: str, balance: Balance = local_balance, central: str | None = None) -> "Flow":
+        """A new session; with ``central`` (the central database's URL) its quotas are counted on every station."""
         sealer = session_sealer(study, pilot=participant.is_test)  # refused before anything is written
-        full = await full_quotas(study, store)
+        quotas = await quota_state(study, store, central)
+        full = quotas.full
         session_id = await store.create_session(
             study_id=study.id,
             station=station,
@@ -110,10 +143,11 @@ class Flow:
         runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, full_quotas=full)
         flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer, balance=balance)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
+        flow.quota_note = quotas.note
         return flow
 
     @classmethod
-    async def resume(cls, study: Study, store: Store, session_id: uuid.UUID, *, balance: Balance = local_balance) -> "Flow":
+    async def resume(cls, study: Study, store: Store, session_id: uuid.UUID, *, balance: Balance = local_balance, central: str | None = None) -> "Flow":
         """Take up an interrupted session where it stopped, with everything it stored.
 
         The runner replays what the store holds: the language, the consent, every
@@ -127,10 +161,12 @@ class Flow:
             raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
         sealer = session_sealer(study, pilot=row.is_test)
         seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
-        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, full_quotas=await full_quotas(study, store))
+        quotas = await quota_state(study, store, central)
+        runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, full_quotas=quotas.full)
         if saved.stimulus_order is not None:  # the order it was shown keeps, whatever other sessions did since
             runner.assign_stimuli(saved.stimulus_order)
         flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer, balance=balance)
+        flow.quota_note = quotas.note
         flow.recorded.update(saved.orders_recorded)
         for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
             flow.note_exposure(clip, percent, completed)

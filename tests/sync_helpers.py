@@ -96,6 +96,20 @@ def union(*stations: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
     return out
 
 
+def requeue_all(db: Path) -> None:
+    """Queue every synced row of the station again, as if it had never been sent (acknowledged entries are pruned)."""
+    from preview_tui.sync.tables import SYNCED, primary_key
+
+    con = sqlite3.connect(db)
+    try:
+        con.execute("delete from sync_outbox")
+        for spec in SYNCED:
+            con.execute(f"insert into sync_outbox (tbl, key, state) select ?, {primary_key(spec.name)}, 'pending' from {spec.name} order by rowid", (spec.name,))
+        con.commit()
+    finally:
+        con.close()
+
+
 def outbox_states(db: Path) -> dict[str, int]:
     con = sqlite3.connect(db)
     try:

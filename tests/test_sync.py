@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from preview_tui.sync.engine import SyncError, sync
-from sync_helpers import central_data, fill_station, normalise, outbox_states, station_data, union
+from sync_helpers import central_data, fill_station, normalise, outbox_states, requeue_all, station_data, union
 
 pytestmark = pytest.mark.real
 
@@ -28,7 +28,7 @@ async def test_three_stations_merge_without_collisions(tmp_path, central_url):
     assert counts == {t: len(rows) for t, rows in expected.items()}  # no duplicates
     assert counts["sessions"] == 18 and counts["audit_log"] > 18
     for db in dbs:
-        assert outbox_states(db) == {"acknowledged": sum(outbox_states(db).values())}
+        assert outbox_states(db) == {}  # every entry acknowledged, and pruned
 
 
 async def test_second_sync_sends_only_what_is_new_and_resend_changes_nothing(tmp_path, central_url):
@@ -39,13 +39,10 @@ async def test_second_sync_sends_only_what_is_new_and_resend_changes_nothing(tmp
     again = await sync(db, central_url)
     assert again.total == 0
     # Sending everything a second time (as after a crash before the station noted the commit) changes nothing.
-    con = sqlite3.connect(db)
-    con.execute("update sync_outbox set state = 'pending'")
-    con.commit()
-    con.close()
+    requeue_all(db)
     before = await central_data(dsn(central_url))
     resent = await sync(db, central_url)
-    assert resent.total == first.total and not resent.conflicts
+    assert resent.total == sum(len(rows) for rows in station_data(db).values()) and not resent.conflicts
     assert await central_data(dsn(central_url)) == before
     # New work after a sync: only that goes.
     await fill_station(db, station="a", sessions=1, seed=9)
@@ -115,10 +112,7 @@ async def test_withdrawal_erases_centrally_and_is_not_resurrected(tmp_path, cent
     gone, kept = await fill_station(a, station="a", sessions=2)
     await sync(a, central_url)
     shutil.copy(a, b)  # another station holds the same records (a restored copy)
-    con = sqlite3.connect(b)
-    con.execute("update sync_outbox set state = 'pending'")
-    con.commit()
-    con.close()
+    requeue_all(b)
     async with Store(a) as store:
         await store.withdraw(gone)
     if order == "withdrawal_first":
@@ -140,12 +134,13 @@ async def test_server_unreachable_says_why_and_loses_nothing(tmp_path, pg_cluste
     db = tmp_path / "st.sqlite"
     await fill_station(db, station="a", sessions=1)
     url = pg_cluster.url("postgres", port=free_port())
+    queued = outbox_states(db)
+    assert set(queued) == {"pending"}
     with pytest.raises(SyncError) as err:
         await sync(db, url, attempts=2, backoff=0.01)
     text = err.value.explain()
     assert "cannot be reached" in text and "Nothing is lost" in text and "Next try" in text
-    assert outbox_states(db).get("acknowledged", 0) == 0
-    assert "sent" not in outbox_states(db) or True
+    assert outbox_states(db) == queued  # every entry still pending: none marked sent, none pruned
 
 
 async def test_wrong_database_stops_at_once(tmp_path, pg_cluster):

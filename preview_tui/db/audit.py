@@ -7,9 +7,19 @@ it, so an entry changed, removed or inserted outside the app breaks the
 chain from that point on; the head (the newest entry's number and hash,
 written in the same transaction) shows entries cut off the end. An answer's entry holds ``sha256(salt + value)``
 with the salt kept on the answer row: ``verify`` can prove that every
-stored answer is the one the app wrote, and once a withdrawn participant's
-answers (and salts) are erased the log still verifies but says nothing of
-what they answered.
+stored answer is the one the app wrote.
+
+What an entry says (its kind, subject and digest) is not hashed into the
+chain directly: the entry keeps a random salt of its own and ``payload``,
+``sha256`` of that salt and what it says, and the chain covers ``payload``.
+A withdrawal redacts the participant's entries in place (``REDACT_SQL``):
+kind becomes ``redacted``, subject, digest and salt are erased, and
+``payload`` stays. The chain still verifies, yet without the salt nothing
+can be learnt from ``payload`` (not even by trying every page id), so what
+is left of the participant is a tombstone: when, how many entries, and that
+they withdrew. Entries written before this scheme (``payload`` empty) are
+hashed as they were; redacted, their link to the next entry still holds but
+their own time and session can no longer be checked.
 
 ``verify`` reads the file with the standard library's sqlite3 so that it
 works on a copy of the file, without the app.
@@ -46,6 +56,13 @@ WITHDRAWN = "withdrawn"
 PIN_ACCEPTED = "pin_accepted"
 PIN_REFUSED = "pin_refused"
 PIN_UNLOCKED = "pin_unlocked"  # the moderator lifted a lockout (`preview-tui pin --unlock`)
+
+REDACTED = "redacted"  # an entry of a withdrawn participant, emptied (see the module's docstring)
+
+# What redacting an entry changes; the chain's fields (seq, at, session_id, payload, prev, hash) stay.
+REDACTION = f"kind = '{REDACTED}', subject = NULL, digest = NULL, salt = NULL"
+# Run in the withdrawal's transaction, with the session id as stored (``:sid``).
+REDACT_SQL = f"UPDATE audit_log SET {REDACTION} WHERE session_id = :sid AND kind <> '{WITHDRAWN}'"
 
 
 def new_salt() -> str:
@@ -91,8 +108,28 @@ def _sid(session_id: uuid.UUID | str | None) -> str | None:
 
 
 def entry_hash(seq: int, at: datetime | str, session_id: uuid.UUID | str | None, kind: str, subject: str | None, digest: str | None, prev: str) -> str:
+    """The hash of an entry written before payloads (``payload`` empty)."""
     fields = [seq, _time(at), _sid(session_id), kind, subject, digest, prev]
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def payload_digest(salt: str, kind: str, subject: str | None, digest: str | None) -> str:
+    """What an entry says, committed to with its own salt."""
+    return hashlib.sha256(canonical_json([salt, kind, subject, digest]).encode("utf-8")).hexdigest()
+
+
+def chain_hash(seq: int, at: datetime | str, session_id: uuid.UUID | str | None, payload: str, prev: str) -> str:
+    """An entry's hash: its place, time, session and payload digest, and the previous hash."""
+    fields = ["v2", seq, _time(at), _sid(session_id), payload, prev]
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def new_entry(seq: int, at: datetime | str, link: "Link", prev: str) -> dict[str, Any]:
+    """The row of the log for ``link`` at ``seq`` after ``prev``."""
+    salt = new_salt()
+    payload = payload_digest(salt, link.kind, link.subject, link.digest)
+    link_hash = chain_hash(seq, at, link.session_id, payload, prev)
+    return {"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "salt": salt, "payload": payload, "prev": prev, "hash": link_hash}
 
 
 @dataclass(frozen=True)
@@ -122,7 +159,7 @@ def verify(path: Path) -> Report:
     """Check the chain of the station database at ``path`` and that every stored answer matches it."""
     con = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT seq, at, session_id, kind, subject, digest, prev, hash FROM audit_log ORDER BY seq").fetchall()
+        rows = con.execute("SELECT seq, at, session_id, kind, subject, digest, salt, payload, prev, hash FROM audit_log ORDER BY seq").fetchall()
         answers = con.execute("SELECT session_id, question_id, value, salt FROM answers").fetchall()
         head = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
     finally:
@@ -131,12 +168,20 @@ def verify(path: Path) -> Report:
     prev, expected_seq = GENESIS, 1
     latest: dict[tuple[str, str], tuple[int, str, str | None]] = {}  # (session, question) -> (seq, kind, digest)
     withdrawn: set[str] = set()
-    for seq, at, sid, kind, subject, digest, link_prev, link_hash in rows:
+    redacted: dict[str, int] = {}  # session -> first redacted entry
+    for seq, at, sid, kind, subject, digest, salt, payload, link_prev, link_hash in rows:
         if seq != expected_seq:
             problems.append(f"entry {expected_seq}: missing (the next entry is {seq}); the log was cut")
         if link_prev != prev:
             problems.append(f"entry {seq}: does not follow entry {seq - 1} (its link to the previous hash is wrong)")
-        if entry_hash(seq, at, sid, kind, subject, digest, link_prev) != link_hash:
+        if kind == REDACTED:
+            redacted.setdefault(_sid(sid) or "", seq)
+            intact = payload is None or chain_hash(seq, at, sid, payload, link_prev) == link_hash
+        elif payload is None:
+            intact = entry_hash(seq, at, sid, kind, subject, digest, link_prev) == link_hash
+        else:
+            intact = salt is not None and payload_digest(salt, kind, subject, digest) == payload and chain_hash(seq, at, sid, payload, link_prev) == link_hash
+        if not intact:
             problems.append(f"entry {seq} ({kind}): changed after it was written (its hash does not match its content)")
         prev, expected_seq = link_hash, seq + 1
         if kind in (ANSWER, ANSWER_CLEARED) and sid and subject:
@@ -146,6 +191,9 @@ def verify(path: Path) -> Report:
     if (head or (0, GENESIS)) != (expected_seq - 1, prev):
         seq, _ = head or (0, GENESIS)
         problems.append(f"the log ends at entry {expected_seq - 1} but was last written at entry {seq}: entries were removed from its end" if seq >= expected_seq else f"the log's head (entry {seq}) does not match its last entry {expected_seq - 1}")
+    for sid, seq in redacted.items():
+        if sid not in withdrawn:
+            problems.append(f"entry {seq}: erased, but session {sid or '(none)'} was never withdrawn")
     stored = set()
     for sid, question_id, value, salt in answers:
         key = (_sid(sid), question_id)

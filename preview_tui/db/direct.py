@@ -70,7 +70,7 @@ class Statements:
             " ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, salt = excluded.salt, answered_at = excluded.answered_at,"
             " survey_id = excluded.survey_id, sensitive = excluded.sensitive, revision = answers.revision + 1",
         )
-        self.audit_entry = Statement(engine, log, ("seq", "at", "session_id", "kind", "subject", "digest", "prev", "hash"))
+        self.audit_entry = Statement(engine, log, ("seq", "at", "session_id", "kind", "subject", "digest", "salt", "payload", "prev", "hash"))
         self.session_id = converter(engine, answers.c.session_id)
         self.ended_at = converter(engine, m.Session.__table__.c.ended_at)
 

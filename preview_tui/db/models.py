@@ -129,6 +129,10 @@ class AuditEntry(Base):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(64))
     digest: Mapped[str | None] = mapped_column(String(64))
+    # The entry's own salt and sha256(salt, kind, subject, digest), which the chain covers:
+    # a withdrawal erases kind, subject, digest and salt, and the chain still holds.
+    salt: Mapped[str | None] = mapped_column(String(32))
+    payload: Mapped[str | None] = mapped_column(String(64))
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -196,8 +200,9 @@ class OutboxEntry(Base):
     """One write of a synced table still to send, or sent (``preview_tui/sync``).
 
     SQLite triggers add a row for every insert, update and delete of a synced
-    table, in the writing transaction; sync moves ``state`` from pending to sent
-    to acknowledged (or conflict / rejected, with ``note``).
+    table, in the writing transaction; sync moves ``state`` from pending to sent,
+    and deletes the entry once the central database acknowledged it (or keeps
+    it as conflict / rejected, with ``note``).
     """
 
     __tablename__ = "sync_outbox"

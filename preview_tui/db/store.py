@@ -133,10 +133,9 @@ class Store:
         seq, prev = first
         rows = []
         for link in links:
-            seq, at = seq + 1, m.now()
-            link_hash = audit.entry_hash(seq, at, link.session_id, link.kind, link.subject, link.digest, prev)
-            rows.append({"seq": seq, "at": at, "session_id": link.session_id, "kind": link.kind, "subject": link.subject, "digest": link.digest, "prev": prev, "hash": link_hash})
-            prev = link_hash
+            seq = seq + 1
+            rows.append(audit.new_entry(seq, m.now(), link, prev))
+            prev = rows[-1]["hash"]
         return rows, (seq, prev)
 
     def _extend_log(self, links: Iterable[audit.Link], read_head: Callable[[], tuple[int, str]], append: Callable[[list[dict[str, Any]]], bool]) -> None:
@@ -243,8 +242,10 @@ class Store:
     async def withdraw(self, session_id: uuid.UUID) -> None:
         """Erase everything of a participant's session; keep only a tombstone (ids) and the audit entry.
 
-        The file is then checkpointed and vacuumed, so none of their bytes stay in
-        free pages or in the write-ahead log.
+        Their audit entries are redacted in place (``audit.REDACT_SQL``): what is
+        left says when they wrote and that they withdrew, nothing else, and the
+        chain still verifies. The file is then checkpointed and vacuumed, so none
+        of their bytes stay in free pages or in the write-ahead log.
         """
         async with self._write() as s:
             row = await s.get(m.Session, session_id)
@@ -255,6 +256,7 @@ class Store:
             await s.execute(delete(m.Session).where(m.Session.id == session_id))  # answers and events go with it (ON DELETE CASCADE)
             s.add(m.Tombstone(session_id=session_id, study_id=study_id, withdrawn_at=m.now()))
             await self._audit(s, [audit.Link(audit.WITHDRAWN, session_id)])
+            await s.execute(text(audit.REDACT_SQL), {"sid": self._sql.session_id(session_id)})
         await self.compact()
 
     async def compact(self) -> None:

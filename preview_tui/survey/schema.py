@@ -457,6 +457,9 @@ class StudySettings(Strict):
     rewards: Rewards | None = Field(None, description="offer the rewards programme after consent (a separate opt-in)")
     notices: dict[str, Text] = Field({}, description="privacy notices by jurisdiction code (e.g. us-ca, us-va, br), shown with the consent text on stations in that jurisdiction")
     quotas: list[Quota] = []
+    quotas_offline: Literal["local", "closed"] = Field(
+        "local", description="when the central database does not answer within 2 s at a session's start: count this station's sessions only (local), or treat every quota as full (closed)"
+    )
     sealing: Sealing | None = Field(None, description="the public key that seals sensitive answers at the station")
 
     @field_validator("languages")

@@ -20,11 +20,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from .tables import SYNCED, SyncedTable
 
-CENTRAL_HEAD = "c0002"
+CENTRAL_HEAD = "c0003"
 VERSION_TABLE = "preview_tui_central_version"
 MIGRATIONS = Path(__file__).with_name("central_migrations")
 SCHEMA_LOCK = 7_310_001  # pg advisory lock keys
 TOMBSTONE_LOCK = 7_310_002
+# The station's chain head, sent at every sync and kept for ever (``anchors.py`` checks a station against them).
+SEND_HEAD_SQL = "INSERT INTO audit_anchors (origin_station, seq, hash) VALUES (:station, :seq, :hash) ON CONFLICT DO NOTHING"
 
 
 def central_table(spec: SyncedTable, md: MetaData) -> Table:
@@ -63,6 +65,16 @@ def central_metadata() -> MetaData:
         Column("first_seen", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("last_seen", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("syncs", Integer, nullable=False, server_default=text("0")),
+    )
+    Table(
+        "audit_anchors",
+        md,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("origin_station", Uuid, nullable=False),
+        Column("seq", Integer, nullable=False),
+        Column("hash", String(64), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        UniqueConstraint("origin_station", "seq", "hash"),
     )
     return md
 

@@ -14,8 +14,10 @@ How a batch goes, for one synced table (``tables.SYNCED``, in order):
    participant are never inserted. Rows not taken are compared with what is
    there: identical (sent before), older, or a conflict, which is written to
    ``sync_conflicts`` and never overwrites anything.
-4. After the central commit, on the station: mark the entries acknowledged
-   (or conflict). No station transaction is ever open across network I/O.
+4. After the central commit, on the station: delete the acknowledged entries
+   (the outbox stays as small as what is still to send), and keep conflicts
+   aside with their reason. No station transaction is ever open across
+   network I/O.
 
 Killed at any moment, a sync loses nothing: entries still ``sent`` go again
 next time, and sending a record twice changes nothing.
@@ -40,6 +42,7 @@ from typing import Any, Callable
 from sqlalchemy import text
 
 from . import tables as t
+from . import withdrawal
 from .errors import CONNECTION, CREDENTIALS, RECORD, SyncError, classify, describe, server_reason
 
 ENV_URL = "PREVIEW_TUI_CENTRAL_DATABASE"
@@ -266,6 +269,8 @@ class Syncer:
         # Every station transaction of a sync begins with a write: SQLite then waits for the app's writes
         # (busy_timeout) instead of failing a read transaction that tries to become a write one.
         async with self.local.begin() as conn:
+            # Acknowledged entries left by an earlier version, which kept them: their space is reused from now on.
+            await conn.execute(text("DELETE FROM sync_outbox WHERE state = :a"), {"a": t.ACKNOWLEDGED})
             # Entries still "sent" belong to a sync that stopped before the centre confirmed them: send them again.
             for spec in t.SYNCED:
                 await conn.execute(text("UPDATE sync_outbox SET state = :p WHERE tbl = :t AND state = :s"), {"p": t.PENDING, "t": spec.name, "s": t.SENT})
@@ -273,6 +278,8 @@ class Syncer:
             if row is None:
                 raise SyncError("the station database has no sync state; open it with this version of preview-tui first", kind=RECORD)
             station_id = uuid.UUID(str(row[0]))
+            head = (await conn.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1"))).first()
+            self.head = (int(head[0]), str(head[1])) if head is not None and head[0] else None  # sent centrally (anchors.py)
             # A table rebuilt by a migration lost its triggers: put them back and queue the table whole (sending twice is harmless).
             present = {n for (n,) in await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
             for spec in t.SYNCED:
@@ -353,7 +360,8 @@ class Syncer:
                     text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b AND key = :k"),
                     [{"state": state, "note": note, "k": key, **where} for key, (state, note) in conflicts.items()],
                 )
-            done = await conn.execute(text("UPDATE sync_outbox SET state = :ack WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), {"ack": t.ACKNOWLEDGED, **where})
+            # Acknowledged entries are pruned: the centre has the rows, and the entries named nothing else.
+            done = await conn.execute(text("DELETE FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)
         self.report.sent[table] = self.report.sent.get(table, 0) + done.rowcount
         if gone:
             self.report.deleted[table] = self.report.deleted.get(table, 0) + gone
@@ -400,7 +408,7 @@ class Syncer:
     async def _open_central(self, name: str | None) -> None:
         from sqlalchemy.ext.asyncio import create_async_engine
 
-        from .central import upgrade_central
+        from .central import SEND_HEAD_SQL, upgrade_central
 
         self.central = create_async_engine(
             self.url,
@@ -418,6 +426,8 @@ class Syncer:
                     ),
                     {"id": self.station_id, "name": name},
                 )
+                if self.head is not None:  # the chain anchored outside the station (anchors.py)
+                    await conn.execute(text(SEND_HEAD_SQL), {"station": self.station_id, "seq": self.head[0], "hash": self.head[1]})
 
         try:
             await self._retrying(prepare)
@@ -507,10 +517,13 @@ class Syncer:
             try:
                 async with raw.transaction():
                     await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s')
+                await withdrawal.redact_withdrawn(raw, spec, stage)
                 return {}
             except asyncpg.UniqueViolationError:
                 pass
-        if spec.kind == t.REVISIONED:
+        if spec.redact_on_withdrawal:
+            conflict = withdrawal.redaction_conflict(cols.name, cols.key_cols)
+        elif spec.kind == t.REVISIONED:
             keys = ", ".join(f'"{k}"' for k in cols.key_cols)
             updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in cols.all_cols if c not in cols.key_cols)
             conflict = f'ON CONFLICT ({keys}) DO UPDATE SET {updates} WHERE "{cols.name}".revision < EXCLUDED.revision AND "{cols.name}".origin_station = EXCLUDED.origin_station'
@@ -519,11 +532,12 @@ class Syncer:
         taken = await raw.fetchval(
             f'WITH done AS (INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s {not_withdrawn} {conflict} RETURNING 1) SELECT count(*) FROM done'
         )
+        await withdrawal.redact_withdrawn(raw, spec, stage)
         if taken == n:
             return {}
         # Some rows were not taken: sent before (identical), older than the centre's, withdrawn, or in conflict.
         withdrawn = "false"
-        if not_withdrawn:
+        if not_withdrawn or spec.redact_on_withdrawal:
             withdrawn = f'EXISTS (SELECT 1 FROM tombstones w WHERE w.session_id = {cols.cast(spec.session_column)})'
         newer = 'c.revision > CAST(s.revision AS integer)' if cols.has_revision else "false"
         records = await raw.fetch(
@@ -558,6 +572,8 @@ class Syncer:
 
     async def _apply_tombstones(self, raw, cols: _Columns, stage: str) -> dict[str, tuple[str, str]]:
         await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s ON CONFLICT DO NOTHING')
+        await withdrawal.redact_sessions(raw, stage)
+        await withdrawal.erase_kept_aside(raw, stage)
         # Children first, the session last (the foreign keys would cascade, but a table need not have one).
         for spec in reversed(t.SYNCED):
             if spec.kind == t.TOMBSTONE or not spec.session_column or not spec.erase_on_withdrawal:

@@ -1,20 +1,28 @@
-"""Quota counts across stations, for the study engine's quotas.
+"""Counts across stations, for the study engine's quotas (and any other count the centre must settle).
+
+``ask_central`` runs one read on the central database within a stated time
+(``CENTRAL_TIMEOUT``, 2 s, connecting included) and raises
+``CentralUnreachable`` with a plain reason when it cannot: the caller then
+applies its offline policy. ``others_completed_answers`` is what quotas
+need: the answers of the completed participants of a study on every other
+station (this station's own come from its file, exact, synced or not).
 
 ``central_completed_counts`` counts the completed participants of a study:
-this station's from its own file (exact, synced or not) plus every other
-station's from the central database. Test sessions and withdrawn participants
-do not count. With ``by="question_id"`` the counts are per answer value of
-that question (e.g. per age band); without, under the key ``None``.
+this station's from its own file plus every other station's from the
+central database. Test sessions and withdrawn participants do not count.
+With ``by="question_id"`` the counts are per answer value of that question
+(e.g. per age band); without, under the key ``None``.
 
-When the central database cannot be reached within ``timeout`` seconds, the
-offline policy decides (the ``offline`` argument; the study engine chooses it,
-e.g. from its own setting; the values are documented in the README):
+When the central database cannot be reached within the time, the offline
+policy decides (the study's ``quotas_offline``; the values are documented in
+the README):
 
-- ``"local"`` (default): count this station's participants only, and say so in
-  ``source``. Stations may then together overshoot a quota by what they
-  collect while offline.
-- ``"closed"``: raise ``QuotaOffline``: the engine treats the quota as full
-  (screens participants out) until the centre is back.
+- ``"local"`` (default): count this station's participants only, and say so.
+  Stations may then together overshoot a quota by what they collect while
+  offline.
+- ``"closed"``: the quota counts as full (participants in it are screened
+  out) until the centre is back; ``central_completed_counts`` raises
+  ``QuotaOffline``.
 """
 
 from __future__ import annotations
@@ -25,13 +33,81 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable, TypeVar
 
 LOCAL, CLOSED = "local", "closed"
+CENTRAL_TIMEOUT = 2.0  # seconds for one count from the central database, connecting included
+
+T = TypeVar("T")
 
 
 class QuotaOffline(Exception):
     """The central database is out of reach and the offline policy is "closed"; the message says why."""
+
+
+class CentralUnreachable(Exception):
+    """The central database did not answer within the time; the message says why, in plain words."""
+
+
+def station_id(station_db: Path) -> uuid.UUID:
+    """This station's id for the central database (from its file's ``sync_state``)."""
+    con = sqlite3.connect(Path(station_db).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        (sid,) = con.execute("SELECT station_id FROM sync_state WHERE id = 1").fetchone()
+    finally:
+        con.close()
+    return uuid.UUID(str(sid))
+
+
+async def ask_central(url: str, work: Callable[[Any], Awaitable[T]], *, timeout: float = CENTRAL_TIMEOUT) -> T:
+    """``work(conn)`` on an asyncpg connection to the central database, all of it within ``timeout`` seconds."""
+    import asyncio
+
+    import asyncpg
+
+    from .engine import check_url
+    from .errors import SyncError, describe
+
+    try:
+        parsed = check_url(url)
+    except SyncError as exc:
+        raise CentralUnreachable(str(exc)) from None
+    where = f"{parsed.host}:{parsed.port or 5432}/{parsed.database}"
+
+    async def run() -> T:
+        conn = await asyncpg.connect(host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, database=parsed.database, timeout=timeout)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close(timeout=timeout)
+
+    try:
+        return await asyncio.wait_for(run(), timeout)
+    except (TimeoutError, asyncio.TimeoutError):
+        raise CentralUnreachable(f"the central database at {where} did not answer within {timeout:g} s") from None
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the centre falls to the offline policy
+        raise CentralUnreachable(describe(exc, where, parsed.username, parsed.database)) from None
+
+
+async def others_completed_answers(url: str, study_id: str, *, station_db: Path, questions: set[str], timeout: float = CENTRAL_TIMEOUT) -> list[dict[str, Any]]:
+    """The answers to ``questions`` of every completed, non-test session of a study on the other stations."""
+    me = station_id(station_db)
+
+    async def fetch(conn) -> list[dict[str, Any]]:
+        rows = await conn.fetch(
+            "SELECT s.id, a.question_id, a.value::text AS value FROM sessions s "
+            "LEFT JOIN answers a ON a.session_id = s.id AND a.question_id = ANY($3::text[]) "
+            "WHERE s.study_id = $1 AND s.status = 'completed' AND NOT s.is_test AND s.origin_station <> $2",
+            study_id, me, sorted(questions),
+        )
+        sessions: dict[Any, dict[str, Any]] = {}
+        for row in rows:
+            answers = sessions.setdefault(row["id"], {})
+            if row["question_id"] is not None:
+                answers[row["question_id"]] = json.loads(row["value"])
+        return list(sessions.values())
+
+    return await ask_central(url, fetch, timeout=timeout)
 
 
 @dataclass
@@ -64,36 +140,28 @@ def local_counts(station_db: Path, study_id: str, by: str | None = None) -> tupl
         con.close()
 
 
-async def central_completed_counts(url: str, study_id: str, *, station_db: Path, by: str | None = None, offline: str = LOCAL, timeout: float = 3.0) -> QuotaCounts:
+async def central_completed_counts(url: str, study_id: str, *, station_db: Path, by: str | None = None, offline: str = LOCAL, timeout: float = CENTRAL_TIMEOUT) -> QuotaCounts:
     """Completed participants of ``study_id`` on all stations (see the module's docstring)."""
-    import asyncpg
+    station, counts = local_counts(station_db, study_id, by)
 
-    from .errors import describe
-    from .engine import check_url
+    async def fetch(conn):
+        if by is None:
+            return await conn.fetch(
+                "SELECT NULL::jsonb AS value, count(*) AS n FROM sessions WHERE study_id = $1 AND status = 'completed' AND NOT is_test AND origin_station <> $2",
+                study_id, station,
+            )
+        return await conn.fetch(
+            "SELECT a.value::text AS value, count(*) AS n FROM sessions s JOIN answers a ON a.session_id = s.id AND a.question_id = $3 "
+            "WHERE s.study_id = $1 AND s.status = 'completed' AND NOT s.is_test AND s.origin_station <> $2 GROUP BY a.value",
+            study_id, station, by,
+        )
 
-    station_id, counts = local_counts(station_db, study_id, by)
-    parsed = check_url(url)
     try:
-        conn = await asyncpg.connect(host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, database=parsed.database, timeout=timeout)
-        try:
-            if by is None:
-                rows = await conn.fetch(
-                    "SELECT NULL::jsonb AS value, count(*) AS n FROM sessions WHERE study_id = $1 AND status = 'completed' AND NOT is_test AND origin_station <> $2",
-                    study_id, station_id, timeout=timeout,
-                )
-            else:
-                rows = await conn.fetch(
-                    "SELECT a.value::text AS value, count(*) AS n FROM sessions s JOIN answers a ON a.session_id = s.id AND a.question_id = $3 "
-                    "WHERE s.study_id = $1 AND s.status = 'completed' AND NOT s.is_test AND s.origin_station <> $2 GROUP BY a.value",
-                    study_id, station_id, by, timeout=timeout,
-                )
-        finally:
-            await conn.close()
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the centre falls to the offline policy
-        reason = describe(exc, f"{parsed.host}:{parsed.port or 5432}/{parsed.database}", parsed.username, parsed.database)
+        rows = await ask_central(url, fetch, timeout=timeout)
+    except CentralUnreachable as exc:
         if offline == CLOSED:
-            raise QuotaOffline(f"quota counts need the central database, and {reason}") from None
-        return QuotaCounts(dict(counts), LOCAL, reason)
+            raise QuotaOffline(f"quota counts need the central database, and {exc}") from None
+        return QuotaCounts(dict(counts), LOCAL, str(exc))
     for row in rows:
         value = None if by is None else _key(json.loads(row["value"]))
         counts[value] += row["n"]

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 IMMUTABLE, REVISIONED, TOMBSTONE = "immutable", "revisioned", "tombstone"
 
 # Outbox states. A row is "pending" until a sync reads it, "sent" while its
-# batch is on the way, "acknowledged" once the central transaction committed;
+# batch is on the way, and deleted once the central transaction committed
+# ("acknowledged" is what earlier versions kept; a sync prunes it);
 # "conflict" and "rejected" rows are kept aside with a note and not sent again.
 PENDING, SENT, ACKNOWLEDGED, CONFLICT, REJECTED = "pending", "sent", "acknowledged", "conflict", "rejected"
 
@@ -45,6 +46,9 @@ class SyncedTable:
     # Whether the station's key is unique only on its station (the audit log's seq):
     # centrally the key is then (origin_station, key).
     station_scoped: bool = False
+    # Whether a withdrawal redacts the table's rows of that session instead (the audit log):
+    # centrally, a redacted row replaces the full one it was, and a full one is redacted.
+    redact_on_withdrawal: bool = False
 
 
 # In dependency order: a session before its answers and events; tombstones last.
@@ -53,7 +57,7 @@ SYNCED: tuple[SyncedTable, ...] = (
     SyncedTable("answers", REVISIONED, session_column="session_id"),
     SyncedTable("events", IMMUTABLE, session_column="session_id"),
     SyncedTable("dial_samples", IMMUTABLE, session_column="session_id"),
-    SyncedTable("audit_log", IMMUTABLE, session_column="session_id", erase_on_withdrawal=False, station_scoped=True),
+    SyncedTable("audit_log", IMMUTABLE, session_column="session_id", erase_on_withdrawal=False, station_scoped=True, redact_on_withdrawal=True),
     SyncedTable("tombstones", TOMBSTONE, session_column="session_id", erase_on_withdrawal=False),
 )
 

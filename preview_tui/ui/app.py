@@ -21,6 +21,7 @@ from ..playback.base import Player, PlayerUnavailable
 from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
 from ..survey.schema import StationSettings
 from ..survey.study import Study
+from ..visible import visible
 
 log = logging.getLogger(__name__)
 
@@ -398,7 +399,10 @@ class PreviewApp(App[None]):
     # -- the participant's flow ---------------------------------------------
 
     async def start_session(self, participant: Participant) -> None:
-        self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name, balance=station_balance(self.central_url()))
+        central = self.central_url()
+        self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name, balance=station_balance(central), central=central)
+        if self.flow.quota_note:
+            self.notify(visible(self.flow.quota_note), markup=False, timeout=8)  # server reasons are shown literally
         self.last_input = time.monotonic()
         await self.show_step(first=True)
 
@@ -408,7 +412,8 @@ class PreviewApp(App[None]):
 
     async def resume_interrupted(self, session_id: uuid.UUID) -> None:
         """Take up an interrupted or abandoned session where it stopped."""
-        self.flow = await Flow.resume(self.study, self.store, session_id, balance=station_balance(self.central_url()))
+        central = self.central_url()
+        self.flow = await Flow.resume(self.study, self.store, session_id, balance=station_balance(central), central=central)
         self.last_input = time.monotonic()
         if self.flow.reask:
             self.notify(f"{len(self.flow.reask)} sealed answer(s) needed later in the questionnaire will be asked again: the station cannot read them back.", timeout=15)
