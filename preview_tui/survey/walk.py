@@ -44,8 +44,8 @@ from .walk_values import Reading, exposures, question_values, readings
 MAX_STATES = 50_000
 MAX_SECONDS = 60.0
 COMBOS = 256
-ORDERS = 8
-SEED_TRIES = 64
+ORDERS = 32
+SEED_TRIES = 256
 
 
 @dataclass
@@ -183,7 +183,7 @@ class _Plan:
         for i in range(len(read_at) - 1, -1, -1):
             later = later | read_at[i]
             self.ahead[i] = later
-        self._joined: dict[int, list[list[str]]] = {}
+        self._joined: dict[tuple, list[list[str]]] = {}
 
     @staticmethod
     def _closure(names: set[str], calcs: dict[str, set[str]], guard: dict[str, set[str]]) -> set[str]:
@@ -198,7 +198,8 @@ class _Plan:
 
     def components(self, position: int, varied: list[str]) -> list[list[str]]:
         """The questions of a page that must be varied together (some group holds them all)."""
-        if position not in self._joined:
+        key = (position, tuple(varied))
+        if key not in self._joined:
             parent = {q: q for q in varied}
 
             def root(q: str) -> str:
@@ -213,8 +214,8 @@ class _Plan:
             parts: dict[str, list[str]] = {}
             for q in varied:
                 parts.setdefault(root(q), []).append(q)
-            self._joined[position] = list(parts.values())
-        return self._joined[position]
+            self._joined[key] = list(parts.values())
+        return self._joined[key]
 
 
 def _clone(runner: Runner) -> Runner:

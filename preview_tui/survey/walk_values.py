@@ -344,7 +344,8 @@ def question_values(q: Any, readings_: dict[str, Reading], numbers: set[Any]) ->
 def exposures(clip: ClipStep, readings_: dict[str, Reading]) -> list[dict[str, Any]]:
     """What the flow can note of a clip: watched to the end, stopped at a percentage, failed, never shown.
 
-    A clip watched to the end counts as 100 % watched; a skip or a failure mid-play leaves any percentage.
+    The percentage is the share of the clip's media that was played, so a play that ends after a jump
+    in libVLC's clock is completed with less than 100 %, and a clip of unknown length has none.
     """
     watched, completed = f"watched.{clip.id}", f"completed.{clip.id}"
     full = {watched: 100.0, completed: True}
@@ -354,5 +355,5 @@ def exposures(clip: ClipStep, readings_: dict[str, Reading]) -> list[dict[str, A
     points = sorted({float(c) for c in reading.constants | {0, 100} if isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 100})
     percents = points + [(a + b) / 2 for a, b in zip(points, points[1:])]
     percents += [p + d for p in points for d in (-0.1, 0.1) if 0 <= p + d <= 100]
-    stopped = [{watched: round(p, 1), completed: False} for p in sorted(set(percents))]
-    return [full, {completed: False}, {}] + stopped
+    plays = [{watched: round(p, 1), completed: done} for done in (True, False) for p in sorted(set(percents))]
+    return [full, {completed: True}, {completed: False}, {}] + plays
