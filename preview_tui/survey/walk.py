@@ -33,13 +33,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from . import answers as A
 from .expr import parse
 from .order import latin_square_row
 from .runner import UNDER_AGE, ClipItem, EndItem, PageItem, Runner, item_name
-from .schema import ClipStep, SurveyStep
 from .study import Study, other_key
-from .walk_values import Reading, exposures, question_values, readings
+from .walk_values import Candidates, exposures, survey_steps
 
 MAX_STATES = 50_000
 MAX_SECONDS = 60.0
@@ -116,16 +114,10 @@ class WalkReport:
         return self.page_coverage == 1.0 and self.branch_coverage == 1.0 and not self.dead_ends
 
 
-def _survey_steps(study: Study) -> Iterator[Any]:
-    for step in study.screening.steps:
-        if isinstance(step, SurveyStep) and step.survey in study.surveys:
-            yield study.surveys[step.survey]
-
-
 def conditions(study: Study) -> list[str]:
     """The key of every condition the runner evaluates, as it reports them to a trace."""
     keys: list[str] = []
-    for survey in _survey_steps(study):
+    for survey in survey_steps(study):
         keys += [f"block:{block.id}:show_if" for block in survey.blocks if block.show_if]
         for page in survey.all_pages():
             if page.show_if:
@@ -235,7 +227,7 @@ def _order_count(study: Study) -> int:
     if rule is not None:
         n = len([s for s in study.screening.steps if getattr(s, "id", None) in rule.steps])
         count *= len({tuple(latin_square_row(n, i)) for i in range(2 * n)}) if rule.method == "latin_square" else math.factorial(n)
-    for survey in _survey_steps(study):
+    for survey in survey_steps(study):
         if survey.randomize_blocks:
             count *= math.factorial(len([b for b in survey.all_blocks() if b.id not in survey.anchored_blocks]))
         count *= math.prod(math.factorial(len(b.pages)) for b in survey.all_blocks() if b.randomize)
@@ -261,15 +253,12 @@ def _starts(study: Study) -> tuple[list[tuple[str, int]], int]:
 def walk(study: Study, *, max_states: int = MAX_STATES, max_seconds: float = MAX_SECONDS) -> WalkReport:
     """Explore every branch of ``study``; see the module docstring."""
     deadline = time.monotonic() + max_seconds
-    report = WalkReport(pages=list(dict.fromkeys(p.id for survey in _survey_steps(study) for p in survey.all_pages())))
+    report = WalkReport(pages=list(dict.fromkeys(p.id for survey in survey_steps(study) for p in survey.all_pages())))
     report.branches = {key: set() for key in conditions(study)}
     report.places = dict(study.places)
-    read: dict[str, Reading] = {}
-    numbers: set[Any] = set()
-    for source in _sources(study):
-        readings(source, read, numbers)
+    candidates = Candidates(study)
+    read = candidates.read
     sampled: dict[str, None] = {}
-    values_of: dict[str, Any] = {}
 
     def trace(key: str, result: bool) -> None:
         report.branches.setdefault(key, set()).add(result)
@@ -320,7 +309,7 @@ def walk(study: Study, *, max_states: int = MAX_STATES, max_seconds: float = MAX
             stack.append((runner, plan))
         else:
             report.reached.add(item.page.id)
-            sets, dead = _page_answers(runner, plan, read, numbers, values_of, sampled)
+            sets, dead = _page_answers(runner, plan, candidates, sampled)
             if dead:
                 report.dead_ends.append(f"{report._at('page:' + item.page.id)}page {item.page.id}: {dead}")
                 continue
@@ -340,32 +329,18 @@ def walk(study: Study, *, max_states: int = MAX_STATES, max_seconds: float = MAX
     return report
 
 
-def _sources(study: Study) -> Iterator[str]:
-    """Every condition and calculation of the study."""
-    for survey in _survey_steps(study):
-        yield from (b.show_if for b in survey.blocks if b.show_if)
-        for page in survey.all_pages():
-            yield from filter(None, [page.show_if, *(r.when for r in page.screen_out), *(c.value for c in page.calculate)])
-            for q in page.questions:
-                yield from filter(None, [q.show_if, *(r.when for r in q.screen_out)])
-    yield from (when for _, when, _ in study.quota_cells())
-
-
-def _page_answers(runner: Runner, plan: _Plan, read: dict[str, Reading], numbers: set[Any], values_of: dict[str, Any], sampled: dict[str, None]) -> tuple[list[dict[str, Any]], str | None]:
+def _page_answers(runner: Runner, plan: _Plan, candidates: Candidates, sampled: dict[str, None]) -> tuple[list[dict[str, Any]], str | None]:
     """The answer sets to try on the current page, or why no answer lets the participant go on."""
     shown = runner.questions(runner.current.page)
     per: dict[str, list[Any]] = {}
     for q in shown:
-        if q.id not in values_of:
-            found = question_values(q, read, numbers)
-            fits = [v for v in found.values if (v is None and q.required is not True) or (v is not None and not A.is_empty(v) and A.check(q, v, "other") is None)]
-            if found.sampled and q.id in read:
-                sampled[f"answers to {q.id} are a sample: {found.sampled}"] = None
-            values_of[q.id] = (fits, found.impossible)
-        fits, impossible = values_of[q.id]
+        found = candidates.of(q)
+        fits = found.values
+        if found.sampled:
+            sampled[f"answers to {q.id} are a sample: {found.sampled}"] = None
         if not fits:
-            if impossible:
-                return [], f"question {q.id} accepts no answer: {impossible}"
+            if found.impossible:
+                return [], f"question {q.id} accepts no answer: {found.impossible}"
             sampled[f"the bot found no answer to {q.id}"] = None
             return [], None
         per[q.id] = fits

@@ -25,13 +25,13 @@ import datetime as dt
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from lark import Tree
 
 from . import answers as A
 from .expr import parse
-from .schema import NPS, ClipStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
+from .schema import NPS, ClipStep, SurveyStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 
 FULL_DOMAIN = 101  # a question read through arithmetic is tried with every answer up to this many
 SUBSETS = 128  # a multiple choice read by a condition is tried with every subset up to this many
@@ -357,3 +357,43 @@ def exposures(clip: ClipStep, readings_: dict[str, Reading]) -> list[dict[str, A
     percents += [p + d for p in points for d in (-0.1, 0.1) if 0 <= p + d <= 100]
     plays = [{watched: round(p, 1), completed: done} for done in (True, False) for p in sorted(set(percents))]
     return [full, {completed: True}, {completed: False}, {}] + plays
+
+
+def survey_steps(study: Any) -> Iterator[Any]:
+    """The surveys of the study's screening, in its order."""
+    for step in study.screening.steps:
+        if isinstance(step, SurveyStep) and step.survey in study.surveys:
+            yield study.surveys[step.survey]
+
+
+def sources(study: Any) -> Iterator[str]:
+    """Every condition and calculation of the study."""
+    for survey in survey_steps(study):
+        yield from (b.show_if for b in survey.blocks if b.show_if)
+        for page in survey.all_pages():
+            yield from filter(None, [page.show_if, *(r.when for r in page.screen_out), *(c.value for c in page.calculate)])
+            for q in page.questions:
+                yield from filter(None, [q.show_if, *(r.when for r in q.screen_out)])
+    yield from (when for _, when, _ in study.quota_cells())
+
+
+class Candidates:
+    """The values to try for each question of a study, each one the runner accepts for it."""
+
+    def __init__(self, study: Any):
+        self.read: dict[str, Reading] = {}
+        self.numbers: set[Any] = set()
+        for source in sources(study):
+            readings(source, self.read, self.numbers)
+        self._found: dict[str, Values] = {}
+
+    def of(self, q: Any) -> Values:
+        """The values for ``q`` (the baseline first), why they are a sample, why none is valid."""
+        if q.id not in self._found:
+            found = question_values(q, self.read, self.numbers)
+            fits = [v for v in found.values if (v is None and q.required is not True) or (v is not None and not A.is_empty(v) and A.check(q, v, "other") is None)]
+            self._found[q.id] = Values(fits, found.sampled if q.id in self.read else None, found.impossible)
+        return self._found[q.id]
+
+    def values(self, q: Any) -> list[Any]:
+        return self.of(q).values
