@@ -139,13 +139,15 @@ async def test_server_unreachable_says_why_and_loses_nothing(tmp_path, pg_cluste
 
     db = tmp_path / "st.sqlite"
     await fill_station(db, station="a", sessions=1)
+    before = outbox_states(db)
     url = pg_cluster.url("postgres", port=free_port())
     with pytest.raises(SyncError) as err:
         await sync(db, url, attempts=2, backoff=0.01)
     text = err.value.explain()
     assert "cannot be reached" in text and "Nothing is lost" in text and "Next try" in text
-    assert outbox_states(db).get("acknowledged", 0) == 0
-    assert "sent" not in outbox_states(db) or True
+    # Every entry is still waiting to be sent: none acknowledged, none left "sent" to a centre never reached.
+    assert set(before) == {"pending"} and before["pending"] > 0
+    assert outbox_states(db) == before
 
 
 async def test_wrong_database_stops_at_once(tmp_path, pg_cluster):
