@@ -2,6 +2,7 @@
 unreachable, no participant can reach (checked here by driving the runner through every answer)."""
 
 import itertools
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -47,6 +48,8 @@ def test_a_required_whole_number_with_a_min_and_a_completed_clip_are_walked(tmp_
     report = walk(study)
     assert report.complete and report.proven, report.lines()
     assert not any(line.startswith(("dead end", "never", "not ")) for line in report.lines()), report.lines()
+    out = subprocess.run([sys.executable, "-m", "preview_tui", "validate", "--walk", str(root)], capture_output=True, text=True)
+    assert out.returncode == 0 and "dead end" not in out.stdout and "pages reached: 4/4" in out.stdout, out.stdout + out.stderr
     # what the bot reached, the app reaches: a clip watched to the end opens "fans", one stopped early "quitters"
     runner = start(study)
     note(runner, "trailer", 100.0, True)

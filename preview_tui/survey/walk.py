@@ -278,10 +278,9 @@ def walk(study: Study, *, max_states: int = MAX_STATES, max_seconds: float = MAX
         runner = Runner(study, code="WALK", seed=seed, session_index=index, full_quotas=full, trace=trace)
         plan = plans.setdefault((seed, index), _Plan(study, runner))
         runner.choose_language(lang)
-        report.ends["declined"] += 1
-        report.ends[f"screened_out ({UNDER_AGE})"] += 1  # the consent screen's "I am under ..." ends the same way everywhere
         runner.consent(True)
         stack.append((runner, plan))
+    report.ends.update(["declined", f"screened_out ({UNDER_AGE})"])  # the consent screen's two ways out, the same everywhere
     seen: set[Any] = set()
     while stack:
         runner, plan = stack.pop()
