@@ -24,7 +24,7 @@ from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
 from preview_tui.survey.study import load_study, other_key
-from preview_tui.survey.walk import _Candidates
+from preview_tui.survey.walk_values import Candidates
 
 
 def say(*parts: object) -> None:
@@ -41,12 +41,12 @@ def interrupted(db: Path) -> uuid.UUID | None:
     return (uuid.UUID(row[0]) if row else None), count
 
 
-def page_values(flow: Flow, candidates: _Candidates, rng: random.Random) -> dict:
+def page_values(flow: Flow, candidates: Candidates, rng: random.Random) -> dict:
     """Valid answers for the current page, drawn from the walker's candidates; one that screens out is avoided when it can be."""
     runner = flow.runner
     shown = runner.questions(flow.current.page)
     for _attempt in range(30):
-        values = {q.id: rng.choice(candidates.values(q, runner)) for q in shown}
+        values = {q.id: rng.choice(candidates.values(q)) for q in shown}
         values.update({other_key(q.id): "other" for q in shown if getattr(q, "options", None)})
         problems = runner.check(values)
         if all(p.soft for p in problems) and runner.screen_out_for(values) is None:
@@ -57,7 +57,7 @@ def page_values(flow: Flow, candidates: _Candidates, rng: random.Random) -> dict
 async def main(study_dir: Path, db: Path, prefix: str, seed: int) -> None:
     rng = random.Random(seed)
     study = load_study(study_dir)
-    candidates = _Candidates(study)
+    candidates = Candidates(study)
     upgrade(db)
     async with Store(db) as store:
         while True:

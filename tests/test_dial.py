@@ -34,6 +34,31 @@ def test_a_big_jump_is_a_seek() -> None:
     assert c.media_at(2.5) == 1000
 
 
+def test_a_report_that_waited_for_the_gil_is_late_not_a_seek() -> None:
+    """libVLC made "400 ms" at about 0.4 s, but its thread got into Python only at 2.0 s (a long
+    garbage collection held the GIL); the next report, made after it, is on time."""
+    c = MediaClock()
+    c.on_event(ev("playing", 0.0, 0))
+    c.on_event(ev("time", 0.25, 250))
+    c.on_event(ev("time", 2.0, 400))  # behind the clock, yet after the last report: late
+    assert c.generation == 0 and c.late == 1 and c.media_at(2.0) == 2000
+    c.on_event(ev("time", 2.005, 1980))
+    assert c.generation == 0 and abs(c.media_at(2.105) - 2080) < 1e-6
+    s = DialSampler(10)
+    for e in (ev("playing", 0.0, 0), ev("time", 0.25, 250), ev("time", 2.0, 400), ev("time", 2.005, 1980)):
+        s.on_event(e)
+    out = s.due(2.5)
+    assert [x.media_ms for x in out] == list(range(0, 2500, 100)) and {x.segment for x in out} == {0}
+
+
+def test_a_lag_that_lasts_is_followed() -> None:
+    c = MediaClock()
+    c.on_event(ev("playing", 0.0, 0))
+    c.on_event(ev("time", 2.0, 400))  # late once: left out
+    c.on_event(ev("time", 2.25, 650))  # still behind: libVLC really is there
+    assert c.generation == 1 and c.backward and c.media_at(2.5) == 900
+
+
 def test_percent_watched_counts_each_part_of_the_clip_once() -> None:
     c = MediaClock()
     c.on_event(ev("playing", 0.0, 0, 4000))

@@ -26,17 +26,33 @@ DRIVER = Path(__file__).with_name("kill_driver.py")
 KILLS = int(os.environ.get("PREVIEW_TUI_KILLS", "50"))
 
 
+def whole_lines(output: str) -> list[list[str]]:
+    """The lines the driver finished printing, split into their fields.
+
+    A kill can land while a line is being written: only a line that ends with a newline was
+    printed whole (the driver flushes each line after its newline), so a cut last line is left out.
+    """
+    return [line.rstrip("\n").split(" ", 3) for line in output.splitlines(keepends=True) if line.endswith("\n") and line.strip()]
+
+
 def run_until_killed(study: Path, db: Path, seed: int, delay: float) -> list[list[str]]:
-    """Start the driver, kill it ``delay`` seconds after its first line, return what it printed."""
+    """Start the driver, kill it ``delay`` seconds after its first line, return the whole lines it printed."""
     proc = subprocess.Popen([sys.executable, str(DRIVER), str(study), str(db), "K", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = proc.stdout.readline()
-    if not first:
-        raise AssertionError(f"the driver died before starting: {proc.stderr.read()}")
+    if not first.endswith("\n"):
+        proc.kill()
+        raise AssertionError(f"the driver died before starting: {proc.communicate(timeout=30)[1]}")
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL, err
-    return [line.split(" ", 3) for line in [first.strip(), *out.splitlines()] if line.strip()]
+    return whole_lines(first + out)
+
+
+def test_a_line_cut_by_the_kill_is_not_read():
+    printed = 'STARTED s1\nCONFIRMED s1 p1 {"a": 1}\nCONFIRMED s1 p2 {"b": [1, '
+    assert whole_lines(printed) == [["STARTED", "s1"], ["CONFIRMED", "s1", "p1", '{"a": 1}']]
+    assert whole_lines("") == [] and whole_lines("FINISHED s1\n") == [["FINISHED", "s1"]]
 
 
 @pytest.mark.real

@@ -7,6 +7,7 @@ coarse 250 ms steps are imitated); everything lands in a real SQLite file.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import yaml
@@ -94,6 +95,12 @@ async def test_storyboard_frames_advance_after_their_time(demo_study, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await to_storyboard(pilot)
         await wait_for(pilot, app, "clip", timeout=3)
+        # The clip screen is up and playing before the app closes: leaving while it mounts
+        # would close the app under its on_mount (a NoMatches, not what this test is about).
+        started = time.monotonic()
+        while getattr(app.screen, "state", None) != "playing":
+            assert time.monotonic() - started < 30, f"the clip screen did not start: {app.screen!r}"
+            await pilot.pause(0.05)
     views = [json.loads(d) for (d,) in rows(db, "select detail from events where kind = 'frame_viewed' order by at")]
     assert [(v["frame"], v["by"]) for v in views] == [(0, "timer"), (1, "timer")]
     assert all(450 <= v["dwell_ms"] <= 1200 for v in views), views

@@ -5,7 +5,11 @@ Never skipped: CI installs libVLC, and a missing libVLC fails here with the inst
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +31,21 @@ pytestmark = pytest.mark.real
 def libvlc_present() -> None:
     probe = probe_vlc()
     assert probe.ok, f"libVLC is required here (CI installs it): {probe.message()}"
+
+
+@pytest.fixture(autouse=True)
+def no_long_collections():
+    """What earlier tests of a full run leave on the heap is set aside for the garbage collector.
+
+    A full collection walks every live object while it holds the GIL: after a few hundred tests it
+    stops Python for seconds, libVLC's callbacks wait meanwhile, and libVLC drops what it could not
+    show in time (see the test of a long pause below). The clips here measure playback, so they
+    play with only their own objects to collect.
+    """
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 def vlc_app(study_dir: Path, db: Path, tmp_path: Path):
@@ -67,6 +86,38 @@ async def test_a_real_clip_plays_to_the_end_with_its_ledger_and_dial(demo_study,
     assert abs(len(samples) - 30) <= 1
     assert all(b[0] > a[0] for a, b in zip(samples, samples[1:]))
     assert samples[0][1] == 50 and samples[-1][1] == 60
+
+
+def hold_the_gil(seconds: float) -> None:
+    """Stop every Python thread for ``seconds``, as a full garbage collection of a big heap does
+    (a C call through PyDLL keeps the GIL): libVLC's callbacks wait to get into Python meanwhile."""
+    ctypes.PyDLL(ctypes.util.find_library("c") or "libc.so.6").usleep(int(seconds * 1_000_000))
+
+
+async def test_a_long_pause_of_python_while_a_clip_plays_is_not_a_seek(demo_study, tmp_path):
+    write_small_clip(demo_study / "media" / "trailer.mp4", 3.0)
+    db = tmp_path / "s.sqlite"
+    app = vlc_app(make_study(demo_study, clip={"dial": True, "must_watch": True}), db, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_storyboard(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, app, "clip")
+        for _ in range(100):  # until libVLC reports playing
+            if app.screen.state == "playing":
+                break
+            await pilot.pause(0.05)
+        start = time.monotonic()
+        while time.monotonic() - start < 0.4:  # a few of libVLC's time reports first
+            await pilot.pause(0.05)
+        hold_the_gil(1.8)
+        await wait_for(pilot, app, "page", timeout=10)
+    kinds = [k for k, _ in ledger(db) if k != "clip_buffering"]
+    assert kinds == ["clip_play", "clip_end", "clip_exposure", "clip_shown"], ledger(db)
+    # One run of samples on the media clock; libVLC catches up after the pause by dropping what it
+    # could not show in time, so the samples may stop short of the end, never run past it.
+    samples = rows(db, "select media_ms, segment from dial_samples order by seq")
+    assert 10 <= len(samples) <= 31 and {seg for _, seg in samples} == {0}
+    assert all(b[0] > a[0] for a, b in zip(samples, samples[1:]))
 
 
 @pytest.mark.parametrize("broken", ["missing", "corrupt"])

@@ -4,7 +4,13 @@ libVLC reports a clip's time in steps of 250-500 ms. :class:`MediaClock`
 turns its events into a continuous clock: it anchors on each event (media
 time, ``time.monotonic()`` of the event) and runs at the media's rate (1.0)
 between them. A ``time`` event that disagrees with the clock by more than
-``SEEK_MS`` is a seek (or a skip in the stream): the clock jumps there.
+``SEEK_MS`` is a seek (or a skip in the stream): the clock jumps there. One
+exception: a report behind the clock that is still ahead of the last report
+is a late report, not a backward seek. libVLC's thread calls into Python only
+once it holds the GIL, so a long garbage collection of a big heap (hours of a
+station, a long test session) stamps the report that waited with the moment it
+got in, seconds after libVLC made it. Such a report is left out; a second one
+in a row is a real lag, and the clock jumps to it.
 Pauses, ends, errors and stops freeze the clock. The clock also keeps the
 ranges of media time that were actually played, for "percent watched".
 
@@ -68,6 +74,9 @@ class MediaClock:
         self.backward = False  # the last jump went backwards
         self.ranges: list[list[float]] = []  # watched [from, to] media ranges
         self._range_open = False
+        self.reported = -math.inf  # the media time of the last time report
+        self.late = 0  # late reports left out (a report that waited for the GIL)
+        self._late_before = False  # the last time report was left out as late
 
     # ---------------------------------------------------------------- reading
 
@@ -134,11 +143,19 @@ class MediaClock:
                 self._open_range()
         elif kind == "time" and ev.media_ms is not None:
             if self.anchor_mono is None:  # a time before "playing": take it as the start
+                self.reported = float(ev.media_ms)
                 self._set(float(ev.media_ms), ev.mono)
                 self.running = True
                 self._open_range()
                 return
             predicted = self.media_at(ev.mono)
+            late = self.running and ev.media_ms >= self.reported and predicted - ev.media_ms > SEEK_MS
+            self.reported = float(ev.media_ms)
+            if late and not self._late_before:
+                self._late_before = True
+                self.late += 1
+                return
+            self._late_before = False
             if abs(ev.media_ms - predicted) > SEEK_MS:
                 self._jump(float(ev.media_ms), ev.mono, predicted)
             elif self.running:
