@@ -128,7 +128,7 @@ def test_walk_reports_dead_ends_and_untaken_branches(tmp_path):
         page("p5", q("after", "text")),
     ])
     report = walk(load_study(root))
-    assert re.fullmatch(r".*s\.yaml:\d+:\d+: page p4: question stuck accepts no answer: its earliest date 2030-01-01 is after its latest 2020-01-01", report.dead_ends[0]), report.dead_ends
+    assert re.fullmatch(r".*s\.yaml:\d+:\d+: page p4: question stuck accepts no answer: no whole number lies between 0\.2 and 0\.8", report.dead_ends[0]), report.dead_ends
     assert "p5" not in report.reached and any(re.fullmatch(r"never reached: .*s\.yaml:\d+:\d+: page p5", line) for line in report.lines())
     assert any(re.fullmatch(r"not covered: .*s\.yaml:\d+:\d+: page:p2:show_if is never false", line) for line in report.lines()), report.lines()
     assert "page:p2:show_if is never false" in report.uncovered()

@@ -111,7 +111,7 @@ def test_every_order_of_the_stimuli_is_explored(tmp_path, method):
     assert report.complete and report.proven, report.lines()
     assert report.orders == (2, 2)
     # the app's runner shows "second" first for some participants: by seed, or by Latin-square row
-    kw = [{"seed": f"walk-{i}"} for i in range(8)] if method == "random" else [{"session_index": i} for i in range(2)]
+    kw = [{"seed": f"walk-{i}", "stimulus_row": 0} for i in range(8)] if method == "random" else [{"stimulus_row": i} for i in range(2)]
     firsts = {Runner(study, code="T", **k).items[2].step.id for k in kw}
     assert firsts == {"first", "second"}
 

@@ -235,7 +235,7 @@ def _order_count(study: Study) -> int:
 
 
 def _starts(study: Study) -> tuple[list[tuple[str, int]], int]:
-    """(seed, session index) pairs that give each shuffled order once, and how many orders there are."""
+    """(seed, stimulus row) pairs that give each shuffled order once, and how many orders there are."""
     possible = _order_count(study)
     if possible == 1:
         return [("walk", 0)], 1
@@ -243,7 +243,7 @@ def _starts(study: Study) -> tuple[list[tuple[str, int]], int]:
     rows = 2 * len(rule.steps) if rule is not None and rule.method == "latin_square" else 1
     found: dict[tuple, tuple[str, int]] = {}
     for seed, index in itertools.product([f"walk-{i}" for i in range(SEED_TRIES)], range(rows)):
-        runner = Runner(study, code="WALK", seed=seed, session_index=index)
+        runner = Runner(study, code="WALK", seed=seed, stimulus_row=index)
         found.setdefault(tuple(f"{item.kind}:{item_name(item)}" for item in runner.items), (seed, index))
         if len(found) >= min(ORDERS, possible):
             break
@@ -275,7 +275,7 @@ def walk(study: Study, *, max_states: int = MAX_STATES, max_seconds: float = MAX
     stack: list[tuple[Runner, _Plan]] = []
     plans: dict[tuple, _Plan] = {}
     for (seed, index), full, lang in itertools.product(starts, fulls, languages):
-        runner = Runner(study, code="WALK", seed=seed, session_index=index, full_quotas=full, trace=trace)
+        runner = Runner(study, code="WALK", seed=seed, stimulus_row=index, full_quotas=full, trace=trace)
         plan = plans.setdefault((seed, index), _Plan(study, runner))
         runner.choose_language(lang)
         runner.consent(True)
