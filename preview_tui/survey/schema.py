@@ -426,6 +426,7 @@ class StudySettings(Strict):
     notices: dict[str, Text] = Field({}, description="privacy notices by jurisdiction code (e.g. us-ca, us-va, br), shown with the consent text on stations in that jurisdiction")
     quotas: list[Quota] = []
     sealing: Sealing | None = Field(None, description="the public key that seals sensitive answers at the station")
+    participant_theme: Literal["default", "high-contrast"] = Field("default", description="the colours participants see: `high-contrast` is white and yellow on black (the moderator's console keeps the theme chosen in its palette)")
 
     @field_validator("languages")
     @classmethod

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
+from pathlib import Path
 from typing import Awaitable, Callable, Iterable
 
 from textual import events
@@ -14,9 +15,14 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from .keys import KeyGuard
+from .literal import literal
+from .themes import PARTICIPANT_THEMES, moderator_theme, register_themes, save_theme
+
 from ..db import models as m
 from ..db.store import Store
 from ..flow import Flow, Participant
+from ..next_session import NextSession
 from ..playback.base import Player, PlayerUnavailable
 from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
 from ..survey.schema import StationSettings
@@ -41,6 +47,8 @@ class PreviewApp(App[None]):
     TITLE = "preview-tui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help", "Help", priority=True),
+        Binding("question_mark", "help", show=False),  # not priority: a text field types it
         Binding("f12", "moderator", "Moderator", show=False, priority=True),
         Binding("f7", "pilot_jump", show=False, priority=True),
         # The moderator's controls of a clip (outside kiosk mode; in kiosk mode they are
@@ -50,7 +58,7 @@ class PreviewApp(App[None]):
         Binding("f4", "moderator_skip", show=False, priority=True),
     ]
 
-    def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()):
+    def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = (), prefs: Path | None = None):
         super().__init__()
         self.settings = settings
         self.study = study  # the study new sessions are started in; the moderator can choose another
@@ -67,6 +75,11 @@ class PreviewApp(App[None]):
         self.room = settings.room
         self.sync_message = ""
         self._retry_timer = None
+        self.next_session = NextSession()  # the console's choices for the next session only (pilot)
+        self.keys_guard = KeyGuard()
+        self.prefs = prefs  # the per-user settings file (the moderator's theme); None keeps nothing
+        register_themes(self)
+        self.theme = self._theme_by_app = moderator_theme(self)
 
     # -- life cycle ---------------------------------------------------------
 
@@ -74,6 +87,7 @@ class PreviewApp(App[None]):
         from .moderator import ModeratorScreen
 
         self.title = self.study.id
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         await self.store.open()
         await self.push_screen(ModeratorScreen())
         if self.kiosk:
@@ -82,6 +96,8 @@ class PreviewApp(App[None]):
             self.set_interval(1.0, self._check_idle)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.keys_guard.swallows(event.key):
+            return  # a dial key still held as the clip ended: never an answer on the next page
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
         await super().on_event(event)
@@ -91,12 +107,45 @@ class PreviewApp(App[None]):
     async def action_quit(self) -> None:
         if self.kiosk and not self.unlocked:
             return
-        await super().action_quit()
+        await self.quit_station()
 
-    async def action_help_quit(self) -> None:
-        if self.kiosk:
+    async def quit_station(self) -> None:
+        """Quit; while a participant's session runs, ask first. The session then stays stored as
+        interrupted (in progress), to be resumed with F5 at the next start."""
+        from .kiosk import ConfirmScreen
+
+        flow = self.flow
+        if flow is None:
+            self.exit()
             return
-        await super().action_help_quit()
+        if isinstance(self.screen, ConfirmScreen):
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        who = flow.runner.participant.get("code") or "a participant"
+        question = f"A session is running ({who}). Quit preview-tui? The session is kept as interrupted: select it on the console and press F5 to resume it where it stopped."
+        await self.push_screen(ConfirmScreen(literal(question), "Quit"), callback=decided)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: outside kiosk mode, say how to quit (Textual's own note); in kiosk mode nothing."""
+        if not self.kiosk:
+            super().action_help_quit()
+
+    async def action_help(self) -> None:
+        """F1 (and ? where no text field has focus): the keys of the screen in front."""
+        from .keys import HelpScreen, keys_of
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        if CommandPalette.is_open(self):
+            return
+        keys = keys_of(self.screen)
+        if keys is not None:
+            await self.push_screen(HelpScreen(*keys))
 
     def action_command_palette(self) -> None:
         if self.kiosk and not self.unlocked:
@@ -168,7 +217,7 @@ class PreviewApp(App[None]):
         if self.central_url():
             yield SystemCommand("Sync with the central database", "Send what this station has not yet sent; collecting goes on meanwhile", self.sync_now)
         if self.kiosk:
-            yield SystemCommand("Quit preview-tui", "Close the app on this station", self.exit)
+            yield SystemCommand("Quit preview-tui", "Close the app on this station", self.quit_station)
         else:
             yield from super().get_system_commands(screen)
 
@@ -384,7 +433,8 @@ class PreviewApp(App[None]):
     # -- the participant's flow ---------------------------------------------
 
     async def start_session(self, participant: Participant) -> None:
-        self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name)
+        """Start a session with the console's choices for it (a pilot is cleared once it started)."""
+        self.flow = await self.next_session.start(self.study, self.store, participant, station=self.settings.name)
         self.last_input = time.monotonic()
         await self.show_step(first=True)
 
@@ -408,6 +458,7 @@ class PreviewApp(App[None]):
         """
         assert self.flow is not None
         screen = self._screen_for(self.flow.current)
+        self.participant_theme(True)
         if first:
             self.push_screen(screen)
         else:
@@ -419,11 +470,32 @@ class PreviewApp(App[None]):
 
         self.flow = None
         self.paused = False
+        self.participant_theme(False)
         # Not awaited: this is often called from the very screen being removed.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ModeratorScreen):
             self.pop_screen()
         if self.kiosk:
             await self.lock()
+
+    # -- themes ------------------------------------------------------------------
+
+    def participant_theme(self, on: bool) -> None:
+        """The study's theme for participants (``station.participant_theme``) while a session is shown;
+        the moderator's own theme otherwise."""
+        chosen = self.flow.study.settings.participant_theme if on and self.flow is not None else "default"
+        wanted = PARTICIPANT_THEMES[chosen] or moderator_theme(self)
+        if self.theme != wanted:
+            self._theme_by_app = wanted
+            self.theme = wanted
+
+    def _theme_chosen(self, theme) -> None:
+        """A theme chosen in the palette is the moderator's, kept for the next start."""
+        if theme.name == getattr(self, "_theme_by_app", None):
+            self._theme_by_app = None
+            return
+        if self.flow is not None and PARTICIPANT_THEMES[self.flow.study.settings.participant_theme]:
+            return  # the participants' theme of the study, not a choice
+        save_theme(self, theme.name)
 
     def _screen_for(self, item: Item):
         from .clip import ClipScreen
@@ -447,6 +519,7 @@ class PreviewApp(App[None]):
         raise TypeError(f"no screen for {item!r}")
 
 
-def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()) -> PreviewApp:
-    """The app, from its parts: station settings, the study (and any others this station offers), the store and a way to make a player."""
-    return PreviewApp(settings=settings, study=study, store=store, player_factory=player_factory, more_studies=more_studies)
+def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = (), prefs: Path | None = None) -> PreviewApp:
+    """The app, from its parts: station settings, the study (and any others this station offers), the store, a way to make a player
+    and the per-user settings file (``preview_tui.prefs.prefs_path()``; None keeps nothing, as in tests)."""
+    return PreviewApp(settings=settings, study=study, store=store, player_factory=player_factory, more_studies=more_studies, prefs=prefs)
