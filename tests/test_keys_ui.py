@@ -191,3 +191,31 @@ async def test_the_palette_theme_is_kept_and_participants_see_the_studys_high_co
     async with second.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.3)
         assert second.theme == "nord"
+
+
+def whole(app, widget) -> bool:
+    """The widget is on screen, not cut by the screen's edges, and not hidden under another."""
+    screen = app.screen.region
+    region = widget.region
+    return widget.display and region.area > 0 and screen.contains_region(region) and widget.visible
+
+
+async def test_the_console_is_whole_with_pilot_start_and_every_footer_key_at_each_size(demo_study, tmp_path):
+    from textual.widgets._footer import FooterKey
+
+    for width, height in ((80, 24), (120, 40), (200, 60)):
+        app = make_app(demo_study, tmp_path / f"c{width}.sqlite")
+        async with app.run_test(size=(width, height)) as pilot:
+            await pilot.pause(0.3)
+            console = app.screen
+            console.query_one("#pilot", Checkbox).value = True  # the banner takes its lines too
+            await pilot.pause(0.3)
+            for name in ("#code", "#room", "#seat", "#language", "#pilot", "#start", "#pilot-next", "#sessions"):
+                assert whole(app, console.query_one(name)), f"{name} at {width}x{height}: {console.query_one(name).region}"
+            assert console.query_one("#room").content_size.width >= len("Screening room 1") + 1
+            assert console.query_one("#sessions").region.height >= 3
+            keys = {k.key: k for k in console.query(FooterKey)}
+            for key in ("ctrl+s", "f5", "f6", "f8", "f9", "f1"):
+                assert key in keys and whole(app, keys[key]), f"{key} at {width}x{height}"
+            regions = sorted((k.region for k in keys.values()), key=lambda r: r.x)
+            assert all(a.right <= b.x for a, b in zip(regions, regions[1:])), "footer keys overlap"
