@@ -16,7 +16,7 @@ from preview_tui.playback import FakePlayer
 from preview_tui.survey.study import load_study
 from preview_tui.ui.app import build_app
 from preview_tui.ui.inputs import RankList
-from preview_tui.ui.keys import HelpScreen, KeyBar
+from preview_tui.ui.keys import HelpPanel, KeyBar
 from preview_tui.ui.kiosk import ConfirmScreen
 from preview_tui.ui.moderator import ModeratorScreen
 from preview_tui.ui.page import PageScreen, QuestionBlock
@@ -29,8 +29,8 @@ UNDER_18 = ["enter", "tab", "enter", "ctrl+n"]
 
 
 def help_text(app) -> str:
-    assert isinstance(app.screen, HelpScreen), app.screen
-    return str(app.screen.query_one("#help-rows").render()) + str(app.screen.query_one(".title").render())
+    panel = app.screen.query_one(HelpPanel)
+    return " ".join([panel.heading, *(f"{key} {does}" for key, does in panel.rows)])
 
 
 async def test_f1_and_question_mark_show_the_keys_of_the_screen_in_front(demo_study, tmp_path):
@@ -41,7 +41,7 @@ async def test_f1_and_question_mark_show_the_keys_of_the_screen_in_front(demo_st
         text = help_text(app)
         assert "moderator console" in text and "F5" in text and "F9" in text and "F8" in text
         await walk(pilot, ["escape"])
-        assert isinstance(app.screen, ModeratorScreen)
+        assert isinstance(app.screen, ModeratorScreen) and not app.screen.query(HelpPanel)
         await walk(pilot, ["?"])  # the code field has focus: ? is a character of the code
         assert isinstance(app.screen, ModeratorScreen) and app.screen.query_one("#code").value == "?"
         app.screen.query_one("#code").value = ""
@@ -51,8 +51,10 @@ async def test_f1_and_question_mark_show_the_keys_of_the_screen_in_front(demo_st
         text = help_text(app)
         assert "Touches" in text and "page suivante" in text and "Ctrl+N" in text and "question suivante" in text
         assert "F5" not in text and "F7" not in text  # never the moderator's keys to a participant
+        await walk(pilot, ["down", "enter"])  # the keys it lists still work while it is open
+        assert app.screen.query_one(RadioSet).pressed_index == 1
         await walk(pilot, ["f1"])  # F1 again closes it
-        assert isinstance(app.screen, PageScreen)
+        assert isinstance(app.screen, PageScreen) and not app.screen.query(HelpPanel)
 
 
 async def test_ctrl_c_never_ends_in_a_traceback_and_quitting_a_session_asks_then_keeps_it_interrupted(demo_study, tmp_path):

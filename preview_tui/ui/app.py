@@ -98,6 +98,8 @@ class PreviewApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self.keys_guard.swallows(event.key):
             return  # a dial key still held as the clip ended: never an answer on the next page
+        if isinstance(event, events.Key) and event.key == "escape" and self._close_help():
+            return
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
         await super().on_event(event)
@@ -135,17 +137,18 @@ class PreviewApp(App[None]):
             super().action_help_quit()
 
     async def action_help(self) -> None:
-        """F1 (and ? where no text field has focus): the keys of the screen in front."""
-        from .keys import HelpScreen, keys_of
+        """F1 (and ? where no text field has focus): show or hide the keys of the screen in front."""
+        from .keys import HelpPanel, keys_of
 
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
+        shown = self.screen.query(HelpPanel)
+        if shown:
+            await shown.remove()
             return
         if CommandPalette.is_open(self):
             return
         keys = keys_of(self.screen)
         if keys is not None:
-            await self.push_screen(HelpScreen(*keys))
+            await self.screen.mount(HelpPanel(*keys))
 
     def action_command_palette(self) -> None:
         if self.kiosk and not self.unlocked:
@@ -172,6 +175,14 @@ class PreviewApp(App[None]):
                 self.push_screen(CommandPalette(), callback=self._relock)
 
         self.push_screen(PinScreen(self.settings.moderator_pin or ""), callback=opened)
+
+    def _close_help(self) -> bool:
+        from .keys import HelpPanel
+
+        shown = self.screen.query(HelpPanel)
+        if shown:
+            shown.remove()
+        return bool(shown)
 
     async def action_pilot_jump(self) -> None:
         """F7 in a pilot session: choose any step to show next."""

@@ -1,4 +1,4 @@
-"""The keys a person can see: the hint line under each participant screen, the help screen (F1, ?)
+"""The keys a person can see: the hint line under each participant screen, the help panel (F1, ?)
 and the guard that keeps dial keys from acting on the page after a clip.
 
 A participant's keys are said in their language (``preview_tui.words``); the moderator's are in
@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from typing import Iterable
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
@@ -162,7 +162,7 @@ class KeyBar(Widget):
         return Text("\n".join(self.lines(max(10, self.content_size.width))), no_wrap=True, overflow="fold")
 
 
-# -- the help screen -------------------------------------------------------------
+# -- the help panel -------------------------------------------------------------
 
 
 def keys_of(screen: Screen) -> tuple[str, list[tuple[str, str]], str] | None:
@@ -191,33 +191,40 @@ def keys_of(screen: Screen) -> tuple[str, list[tuple[str, str]], str] | None:
     return None
 
 
-class HelpScreen(ModalScreen[None]):
-    """The keys of the screen underneath, over its lower part (its title stays in view)."""
+class HelpPanel(Vertical):
+    """The keys of the screen it is shown on, over that screen's lower part.
+
+    It takes no focus and no keys: the person goes on pressing the keys it lists while it is
+    open. F1 (or ?) again, or Escape, closes it; so does leaving the screen.
+    """
 
     DEFAULT_CSS = """
-    HelpScreen { align: center bottom; }
-    HelpScreen #help-box { width: 100%; max-width: 90; height: auto; max-height: 100%; margin: 0 0 1 0; }
-    HelpScreen #help-rows { height: auto; }
-    HelpScreen #help-close { color: $text-muted; margin: 1 0 0 0; }
+    HelpPanel {
+        layer: _loading;  /* over the screen, without moving anything on it */
+        dock: bottom;
+        width: 100%;
+        max-width: 90;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $panel;
+        padding: 0 2;
+    }
+    HelpPanel #help-title { text-style: bold; color: $primary; }
+    HelpPanel #help-close { color: $text-muted; }
+    HelpPanel #help-rows { height: auto; }
     """
-    BINDINGS = [Binding("escape,f1,question_mark,enter,q", "close", show=False)]
 
     def __init__(self, title: str, rows: list[tuple[str, str]], close: str):
-        super().__init__()
+        super().__init__(id="help-panel")
         self.heading, self.rows, self.close_hint = title, rows, close
 
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in self.rows)
-        text = Text()
-        for i, (key, does) in enumerate(self.rows):
-            if i:
-                text.append("\n")
-            text.append(key.ljust(width), style="bold")
-            text.append("  " + does)
-        with Vertical(id="help-box", classes="dialog"):
-            yield Label(self.heading, classes="title")
-            yield Static(text, id="help-rows")
-            yield Static(self.close_hint, id="help-close", markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)  # what the key does wraps under itself, never under the keys
+        for key, does in self.rows:
+            table.add_row(Text(key), Text(does))
+        yield Label(self.heading, id="help-title")
+        yield Static(self.close_hint, id="help-close", markup=False)
+        yield Static(table, id="help-rows")

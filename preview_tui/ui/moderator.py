@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,11 +47,11 @@ class ModeratorScreen(Screen):
         ("Enter", "in the code field: start the session"),
         ("Ctrl+S", "start the session"),
         ("Tab / Shift+Tab", "next / previous field"),
-        ("Space", "tick or untick Pilot (the next session only)"),
+        ("Space", "tick or untick Pilot (next session only)"),
         ("↑ ↓", "in the list: select a session"),
-        ("F5", "resume the selected interrupted or abandoned session"),
+        ("F5", "resume the selected session where it stopped"),
         ("F6", "mark the selected interrupted session abandoned"),
-        ("F8", "withdraw the selected participant (asks first)"),
+        ("F8", "withdraw the selected participant (asks)"),
         ("F9", "results of this study"),
         ("F12 / Ctrl+P", "command palette: theme, sync, quit"),
         ("Ctrl+Q", "quit (asks first while a session runs)"),
@@ -72,7 +73,9 @@ class ModeratorScreen(Screen):
             if len(app.studies) > 1:
                 yield Select([(f"{s.id}: {text(s.settings.title, 'en')}", s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
             yield Label(text(study.settings.title, "en"), classes="title")
-            yield Static(f"Study [b]{study.id}[/b] · station [b]{app.settings.name}[/b] · database {app.store.path}", id="station-info")
+            yield Static(literal(f"Study {study.id} · station {app.settings.name}"), id="station-info")
+            path = Path(app.store.path)
+            yield Static(literal(f"Database {path.name} in {path.parent}"), id="station-db")  # the name first: a long folder is cut, marked …
             if study.warnings:
                 yield Static("\n".join(f"⚠ {w}" for w in study.warnings), id="study-warnings")
             if study.sealing.problem:
@@ -155,7 +158,9 @@ class ModeratorScreen(Screen):
         if self.app.study.settings.invitations:
             total, used = await self.app.store.invitation_counts(self.app.study.id)
             notice.append(f"Invitation codes: {total} imported, {used} used (`preview-tui invite FILE` imports more).")
-        self.query_one("#station-notice", Static).update("\n".join(notice))
+        box = self.query_one("#station-notice", Static)
+        box.update(literal("\n".join(notice)))
+        box.display = bool(notice)  # no empty line between the form and the list
 
     def _selected(self) -> tuple[uuid.UUID, str] | None:
         table = self.query_one("#sessions", DataTable)
