@@ -89,6 +89,7 @@ class Station:
         self.wait("Now playing", timeout=15)
         self.press("Up", "Up")  # the dial
         self.wait("Overall, how much did you like the trailer", timeout=30)  # the real 8 s clip ended in libVLC
+        time.sleep(1)  # arrows just after the clip's end are taken for the dial and dropped
         self.press("Right", "Right", "Enter", "Tab", "Enter", "C-n")  # 3 of 5, definitely: not keen
         self.wait("What did you like")
         self.press("C-n")
