@@ -221,3 +221,34 @@ async def test_the_console_is_whole_with_pilot_start_and_every_footer_key_at_eac
                 assert key in keys and whole(app, keys[key]), f"{key} at {width}x{height}"
             regions = sorted((k.region for k in keys.values()), key=lambda r: r.x)
             assert all(a.right <= b.x for a, b in zip(regions, regions[1:])), "footer keys overlap"
+
+
+async def test_the_console_points_f5_at_an_interrupted_session_and_keeps_withdrawn_rows_in_start_order(demo_study, tmp_path):
+    from textual.widgets import DataTable
+
+    from preview_tui.flow import Flow, Participant
+
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    study = load_study(demo_study)
+    async with Store(db) as store:
+        for code in ("OLD1", "MID1", "NEW1"):  # the first is left in the middle of its screener: interrupted
+            flow = await Flow.start(study, store, Participant(code=code), station="s")
+            await flow.choose_language("en")
+            await flow.consent(True)
+            if code != "OLD1":
+                await flow.submit_page({"age_band": 1, "gender": 1})  # under 18: screened out
+    app = make_app(demo_study, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        table = app.screen.query_one("#sessions", DataTable)
+        codes = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        assert codes == ["NEW1", "MID1", "OLD1"] and table.cursor_row == 2  # on the interrupted session
+        table.move_cursor(row=0)
+        await walk(pilot, ["f8"], ["left", "enter"], wait=0.5)  # withdraw the newest, confirmed
+        assert "Withdrawn: NEW1" in str(app.screen.query_one("#form-problem").render())
+        statuses = [table.get_row_at(i)[5] for i in range(table.row_count)]
+        assert statuses == ["withdrawn", "screened out", "interrupted"]  # still where it started
+        assert table.cursor_row == 2
+        await walk(pilot, ["f5"])
+        assert app.flow is not None and app.flow.runner.participant["code"] == "OLD1"
