@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from textual.widgets import Checkbox, RadioSet
 
@@ -252,3 +253,32 @@ async def test_the_console_points_f5_at_an_interrupted_session_and_keeps_withdra
         assert table.cursor_row == 2
         await walk(pilot, ["f5"])
         assert app.flow is not None and app.flow.runner.participant["code"] == "OLD1"
+
+
+@pytest.mark.parametrize("size,lang", [((80, 24), "de"), ((80, 24), "fr"), ((120, 40), "fr"), ((200, 60), "en")])
+async def test_the_moderators_dialogs_and_the_pilot_panel_are_whole(demo_study, tmp_path, size, lang):
+    from preview_tui.ui.kiosk import PinScreen
+    from preview_tui.ui.pilot import JumpScreen
+
+    app = make_app(demo_study, tmp_path / "s.sqlite")
+    down = {"en": [], "fr": ["down"], "de": ["down", "down"]}[lang]
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.3)
+        app.screen.query_one("#pilot", Checkbox).value = True
+        app.screen.query_one("#code").focus()
+        await walk(pilot, [*"PANEL1", "enter"], down + ["enter"], ["enter"])
+        panel = app.screen.query_one("#pilot-panel")
+        assert whole(app, panel) and whole(app, app.screen.query_one("#pilot-banner"))
+        assert whole(app, app.screen.query_one(KeyBar)) and whole(app, app.screen.query_one("#next"))
+        await walk(pilot, ["f7"])
+        assert isinstance(app.screen, JumpScreen) and whole(app, app.screen.query_one("#jump-box"))
+        await walk(pilot, ["escape"])
+        await app.withdraw_session()
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmScreen)
+        for name in ("#confirm-text", "#yes", "#no"):
+            assert whole(app, app.screen.query_one(name)), name
+        await walk(pilot, ["escape"])
+        app.push_screen(PinScreen(""))
+        await pilot.pause(0.3)
+        assert whole(app, app.screen.query_one("#pin-box"))
