@@ -10,6 +10,7 @@ sessions through :meth:`NextSession.start` and shows :attr:`NextSession.pilot`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .db.store import Store
 from .flow import Flow, Participant
@@ -22,14 +23,14 @@ class NextSession:
 
     pilot: bool = False
 
-    async def start(self, study: Study, store: Store, participant: Participant, *, station: str) -> Flow:
-        """Start ``participant``'s session with these choices, then clear them.
+    async def start(self, study: Study, store: Store, participant: Participant, *, station: str, **options: Any) -> Flow:
+        """Start ``participant``'s session with these choices, then clear them (``options`` go to ``Flow.start``).
 
         ``participant.is_test`` is set from :attr:`pilot` (whatever it held). When the session
         cannot start (a refused invitation code, a study that cannot seal), nothing is cleared:
         the moderator's choice stands for the next try.
         """
         participant.is_test = self.pilot
-        flow = await Flow.start(study, store, participant, station=station)
+        flow = await Flow.start(study, store, participant, station=station, **options)
         self.pilot = False
         return flow
