@@ -211,7 +211,9 @@ def run(study_dirs: list[Path], database: str | None) -> int:
 
         image_widget_class(settings.images)  # the terminal query must happen before Textual owns stdin
 
-    app = build_app(settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings), more_studies=studies[1:])
+    from .prefs import prefs_path
+
+    app = build_app(settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings), more_studies=studies[1:], prefs=prefs_path())
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else app.return_code
 

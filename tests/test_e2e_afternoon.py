@@ -97,8 +97,10 @@ class Station:
         else:
             self.press("Up", "Up")  # the dial
             self.wait("Image 1 of 3", timeout=30)  # the real 8 s clip ended in libVLC
+            time.sleep(1)  # arrows just after the clip's end are taken for the dial and dropped
             self.press("Right", "Right", "Enter")
         self.wait("Overall, how much did you like the trailer", timeout=30)
+        time.sleep(1)  # arrows just after the clip's end are taken for the dial and dropped
         self.press("Right", "Right", "Enter", "Tab", "Enter", "C-n")  # 3 of 5, definitely: not keen
         self.wait("What did you like")
         self.press("C-n")

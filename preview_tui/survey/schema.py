@@ -461,6 +461,7 @@ class StudySettings(Strict):
         "local", description="when the central database does not answer within 2 s at a session's start: count this station's sessions only (local), or treat every quota as full (closed)"
     )
     sealing: Sealing | None = Field(None, description="the public key that seals sensitive answers at the station")
+    participant_theme: Literal["default", "high-contrast"] = Field("default", description="the colours participants see: `high-contrast` is white and yellow on black (the moderator's console keeps the theme chosen in its palette)")
 
     @field_validator("languages")
     @classmethod

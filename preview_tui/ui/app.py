@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
+from pathlib import Path
 from typing import Awaitable, Callable, Iterable
 
 from textual import events
@@ -14,9 +15,14 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from .app_keys import KeysAndThemes
+from .keys import KeyGuard
+from .themes import moderator_theme, register_themes
+
 from ..db import models as m
 from ..db.store import Store
 from ..flow import Flow, Participant, station_balance
+from ..next_session import NextSession
 from ..playback.base import Player, PlayerUnavailable
 from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
 from ..survey.schema import StationSettings
@@ -28,7 +34,7 @@ log = logging.getLogger(__name__)
 PlayerFactory = Callable[[], Player]
 
 
-class PreviewApp(App[None]):
+class PreviewApp(KeysAndThemes, App[None]):
     """The station's app.
 
     In kiosk mode (``station.kiosk``) the participant cannot leave: quitting,
@@ -42,6 +48,8 @@ class PreviewApp(App[None]):
     TITLE = "preview-tui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help", "Help", priority=True),
+        Binding("question_mark", "help", show=False),  # not priority: a text field types it
         Binding("f12", "moderator", "Moderator", show=False, priority=True),
         Binding("f7", "pilot_jump", show=False, priority=True),
         # The moderator's controls of a clip (outside kiosk mode; in kiosk mode they are
@@ -51,7 +59,7 @@ class PreviewApp(App[None]):
         Binding("f4", "moderator_skip", show=False, priority=True),
     ]
 
-    def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()):
+    def __init__(self, *, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = (), prefs: Path | None = None):
         super().__init__()
         self.settings = settings
         self.study = study  # the study new sessions are started in; the moderator can choose another
@@ -68,6 +76,11 @@ class PreviewApp(App[None]):
         self.room = settings.room
         self.sync_message = ""
         self._retry_timer = None
+        self.next_session = NextSession()  # the console's choices for the next session only (pilot)
+        self.keys_guard = KeyGuard()
+        self.prefs = prefs  # the per-user settings file (the moderator's theme); None keeps nothing
+        register_themes(self)
+        self.theme = self._theme_by_app = moderator_theme(self)
 
     def get_driver_class(self):
         from .paste import install
@@ -81,6 +94,7 @@ class PreviewApp(App[None]):
         from .moderator import ModeratorScreen
 
         self.title = self.study.id
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         await self.store.open()
         await self.push_screen(ModeratorScreen())
         if self.kiosk:
@@ -89,6 +103,10 @@ class PreviewApp(App[None]):
             self.set_interval(1.0, self._check_idle)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.keys_guard.swallows(event.key):
+            return  # a dial key still held as the clip ended: never an answer on the next page
+        if isinstance(event, events.Key) and event.key == "escape" and self._close_help():
+            return
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
         await super().on_event(event)
@@ -98,12 +116,7 @@ class PreviewApp(App[None]):
     async def action_quit(self) -> None:
         if self.kiosk and not self.unlocked:
             return
-        await super().action_quit()
-
-    async def action_help_quit(self) -> None:
-        if self.kiosk:
-            return
-        await super().action_help_quit()
+        await self.quit_station()
 
     def action_command_palette(self) -> None:
         if self.kiosk and not self.unlocked:
@@ -183,7 +196,7 @@ class PreviewApp(App[None]):
         if self.central_url():
             yield SystemCommand("Sync with the central database", "Send what this station has not yet sent; collecting goes on meanwhile", self.sync_now)
         if self.kiosk:
-            yield SystemCommand("Quit preview-tui", "Close the app on this station", self.exit)
+            yield SystemCommand("Quit preview-tui", "Close the app on this station", self.quit_station)
         else:
             yield from super().get_system_commands(screen)
 
@@ -399,8 +412,9 @@ class PreviewApp(App[None]):
     # -- the participant's flow ---------------------------------------------
 
     async def start_session(self, participant: Participant) -> None:
+        """Start a session with the console's choices for it (a pilot is cleared once it started)."""
         central = self.central_url()
-        self.flow = await Flow.start(self.study, self.store, participant, station=self.settings.name, balance=station_balance(central), central=central)
+        self.flow = await self.next_session.start(self.study, self.store, participant, station=self.settings.name, balance=station_balance(central), central=central)
         if self.flow.quota_note:
             self.notify(visible(self.flow.quota_note), markup=False, timeout=8)  # server reasons are shown literally
         self.last_input = time.monotonic()
@@ -427,6 +441,7 @@ class PreviewApp(App[None]):
         """
         assert self.flow is not None
         screen = self._screen_for(self.flow.current)
+        self.participant_theme(True)
         if first:
             self.push_screen(screen)
         else:
@@ -438,6 +453,7 @@ class PreviewApp(App[None]):
 
         self.flow = None
         self.paused = False
+        self.participant_theme(False)
         # Not awaited: this is often called from the very screen being removed.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ModeratorScreen):
             self.pop_screen()
@@ -466,6 +482,7 @@ class PreviewApp(App[None]):
         raise TypeError(f"no screen for {item!r}")
 
 
-def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = ()) -> PreviewApp:
-    """The app, from its parts: station settings, the study (and any others this station offers), the store and a way to make a player."""
-    return PreviewApp(settings=settings, study=study, store=store, player_factory=player_factory, more_studies=more_studies)
+def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = (), prefs: Path | None = None) -> PreviewApp:
+    """The app, from its parts: station settings, the study (and any others this station offers), the store, a way to make a player
+    and the per-user settings file (``preview_tui.prefs.prefs_path()``; None keeps nothing, as in tests)."""
+    return PreviewApp(settings=settings, study=study, store=store, player_factory=player_factory, more_studies=more_studies, prefs=prefs)

@@ -37,6 +37,7 @@ from ..playback.base import PlayerEvent
 from ..playback.dial import DialRecorder, MediaClock
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
+from .keys import KeyBar
 from .participant import ParticipantScreen
 
 START_TIMEOUT = 15.0  # seconds without "playing" before the clip counts as failed
@@ -121,8 +122,7 @@ class ClipScreen(ParticipantScreen):
                     high = self.t(self.dial.high_label) if self.dial.high_label else self.w("dial_high")
                     yield DialGauge(self.dial.neutral, low, high, id="dial")
                     yield Static(self.w("dial_hint"), id="dial-hint", classes="clip-hint")
-                if self.step.skippable:
-                    yield Static(self.w("clip_skip_hint"), id="clip-skip-hint", classes="clip-hint")
+        yield KeyBar(self, [self.lang])  # the dial's keys and S (skip) when the clip may be skipped
 
     async def on_mount(self) -> None:
         self.set_interval(0.2, self._show_progress)
@@ -207,6 +207,7 @@ class ClipScreen(ParticipantScreen):
                 await self.ledger("clip_buffering", event, cache=event.detail)
         elif kind == "ended":
             self.state = "leaving"
+            self.app.keys_guard.arm()  # the dial keys held as it ends must not answer the next page
             await self.ledger("clip_end", event)
             await self.end_play(completed=True)
             self._show_progress()

@@ -33,6 +33,10 @@ class Slider(Widget, can_focus=True):
             super().__init__()
             self.slider = slider
 
+        @property
+        def control(self) -> "Slider":
+            return self.slider
+
     def __init__(self, low: int, high: int, step: int, value: int | None = None, *, unset: str = "", classes: str | None = None):
         super().__init__(classes=classes)
         self.low, self.high, self.step = low, high, step
@@ -62,7 +66,7 @@ class Slider(Widget, can_focus=True):
 
 
 class RankList(Widget, can_focus=True):
-    """Options to put in order: ↑/↓ choose an item, Shift+↑/Shift+↓ (or +/-) move it, Enter keeps the order."""
+    """Options to put in order: ↑/↓ choose an item, Shift+↑/Shift+↓ (or + / -) move it up / down, Enter keeps the order."""
 
     DEFAULT_CSS = """
     RankList { height: auto; width: 100%; }
@@ -70,11 +74,22 @@ class RankList(Widget, can_focus=True):
     BINDINGS = [
         Binding("up,k", "cursor(-1)", show=False),
         Binding("down,j", "cursor(1)", show=False),
-        Binding("shift+up,minus,u", "move(-1)", show=False),
-        Binding("shift+down,plus,d", "move(1)", show=False),
+        Binding("shift+up,plus,u", "move(-1)", show=False),  # up the list: a better rank
+        Binding("shift+down,minus,d", "move(1)", show=False),
         Binding("enter,space", "keep", show=False),
     ]
     cursor = reactive(0)
+
+    class Changed(Message):
+        """The order was touched (moved or kept)."""
+
+        def __init__(self, ranking: "RankList") -> None:
+            super().__init__()
+            self.ranking = ranking
+
+        @property
+        def control(self) -> "RankList":
+            return self.ranking
 
     def __init__(self, items: list[tuple[Any, str]], *, ranked: bool = False, classes: str | None = None):
         super().__init__(classes=classes)
@@ -91,10 +106,12 @@ class RankList(Widget, can_focus=True):
             self.cursor = target
         self.ranked = True
         self.refresh(layout=True)
+        self.post_message(self.Changed(self))
 
     def action_keep(self) -> None:
         self.ranked = True
         self.refresh()
+        self.post_message(self.Changed(self))
 
     def order(self) -> list[Any] | None:
         return [code for code, _ in self.items] if self.ranked else None

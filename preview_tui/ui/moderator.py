@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,7 @@ from ..db.store import InvitationRefused, StoreError, describe_failure
 from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
+from .literal import literal
 
 STATUS_LABELS = {
     "in_progress": "in progress",
@@ -27,20 +30,40 @@ STATUS_LABELS = {
     "abandoned": "abandoned",
 }
 
+PILOT_NEXT = "PILOT: the next session is a test run (stored as test data, left out of counts and exports). Cleared once it starts."
+
 
 class ModeratorScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start session", priority=True),
+        Binding("ctrl+s", "start", "Start", priority=True),
         # Function keys: Ctrl+letters are taken by the text inputs (Ctrl+W deletes a word).
-        Binding("f5", "resume", "Resume selected"),
-        Binding("f6", "abandon", "Mark abandoned"),
-        Binding("f8", "withdraw", "Withdraw selected"),
+        Binding("f5", "resume", "Resume"),
+        Binding("f6", "abandon", "Abandon"),
+        Binding("f8", "withdraw", "Withdraw"),
         Binding("f9", "results", "Results"),
+    ]
+    # What F1 lists on the console (the footer has room for the short labels only).
+    HELP = [
+        ("Enter", "in the code field: start the session"),
+        ("Ctrl+S", "start the session"),
+        ("Tab / Shift+Tab", "next / previous field"),
+        ("Space", "tick or untick Pilot (next session only)"),
+        ("↑ ↓", "in the list: select a session"),
+        ("F5", "resume the selected session where it stopped"),
+        ("F6", "mark the selected interrupted session abandoned"),
+        ("F8", "withdraw the selected participant (asks)"),
+        ("F9", "results of this study"),
+        ("F12 / Ctrl+P", "command palette: theme, sync, quit"),
+        ("Ctrl+Q", "quit (asks first while a session runs)"),
+        ("F2 F3 F4", "during a clip: pause/resume, replay, skip"),
+        ("F7", "during a pilot session: jump to any step"),
+        ("F1 / ?", "this help"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._refreshing = asyncio.Lock()
+        self._started: dict[str, datetime] = {}  # when each listed session started, kept for its row once withdrawn
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -50,19 +73,24 @@ class ModeratorScreen(Screen):
             if len(app.studies) > 1:
                 yield Select([(f"{s.id}: {text(s.settings.title, 'en')}", s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
             yield Label(text(study.settings.title, "en"), classes="title")
-            yield Static(f"Study [b]{study.id}[/b] · station [b]{app.settings.name}[/b] · database {app.store.path}", id="station-info")
+            yield Static(literal(f"Study {study.id} · station {app.settings.name}"), id="station-info")
+            path = Path(app.store.path)
+            yield Static(literal(f"Database {path.name} in {path.parent}"), id="station-db")  # the name first: a long folder is cut, marked …
             if study.warnings:
                 yield Static("\n".join(f"⚠ {w}" for w in study.warnings), id="study-warnings")
             if study.sealing.problem:
                 yield Static(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only).", id="sealing-refused")
-            with Horizontal(id="start-form"):
-                yield Input(placeholder="Participant code", id="code", max_length=64)
-                yield Input(app.room, placeholder="Room", id="room", max_length=32)
-                yield Input(placeholder="Seat", id="seat", max_length=32)
-                options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
-                yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
-                yield Checkbox("Pilot", id="pilot", tooltip="A researcher's test run: marked as test data, kept out of counts and exports; F7 jumps to any step")
-                yield Button("Start session", id="start", variant="primary")
+            with Vertical(id="start-form"):
+                with Horizontal(classes="form-row"):
+                    yield Input(placeholder="Participant code", id="code", max_length=64)
+                    yield Input(app.room, placeholder="Room", id="room", max_length=32)
+                    yield Input(placeholder="Seat", id="seat", max_length=32)
+                with Horizontal(classes="form-row"):
+                    options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
+                    yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
+                    yield Checkbox("Pilot", app.next_session.pilot, id="pilot", tooltip="The next session only: a researcher's test run, marked as test data, kept out of counts and exports; F7 jumps to any step")
+                    yield Button("Start session", id="start", variant="primary")
+            yield Static(PILOT_NEXT, id="pilot-next", classes="shown" if app.next_session.pilot else "")
             yield Static("", id="form-problem")
             yield Static("", id="station-notice")
             with Horizontal(id="sync-status"):
@@ -70,7 +98,7 @@ class ModeratorScreen(Screen):
                 yield ProgressBar(id="sync-progress", show_eta=False)
             yield Label("Sessions on this station", classes="subtitle")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -84,6 +112,7 @@ class ModeratorScreen(Screen):
         for field in ("#code", "#seat"):
             self.query_one(field, Input).value = ""
         self.query_one("#language", Select).clear()
+        self.query_one("#pilot", Checkbox).value = self.app.next_session.pilot  # a pilot is for one session
         self.query_one("#form-problem", Static).update("")
         self.query_one("#code", Input).focus()
         await self.refresh_sessions()
@@ -101,8 +130,10 @@ class ModeratorScreen(Screen):
         table = tables.first(DataTable)
         table.clear()
         rows: dict[str, tuple] = {}
+        when: dict[str, datetime] = {}
         interrupted = 0
         for row in sessions:
+            self._started[row.id.hex] = when[row.id.hex] = row.started_at
             started = row.started_at.astimezone().strftime("%H:%M:%S")
             status = STATUS_LABELS.get(row.status, row.status)
             if row.status == "in_progress":
@@ -110,18 +141,26 @@ class ModeratorScreen(Screen):
             code = (row.participant_code or "—") + (" (pilot)" if row.is_test else "")
             rows[row.id.hex] = (started, code, row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "")
         for gone in withdrawn:  # erased: only the time is left (read after the sessions, so a withdrawal in between wins)
-            if rows.get(gone.session_id.hex, ("",) * 6)[5] == "interrupted":
+            key = gone.session_id.hex
+            if rows.get(key, ("",) * 6)[5] == "interrupted":
                 interrupted -= 1
-            rows[gone.session_id.hex] = (gone.withdrawn_at.astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "")
-        for key, cells in rows.items():
-            table.add_row(*cells, key=key)
+            # In the session's place when this console saw it start; otherwise by the time of the withdrawal.
+            when[key] = self._started.get(key, gone.withdrawn_at)
+            rows[key] = (when[key].astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "")
+        for key in sorted(rows, key=lambda k: when[k], reverse=True):
+            table.add_row(*rows[key], key=key)
+        first_interrupted = next((i for i, k in enumerate(sorted(rows, key=lambda k: when[k], reverse=True)) if rows[k][5] == "interrupted"), None)
+        if first_interrupted is not None:  # F5 resumes it at once
+            table.move_cursor(row=first_interrupted)
         notice = []
         if interrupted:
             notice.append(f"{interrupted} interrupted session(s): select one in the list and press F5 to resume it where it stopped.")
         if self.app.study.settings.invitations:
             total, used = await self.app.store.invitation_counts(self.app.study.id)
             notice.append(f"Invitation codes: {total} imported, {used} used (`preview-tui invite FILE` imports more).")
-        self.query_one("#station-notice", Static).update("\n".join(notice))
+        box = self.query_one("#station-notice", Static)
+        box.update(literal("\n".join(notice)))
+        box.display = bool(notice)  # no empty line between the form and the list
 
     def _selected(self) -> tuple[uuid.UUID, str] | None:
         table = self.query_one("#sessions", DataTable)
@@ -130,8 +169,11 @@ class ModeratorScreen(Screen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return uuid.UUID(key), str(table.get_row(key)[5])  # the status column
 
-    def _problem(self, message: str) -> None:
-        self.query_one("#form-problem", Static).update(message)
+    def _problem(self, message: str, *, ok: bool = False) -> None:
+        """A line under the form: what went wrong (or, with ``ok``, what was done). Shown literally: it may hold a code."""
+        box = self.query_one("#form-problem", Static)
+        box.update(literal(message))
+        box.set_class(ok, "ok")
 
     async def action_resume(self) -> None:
         selected = self._selected()
@@ -165,10 +207,21 @@ class ModeratorScreen(Screen):
             self._problem("This participant's data were already erased.")
             return
         code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
-        await self.app.confirm_withdrawal(session_id, f"{code} ({status})", self.refresh_sessions)
+
+        async def withdrawn() -> None:
+            await self.refresh_sessions()
+            self._problem(f"Withdrawn: {code}. Everything of this session was erased from the station; only a tombstone is left for sync.", ok=True)
+
+        await self.app.confirm_withdrawal(session_id, f"{code} ({status})", withdrawn)
 
     async def action_results(self) -> None:
         await self.app.show_results()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "pilot":
+            event.stop()
+            self.app.next_session.pilot = event.value
+            self.query_one("#pilot-next", Static).set_class(event.value, "shown")
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "study" and event.value != self.app.study.id:
@@ -199,8 +252,7 @@ class ModeratorScreen(Screen):
         room = self.query_one("#room", Input).value.strip()
         self.app.room = room
         language = self.query_one("#language", Select).value
-        pilot = self.query_one("#pilot", Checkbox).value
-        participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language, is_test=pilot)
+        participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language)
         try:
             await self.app.start_session(participant)
         except (InvitationRefused, SealingRefused) as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +20,7 @@ from ..survey.runner import PageItem, Problem, other_key
 from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from .inputs import RankList
 from .inputs import Slider as SliderInput
+from .keys import KeyBar
 from .participant import ParticipantScreen
 
 # Types answered by one set of radio buttons; their special codes join the same set.
@@ -194,7 +196,7 @@ class PageScreen(ParticipantScreen):
                 if runner.can_go_back():
                     yield Button(self.w("back"), id="back")
                 yield Button(self.w("next"), id="next", variant="primary")
-            yield Static(f"{self.w('page_hint')}    [{done + 1}/{total}]", classes="hint")
+            yield KeyBar(self, [self.lang], extra=f"[{min(done + 1, total)}/{total}]")
 
     def on_mount(self) -> None:
         first = self.query(QuestionBlock).first().first_input()
@@ -241,6 +243,20 @@ class PageScreen(ParticipantScreen):
         if target is not None:
             target.focus()
         first.scroll_visible()
+
+    @on(RadioSet.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(SliderInput.Changed)
+    @on(RankList.Changed)
+    def _answer_changed(self, event) -> None:
+        """A complaint goes as soon as the answer it was about is right (it is never added before Next)."""
+        block = next((a for a in event.control.ancestors if isinstance(a, QuestionBlock)), None) if event.control else None
+        if block is None or not block.has_class("-invalid"):
+            return
+        if not any(p.question_id == block.question.id and not p.soft for p in self.flow.runner.check(self.values())):
+            block.show_problem("")
 
     async def action_back(self) -> None:
         if self.flow.runner.can_go_back():

@@ -16,6 +16,7 @@ from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
+from .keys import KeyBar
 
 
 class ParticipantScreen(Screen):
@@ -70,6 +71,7 @@ class LanguageScreen(ParticipantScreen):
             yield Label(" · ".join(WORDS["choose_language"][lang] for lang in languages), id="language-title", classes="title")
             for lang in languages:
                 yield Button(WORDS["language_name"][lang], id=f"lang-{lang}", classes="language")
+        yield KeyBar(self, languages)
 
     def on_mount(self) -> None:
         preset = self.flow.preset_language
@@ -108,6 +110,7 @@ class ConsentScreen(ParticipantScreen):
                 yield Button(self.w("accept_adult", age=age), id="accept", variant="primary")
                 yield Button(self.w("decline"), id="decline")
                 yield Button(self.w("under_age", age=age), id="under-age")
+        yield KeyBar(self, [self.lang])
 
     def on_mount(self) -> None:
         self.query_one("#accept", Button).focus()
@@ -138,6 +141,7 @@ class EndScreen(ParticipantScreen):
         message = {"completed": settings.thanks, "screened_out": settings.screened_out, "declined": settings.declined}[end.outcome]
         with Center(id="end-box"):
             yield Static(self.t(message), id="end-message", classes=f"end-{end.outcome}")
+        yield KeyBar(self, [self.lang])
 
     def on_mount(self) -> None:
         if self.seconds:

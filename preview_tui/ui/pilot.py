@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -13,6 +11,24 @@ from textual.widgets.option_list import Option
 
 from ..flow import Flow
 from ..survey.runner import item_name
+from .literal import literal
+
+
+def _plain(value: object) -> str:
+    """A value as a researcher reads it: lists joined, text without quotes, objects as key=value."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        if "sealed" in value:
+            return "(sealed)"
+        return ", ".join(f"{k}={_plain(v)}" for k, v in value.items()) or "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "(empty)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 class PilotPanel(Vertical):
@@ -27,10 +43,31 @@ class PilotPanel(Vertical):
         if self.flow.throwaway_key:
             yield Label("NO USABLE SEALING KEY: sensitive answers are sealed with a throwaway key and can never be opened", id="pilot-seal-banner")
         with VerticalScroll():
-            yield Static(self.describe(), id="pilot-state", markup=False)
+            yield Static(literal(self.describe()), id="pilot-state")
 
     def describe(self) -> str:
-        return "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}" for key, value in self.flow.runner.state().items())
+        """The engine's state as a researcher reads it: one line per answer, clip and order."""
+        runner = self.flow.runner
+        item = runner.current
+        survey = getattr(item, "survey_id", "")
+        lines = [f"Step {runner.position + 1} of {len(runner.items)}: {item.kind}", f"  {survey + ' / ' if survey else ''}{item_name(item)}".rstrip()]
+        state = runner.state()
+        people = state.get("participant") or {}
+        if people:
+            lines += ["", "Participant"] + [f"  {key}: {_plain(value)}" for key, value in people.items() if value not in (None, "")]
+        answers = state.get("answers") or {}
+        lines += ["", f"Answers ({len(answers)})"] + ([f"  {key} = {_plain(value)}" for key, value in answers.items()] or ["  none yet"])
+        exposure = state.get("exposure") or {}
+        if exposure:
+            lines += ["", "Clips"] + [f"  {key}: {_plain(value)}{' %' if key.startswith('watched.') else ''}" for key, value in exposure.items()]
+        orders = state.get("orders") or {}
+        if orders:
+            lines += ["", "Orders"] + [f"  {key}: {_plain(value)}" for key, value in orders.items()]
+        lines += ["", "Full quotas: " + (", ".join(state.get("full quotas") or []) or "none")]
+        warned = state.get("warned") or []
+        if warned:
+            lines.append("Warned (left empty): " + ", ".join(warned))
+        return "\n".join(lines)
 
 
 class JumpScreen(ModalScreen[int | None]):

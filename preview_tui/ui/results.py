@@ -50,6 +50,7 @@ class ResultsScreen(Screen):
         Binding("escape", "back", "Back to the console"),
         Binding("f5", "reload", "Read again"),
     ]
+    HELP = [("Escape", "back to the console"), ("F5", "read the station file again"), ("Tab / Shift+Tab", "next / previous control"), ("F1 / ?", "this help")]  # F1 lists these
 
     def __init__(self, study: Study) -> None:
         super().__init__()

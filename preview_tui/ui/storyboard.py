@@ -11,6 +11,7 @@ from textual.widgets import Label, Static
 
 from ..flow import Flow
 from ..survey.runner import StoryboardItem
+from .keys import KeyBar
 from .participant import ParticipantScreen
 
 
@@ -36,7 +37,9 @@ def image_widget_class(renderer: str):
 
 class StoryboardScreen(ParticipantScreen):
     BINDINGS = [
-        Binding("right,enter,space,pagedown", "forward", show=False),
+        # → and PgDn step through the images and stop at the last; Enter (or Space) also leaves it.
+        Binding("right,pagedown", "forward(False)", show=False),
+        Binding("enter,space", "forward(True)", show=False),
         Binding("left,pageup", "backward", show=False),
     ]
 
@@ -57,7 +60,8 @@ class StoryboardScreen(ParticipantScreen):
             yield Static("", id="frame-missing")
             yield image_widget_class(self.renderer)(None, id="frame")
             yield Label("", id="caption")
-            yield Static("", id="frame-count", classes="hint")
+            yield Static("", id="frame-count")
+            yield KeyBar(self, [self.lang])
 
     async def on_mount(self) -> None:
         await self.show_frame()
@@ -83,8 +87,8 @@ class StoryboardScreen(ParticipantScreen):
             self.notify(f"Storyboard image not shown: media/{frame.image} is missing or unreadable.", severity="warning", timeout=10)
             await self.guarded(self.flow.record("frame_not_shown", detail={"frame": self.index, "image": frame.image}))
         self.query_one("#caption", Label).update(self.t(frame.caption))
-        count = self.w("frame_of", i=self.index + 1, n=len(self.step.frames))
-        self.query_one("#frame-count", Static).update(f"{count}    {self.w('storyboard_hint')}")
+        self.query_one("#frame-count", Static).update(self.w("frame_of", i=self.index + 1, n=len(self.step.frames)))
+        self.query_one(KeyBar).update_keys()  # on the last image Enter continues, → does not
         self.shown_at = time.monotonic()
         if self.auto_timer is not None:
             self.auto_timer.stop()
@@ -94,15 +98,18 @@ class StoryboardScreen(ParticipantScreen):
 
     async def _auto_forward(self, index: int) -> None:
         if self.index == index and self.is_current:
-            await self.action_forward(by="timer")
+            await self.action_forward(True, by="timer")
 
     async def _leave_frame(self, by: str = "key") -> bool:
         """Record how long the frame was on screen, and what moved on from it (key or timer)."""
         dwell_ms = round((time.monotonic() - self.shown_at) * 1000)
         return await self.guarded(self.flow.record("frame_viewed", mono=self.shown_at, detail={"frame": self.index, "dwell_ms": dwell_ms, "by": by}))
 
-    async def action_forward(self, by: str = "key") -> None:
+    async def action_forward(self, leave: bool = True, by: str = "key") -> None:
+        """The next image; on the last one, the next step only with ``leave`` (Enter, Space, the timer)."""
         if self.busy:
+            return
+        if self.index + 1 >= len(self.step.frames) and not leave:
             return
         self.busy = True
         try:

@@ -1,0 +1,152 @@
+"""SVG screenshots of every screen, participant and moderator, at 80x24 and 120x40 in French.
+
+Each screenshot must show the labels that a person on that screen has to read or press (read
+back from the SVG's own text). With ``PREVIEW_TUI_SCREENS=docs/screens`` the screenshots are
+written to the repository (``docs/screens/``); otherwise to a temporary directory.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+
+from preview_tui.ui.kiosk import PinScreen, StillThereScreen
+from preview_tui.ui.moderator import ModeratorScreen
+from preview_tui.ui.page import PageScreen
+from test_room_ui import wait_until
+from test_walk_demo import ABOUT_YOU, make_app, walk
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = re.compile(r'<text[^>]*\bx="([\d.]+)"[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+
+
+def svg_lines(svg: str) -> list[str]:
+    """The terminal's lines as the SVG draws them (its text elements, row by row)."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, content in TEXT.findall(svg):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(re.sub(r"<[^>]+>", "", content))))
+    return ["".join(t for _, t in sorted(parts)).replace("\xa0", " ") for _, parts in sorted(rows.items())]
+
+
+class Shots:
+    def __init__(self, app, out: Path, size: tuple[int, int]):
+        self.app, self.out, self.size = app, out, size
+        self.problems: list[str] = []
+        self.names: list[str] = []
+
+    def take(self, name: str, *labels: str) -> None:
+        width, height = self.size
+        file = f"{name}-{width}x{height}.svg"
+        svg = self.app.export_screenshot(title=f"{name} {width}x{height}")
+        (self.out / file).write_text(svg, encoding="utf-8")
+        self.names.append(file)
+        text = "\n".join(svg_lines(svg))
+        missing = [label for label in labels if label not in text]
+        if missing:
+            self.problems.append(f"{file}: not on screen: {missing}")
+
+
+@pytest.fixture
+def out_dir(tmp_path) -> Path:
+    chosen = os.environ.get("PREVIEW_TUI_SCREENS")
+    path = (ROOT / chosen) if chosen and not Path(chosen).is_absolute() else Path(chosen) if chosen else tmp_path / "screens"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def page_title(app) -> str:
+    return app.flow.runner.text(app.flow.current.page.title)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_every_screen_in_french_shows_what_must_be_read_or_pressed(demo_study, tmp_path, out_dir, size):
+    db = tmp_path / "station.sqlite"
+    app = make_app(demo_study, db)
+    async with app.run_test(size=size) as pilot:
+        shots = Shots(app, out_dir, size)
+        await pilot.pause(0.5)
+        shots.take("console", "Participant code", "Pilot", "Start session", "Sessions on this station", "Results", "Help")
+        await walk(pilot, ["f1"])
+        shots.take("console-help", "moderator console", "F5", "F9", "Esc or F1: close")
+        await walk(pilot, ["escape"])
+        app.screen.query_one("#pilot").value = True
+        await pilot.pause(0.3)
+        shots.take("console-pilot-ticked", "PILOT: the next session is a test run", "Start session")
+        app.screen.query_one("#pilot").value = False
+        await walk(pilot, [*"FR01", "enter"])
+        shots.take("language", "Français", "Deutsch", "English", "Entrée : continuer dans cette langue")
+        await walk(pilot, ["down", "enter"])
+        shots.take("consent", "Avant de commencer", "ans ou plus et j'accepte", "Je refuse", "Entrée : appuyer")
+        await walk(pilot, ["enter"])
+        shots.take("page-about_you", page_title(app), "Quel âge avez-vous", "Suivant", "Ctrl+N : page suivante")
+        await walk(pilot, ["?"])
+        shots.take("page-help", "Touches", "Tab", "question suivante", "Échap ou F1 : fermer")
+        await walk(pilot, ["escape"])
+        await walk(pilot, ["ctrl+n"])
+        shots.take("page-problem", "Veuillez répondre à cette question.")
+        await walk(pilot, ABOUT_YOU)
+        assert app.flow.current.page.id == "habits"
+        shots.take("page-habits", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await walk(pilot, ["enter", "tab", "space", "tab", *"12,5", "ctrl+n"])
+        assert app.flow.current.page.id == "household"
+        shots.take("page-household", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await walk(pilot, ["enter", "ctrl+n"])
+        await wait_until(pilot, lambda: app.flow.current.kind == "storyboard")
+        shots.take("storyboard", "Image 1 sur", "→ Entrée : image suivante")
+        await walk(pilot, ["right", "right"])
+        shots.take("storyboard-last", "Entrée : continuer", "← : image précédente")
+        await walk(pilot, ["enter"], wait=0.5)
+        await wait_until(pilot, lambda: app.flow.current.kind == "clip")
+        await wait_until(pilot, lambda: getattr(app.screen, "state", "") == "playing")
+        shots.take("clip", "En cours de lecture", "↑ + : j'aime davantage", "↓ - : j'aime moins")
+        await app.pause_session()
+        await pilot.pause(0.3)
+        shots.take("paused", "La session est en pause")
+        await app.resume_session()
+        await wait_until(pilot, lambda: isinstance(app.screen, PageScreen), timeout=20)
+        await pilot.pause(app.keys_guard.window)
+        app.push_screen(StillThereScreen(app.flow.language, 30))
+        await pilot.pause(0.3)
+        shots.take("still-there", "Êtes-vous toujours là")
+        await walk(pilot, ["space"])
+        shots.take("page-overall", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await walk(pilot, ["right", "right", "right", "enter", "tab", "enter", "ctrl+n"])
+        while app.flow.current.kind == "page" and app.flow.current.page.id != "final":  # every question type, page by page
+            shots.take(f"page-{app.flow.current.page.id}", page_title(app), "Suivant", "Ctrl+N : page suivante")
+            await walk(pilot, ["ctrl+n"])
+        shots.take("page-final", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await walk(pilot, [*["right"] * 9, "enter", "ctrl+n"])
+        shots.take("end", "Merci", "Entrée : terminer")
+        await walk(pilot, ["enter"], wait=0.5)
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        shots.take("sessions", "FR01", "Sessions on this station")
+        await walk(pilot, ["f9"], wait=1.0)
+        shots.take("results", "Results")
+        await walk(pilot, ["escape"])
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        await walk(pilot, ["f8"])
+        shots.take("confirm-withdraw", "Withdraw FR01", "Withdraw and erase", "Cancel")
+        await walk(pilot, ["escape"])
+        app.push_screen(PinScreen(""))
+        await pilot.pause(0.3)
+        shots.take("pin", "Moderator PIN")
+        await walk(pilot, ["escape"])
+        await walk(pilot, ["ctrl+p"], wait=0.6)
+        assert CommandPalette.is_open(app)
+        shots.take("palette", "Results of this study", "Theme")
+        await walk(pilot, ["escape"])
+        # A pilot session: the engine's state beside the participant's screen, and the jump list.
+        app.screen.query_one("#pilot").value = True
+        app.screen.query_one("#code").focus()
+        await walk(pilot, [*"FR02", "enter"], ["down", "enter"], ["enter"])
+        shots.take("pilot-panel", "PILOT", "Step", "Answers", "Quel âge avez-vous")
+        await walk(pilot, ["f7"])
+        shots.take("jump-list", "Jump to a step", "about_you")
+        await walk(pilot, ["escape"])
+    assert not shots.problems, "\n".join(shots.problems)
+    assert len(shots.names) >= 25
