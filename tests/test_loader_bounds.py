@@ -1,7 +1,7 @@
 """Hostile study files end in a located error quickly and with little memory.
 
 Each heavy case runs the loader in a child process that reports its own CPU time for the load and
-its peak memory (ru_maxrss, the whole process: interpreter and imports included), under an address
+its peak memory (VmHWM, the whole process: interpreter and imports included), under an address
 space limit so that a loader without bounds fails the test instead of exhausting the machine.
 """
 
@@ -37,7 +37,9 @@ try:
 except StudyError as exc:
     problems = [str(p) for p in exc.problems]
 cpu = time.process_time() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this program's own peak: ru_maxrss would keep the peak of the process it was forked
+# from (a test run's heap) across exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
 print(json.dumps({"cpu": cpu, "peak_mb": peak, "problems": problems}))
 """
 
