@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .visible import visible
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_problems(error) -> None:
     for problem in error.problems:
-        print(problem, file=sys.stderr)
+        print(visible(problem), file=sys.stderr)
 
 
 def validate(path: Path, *, walk: bool = False) -> int:
@@ -132,7 +133,7 @@ def validate(path: Path, *, walk: bool = False) -> int:
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     for warning in study.warnings:
-        print(warning, file=sys.stderr)
+        print(visible(warning), file=sys.stderr)
     if study.warnings:
         print(f"{len(study.warnings)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -261,7 +262,7 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
     codes = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     too_long = [c for c in codes if len(c) > 64]
     if too_long:
-        print(f"preview-tui: {len(too_long)} code(s) longer than 64 characters, e.g. {too_long[0][:20]}…; nothing imported", file=sys.stderr)
+        print(f"preview-tui: {len(too_long)} code(s) longer than 64 characters, e.g. {visible(too_long[0][:20])}…; nothing imported", file=sys.stderr)
         return EXIT_PROBLEMS
     from .settings import database_path
 

@@ -7,6 +7,7 @@ import uuid
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
@@ -17,6 +18,7 @@ from ..db.store import InvitationRefused, StoreError, describe_failure
 from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
+from .literal import literal, literal_cell
 
 STATUS_LABELS = {
     "in_progress": "in progress",
@@ -48,13 +50,14 @@ class ModeratorScreen(Screen):
         yield Header()
         with Vertical(id="moderator"):
             if len(app.studies) > 1:
-                yield Select([(f"{s.id}: {text(s.settings.title, 'en')}", s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
-            yield Label(text(study.settings.title, "en"), classes="title")
-            yield Static(f"Study [b]{study.id}[/b] · station [b]{app.settings.name}[/b] · database {app.store.path}", id="station-info")
+                yield Select([(literal(f"{s.id}: {text(s.settings.title, 'en')}"), s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
+            yield Label(literal(text(study.settings.title, "en")), classes="title")
+            info = Content.assemble("Study ", literal(study.id).stylize("bold"), " · station ", literal(app.settings.name).stylize("bold"), " · database ", literal(app.store.path))
+            yield Static(info, id="station-info")
             if study.warnings:
-                yield Static("\n".join(f"⚠ {w}" for w in study.warnings), id="study-warnings")
+                yield Static(literal("\n".join(f"⚠ {w}" for w in study.warnings)), id="study-warnings")
             if study.sealing.problem:
-                yield Static(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only).", id="sealing-refused")
+                yield Static(literal(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only)."), id="sealing-refused")
             with Horizontal(id="start-form"):
                 yield Input(placeholder="Participant code", id="code", max_length=64)
                 yield Input(app.room, placeholder="Room", id="room", max_length=32)
@@ -114,14 +117,14 @@ class ModeratorScreen(Screen):
                 interrupted -= 1
             rows[gone.session_id.hex] = (gone.withdrawn_at.astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "")
         for key, cells in rows.items():
-            table.add_row(*cells, key=key)
+            table.add_row(*map(literal_cell, cells), key=key)
         notice = []
         if interrupted:
             notice.append(f"{interrupted} interrupted session(s): select one in the list and press F5 to resume it where it stopped.")
         if self.app.study.settings.invitations:
             total, used = await self.app.store.invitation_counts(self.app.study.id)
             notice.append(f"Invitation codes: {total} imported, {used} used (`preview-tui invite FILE` imports more).")
-        self.query_one("#station-notice", Static).update("\n".join(notice))
+        self.query_one("#station-notice", Static).update(literal("\n".join(notice)))
 
     def _selected(self) -> tuple[uuid.UUID, str] | None:
         table = self.query_one("#sessions", DataTable)
@@ -131,7 +134,8 @@ class ModeratorScreen(Screen):
         return uuid.UUID(key), str(table.get_row(key)[5])  # the status column
 
     def _problem(self, message: str) -> None:
-        self.query_one("#form-problem", Static).update(message)
+        """A message for the moderator; it may echo a code, a path or a stored value."""
+        self.query_one("#form-problem", Static).update(literal(message))
 
     async def action_resume(self) -> None:
         selected = self._selected()
@@ -164,7 +168,7 @@ class ModeratorScreen(Screen):
         if status == "withdrawn":
             self._problem("This participant's data were already erased.")
             return
-        code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
+        code = str(self.query_one("#sessions", DataTable).get_row(session_id.hex)[1])
         await self.app.confirm_withdrawal(session_id, f"{code} ({status})", self.refresh_sessions)
 
     async def action_results(self) -> None:

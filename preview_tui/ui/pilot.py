@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from ..flow import Flow
 from ..survey.runner import item_name
+from .literal import literal
 
 
 class PilotPanel(Vertical):
@@ -27,7 +28,7 @@ class PilotPanel(Vertical):
         if self.flow.throwaway_key:
             yield Label("NO USABLE SEALING KEY: sensitive answers are sealed with a throwaway key and can never be opened", id="pilot-seal-banner")
         with VerticalScroll():
-            yield Static(self.describe(), id="pilot-state", markup=False)
+            yield Static(literal(self.describe()), id="pilot-state")
 
     def describe(self) -> str:
         return "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}" for key, value in self.flow.runner.state().items())
@@ -48,7 +49,7 @@ class JumpScreen(ModalScreen[int | None]):
         for i, item in enumerate(runner.items):
             survey = getattr(item, "survey_id", "")
             label = f"{i + 1:>3}  {item.kind:<10} {survey + ' / ' if survey else ''}{item_name(item)}"
-            options.append(Option(label, id=str(i)))
+            options.append(Option(literal(label), id=str(i)))
         with Vertical(id="jump-box", classes="dialog"):
             yield Label("Jump to a step (pilot)", classes="title")
             yield OptionList(*options, id="jump-list")

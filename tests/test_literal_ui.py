@@ -1,0 +1,169 @@
+"""Text is text: codes, answers and study texts reach the screen as typed (Pilot, real SQLite files).
+
+Each of these texts once crashed the app (a MarkupError while the screen was drawn), vanished
+(``[literal]`` read as a style) or became a clickable action.
+"""
+
+import json
+
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from conftest import rows
+from preview_tui.db.migrate import upgrade
+from preview_tui.db.store import Store
+from preview_tui.flow import Flow, Participant
+from preview_tui.pin import hash_pin
+from preview_tui.survey.study import load_study
+from preview_tui.ui.kiosk import WelcomeScreen
+from preview_tui.ui.moderator import ModeratorScreen
+from literal_helpers import app_for, assert_no_control_characters, screen_text, start_participant, study_with, wait_until
+
+SIZE = (110, 36)
+
+
+async def test_a_participant_code_of_markup_is_listed_as_typed_at_every_start(tmp_path):
+    root = study_with(tmp_path / "s")
+    db = tmp_path / "station.sqlite"
+    for start in range(2):  # the code is in the station file: the next start lists it again
+        app = app_for(root, db)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen) and app.screen.query_one("#sessions", DataTable).row_count == start)
+            if start == 0:
+                await pilot.press(*"[/]", "enter")
+                await wait_until(pilot, lambda: app.flow is not None)
+                await app.abandon_session()
+                await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen) and app.screen.query_one("#sessions", DataTable).row_count == 1)
+            await pilot.pause(0.2)
+            table = app.screen.query_one("#sessions", DataTable)
+            assert str(table.get_row_at(0)[1]) == "[/]"
+            assert "[/]" in screen_text(app)
+    assert rows(db, "select participant_code from sessions") == [("[/]",)]
+
+
+async def test_an_answer_of_markup_piped_into_a_later_question_is_shown_as_typed_and_after_a_resume(tmp_path):
+    root = study_with(tmp_path / "s", question="Hi")
+    db = tmp_path / "station.sqlite"
+    app = app_for(root, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_participant(pilot)
+        app.screen.query_one("#q-name Input").focus()
+        await pilot.press(*"Rex[/i]", "ctrl+n")
+        await wait_until(pilot, lambda: app.flow.current.kind == "page" and app.flow.current.page.id == "p2" and "Hi Rex[/i]" in screen_text(app))
+        session = app.flow.session_id
+        await app.abandon_session()
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+    assert [json.loads(v) for v, in rows(db, "select value from answers where question_id = 'name'")] == ["Rex[/i]"]
+    app = app_for(root, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        await app.resume_interrupted(session)
+        await wait_until(pilot, lambda: app.flow is not None and "Hi Rex[/i]" in screen_text(app))
+
+
+async def test_a_wrong_invitation_code_of_markup_is_refused_as_typed(tmp_path):
+    root = study_with(tmp_path / "s", invitations=True)
+    db = tmp_path / "station.sqlite"
+    app = app_for(root, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"[/]", "enter")
+        problem = app.screen.query_one("#form-problem", Static)
+        await wait_until(pilot, lambda: "the code '[/]' is not an invitation" in screen_text(app))
+        assert app.flow is None and "[/]" in str(problem.render())
+
+
+async def test_a_study_title_with_a_link_tag_starts_and_shows_the_tag(tmp_path):
+    title = "[link=https://example.com]Preview[/link] A=[literal] [b]bold[/b]"
+    root = study_with(tmp_path / "s", title=title, welcome=title)
+    app = app_for(root, tmp_path / "station.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: title in screen_text(app))
+    kiosk = app_for(root, tmp_path / "station.sqlite", kiosk=True, moderator_pin=hash_pin("2468"))
+    async with kiosk.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(kiosk.screen, WelcomeScreen) and title in screen_text(kiosk))
+
+
+async def test_square_brackets_and_escape_sequences_in_study_texts_are_shown_as_written(tmp_path):
+    label = "A=[literal] \x1b]0;pwned\x07 \x1b[2J \u202eevil"
+    root = study_with(tmp_path / "s", label=label, question="Q=[b]x[/b] \x1b]52;c;aGk=\x07")
+    app = app_for(root, tmp_path / "station.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_participant(pilot)
+        await wait_until(pilot, lambda: "A=[literal]" in screen_text(app))
+        shown = screen_text(app)
+        assert "A=[literal] \\u001b]0;pwned\\u0007 \\u001b[2J \\u202eevil" in shown
+        assert "Q=[b]x[/b] \\u001b]52;c;aGk=\\u0007" in shown
+        assert_no_control_characters(app)
+
+
+async def test_an_answer_with_control_characters_is_stored_as_typed_and_shown_visibly(tmp_path):
+    root = study_with(tmp_path / "s", question="Hi")
+    db = tmp_path / "station.sqlite"
+    study = load_study(root)
+    typed = "Rex\x1b]0;t\x07\u202e"
+    upgrade(db)
+    async with Store(db) as store:
+        flow = await Flow.start(study, store, Participant(code="P\x1b[31m"), station="s")
+        await flow.choose_language("en")
+        await flow.consent(True, rewards=False)
+        assert await flow.submit_page({"pick": 1, "name": typed}) == []
+    assert [json.loads(v) for v, in rows(db, "select value from answers where question_id = 'name'")] == [typed]  # as typed
+    app = app_for(root, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen) and app.screen.query_one("#sessions", DataTable).row_count == 1)
+        await pilot.pause(0.2)
+        assert "P\\u001b[31m" in screen_text(app)
+        await app.resume_interrupted(flow.session_id)
+        await wait_until(pilot, lambda: "Hi Rex\\u001b]0;t\\u0007\\u202e" in screen_text(app))
+        assert_no_control_characters(app)
+
+
+async def test_the_consent_markdown_shows_links_as_text_and_never_opens_them(tmp_path):
+    consent = "Read **this**.\n\nSee [our site](https://example.com) or <https://example.org> &#27;[31m [@click=app.pop_screen]x[/]"
+    root = study_with(tmp_path / "s", consent={"version": "1", "text": consent, "categories": ["answers"]})
+    app = app_for(root, tmp_path / "station.sqlite")
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"P1", "enter")
+        await wait_until(pilot, lambda: app.flow is not None and app.flow.current.kind == "language")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.flow.current.kind == "consent" and "our site" in screen_text(app))
+        shown = screen_text(app)
+        assert "[our site](https://example.com)" in shown and "<https://example.org>" in shown
+        assert "&#27;[31m" in shown and "[@click=app.pop_screen]x[/]" in shown
+        assert "**this**" not in shown and "Read this." in shown  # emphasis is in the subset
+        line = next(i for i, text in enumerate(shown.splitlines()) if "our site" in text)
+        await pilot.click(offset=(shown.splitlines()[line].index("our site") + 2, line))
+        await pilot.pause(0.3)
+        assert opened == [] and app.flow.current.kind == "consent"
+
+
+async def test_a_notification_echoing_markup_is_shown_as_written(tmp_path):
+    app = app_for(study_with(tmp_path / "s"), tmp_path / "station.sqlite")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.notify("the code '[/]' \x1b]0;t\x07", title="[b]x")
+        await wait_until(pilot, lambda: "the code '[/]' \\u001b]0;t\\u0007" in screen_text(app))
+        assert_no_control_characters(app)
+
+
+async def test_in_kiosk_mode_a_click_on_an_action_in_a_text_does_nothing(tmp_path):
+    root = study_with(tmp_path / "s", welcome="[@click=app.pop_screen]Touch here to start, then touch again and again[/]")
+    app = app_for(root, tmp_path / "station.sqlite", kiosk=True, moderator_pin=hash_pin("2468"))
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def click_the_text() -> None:
+            lines = screen_text(app).splitlines()
+            line = next(i for i, text in enumerate(lines) if "Touch here" in text)
+            await pilot.click(offset=(lines[line].index("Touch here") + 3, line))
+            await pilot.pause(0.3)
+
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen) and "Touch here" in screen_text(app))
+        assert "[@click=app.pop_screen]" in screen_text(app)
+        await click_the_text()
+        assert isinstance(app.screen, WelcomeScreen)
+        # Even text that did carry an action (none of the app's does) is dead under a kiosk's mouse.
+        app.screen.query_one("#welcome-text", Static).update(Content.from_markup("[@click=app.pop_screen]Touch here to start[/]"))
+        await wait_until(pilot, lambda: "[@click" not in screen_text(app))
+        await click_the_text()
+        assert isinstance(app.screen, WelcomeScreen)
