@@ -26,9 +26,7 @@ def study_with(root: Path, *, label: str = "A", question: str = "Q?", **study) -
 
 
 def app_for(study_dir: Path, db: Path, **station):
-    study = load_study(study_dir)
-    upgrade(db)
-    return build_app(settings=study.config.station.model_copy(update=station), study=study, store=Store(db), player_factory=lambda: FakePlayer(default_ms=2500))
+    return app_of(load_study(study_dir), db, **station)
 
 
 def screen_lines(app) -> list[str]:
@@ -64,3 +62,39 @@ async def start_participant(pilot, code: str = "P1") -> None:
     await wait_until(pilot, lambda: app.flow.current.kind == "consent")
     await pilot.press("enter")
     await wait_until(pilot, lambda: app.flow.current.kind == "page")
+
+
+def inject(study, replacements: dict[str, str]):
+    """``study`` with each placeholder in its texts replaced, past the loader.
+
+    Tests of the screen use it for texts the loader would refuse (control characters): the
+    screen must stay safe whatever text reaches it.
+    """
+    from pydantic import BaseModel
+
+    def swap(value):
+        if isinstance(value, str):
+            for key, new in replacements.items():
+                value = value.replace(key, new)
+            return value
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                object.__setattr__(value, name, swap(getattr(value, name)))
+            return value
+        if isinstance(value, list):
+            value[:] = [swap(v) for v in value]
+        elif isinstance(value, dict):
+            for k in list(value):
+                value[k] = swap(value[k])
+        return value
+
+    swap(study.config)
+    swap(study.screening)
+    for survey in study.surveys.values():
+        swap(survey)
+    return study
+
+
+def app_of(study, db: Path, **station):
+    upgrade(db)
+    return build_app(settings=study.config.station.model_copy(update=station), study=study, store=Store(db), player_factory=lambda: FakePlayer(default_ms=2500))

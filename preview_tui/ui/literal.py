@@ -15,11 +15,12 @@ Nothing in a study text can be clicked to an action or opened.
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Markdown
 
-from ..visible import visible
+from ..visible import INVISIBLE, visible
 
 # Markdown a study may use: paragraphs, headings, emphasis, strikethrough, inline code, lists,
 # block quotes, code blocks, tables and rules. Everything that could point elsewhere or carry
@@ -35,6 +36,36 @@ def literal(text: object) -> Content:
 def literal_cell(text: object) -> Text:
     """``text`` for a ``DataTable`` cell, which measures Rich text (not ``Content``): shown literally too."""
     return Text(visible("" if text is None else text), end="")
+
+
+def _glyph(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+class ControlsShown(Highlighter):
+    """For text inputs (``Input(highlighter=CONTROLS_SHOWN)``): a pasted or stored control character is
+    drawn as one visible glyph (␛ for ESC, � for the others), so the cursor keeps its place; the value
+    itself stays exactly as typed."""
+
+    def __call__(self, text: str | Text) -> Text:
+        if isinstance(text, str):
+            return Text(self.shown(text), end="")
+        shown = text.copy()
+        shown.plain = self.shown(shown.plain)
+        return shown
+
+    @staticmethod
+    def shown(text: str) -> str:
+        return INVISIBLE.sub(lambda match: _glyph(match.group()), text)
+
+    def highlight(self, text: Text) -> None:
+        """Nothing is styled: ``__call__`` only replaces what cannot be shown."""
+
+
+CONTROLS_SHOWN = ControlsShown()
 
 
 def study_markdown_parser() -> MarkdownIt:

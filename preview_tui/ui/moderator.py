@@ -18,7 +18,7 @@ from ..db.store import InvitationRefused, StoreError, describe_failure
 from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
-from .literal import literal, literal_cell
+from .literal import CONTROLS_SHOWN, literal, literal_cell
 
 STATUS_LABELS = {
     "in_progress": "in progress",
@@ -59,9 +59,9 @@ class ModeratorScreen(Screen):
             if study.sealing.problem:
                 yield Static(literal(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only)."), id="sealing-refused")
             with Horizontal(id="start-form"):
-                yield Input(placeholder="Participant code", id="code", max_length=64)
-                yield Input(app.room, placeholder="Room", id="room", max_length=32)
-                yield Input(placeholder="Seat", id="seat", max_length=32)
+                yield Input(placeholder="Participant code", id="code", max_length=64, highlighter=CONTROLS_SHOWN)
+                yield Input(app.room, placeholder="Room", id="room", max_length=32, highlighter=CONTROLS_SHOWN)
+                yield Input(placeholder="Seat", id="seat", max_length=32, highlighter=CONTROLS_SHOWN)
                 options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
                 yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
                 yield Checkbox("Pilot", id="pilot", tooltip="A researcher's test run: marked as test data, kept out of counts and exports; F7 jumps to any step")

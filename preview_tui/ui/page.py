@@ -20,7 +20,7 @@ from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoi
 from ..visible import visible
 from .inputs import RankList
 from .inputs import Slider as SliderInput
-from .literal import literal
+from .literal import CONTROLS_SHOWN, literal
 from .participant import ParticipantScreen
 
 # Types answered by one set of radio buttons; their special codes join the same set.
@@ -99,7 +99,7 @@ class QuestionBlock(Vertical):
             if q.long:
                 yield TextArea(prev or "", classes="answer long-text", soft_wrap=True, show_line_numbers=False)
             else:
-                yield Input(prev or "", max_length=q.max_length, classes="answer")
+                yield Input(prev or "", max_length=q.max_length, classes="answer", highlighter=CONTROLS_SHOWN)
         elif isinstance(q, Matrix):
             chosen = prev if isinstance(prev, dict) else {}
             with Vertical(classes="matrix"):
@@ -114,7 +114,7 @@ class QuestionBlock(Vertical):
         if q.special and not isinstance(q, RADIO_TYPES):
             yield RadioSet(*(RadioButton(literal(t(s.label)), value=s.code == prev) for s in q.special), classes="special")
         if isinstance(q, (SingleChoice, MultipleChoice, ImageChoice)) and any(o.other for o in q.options):
-            yield Input(self.other or "", placeholder=w("please_specify"), classes="other", max_length=500)
+            yield Input(self.other or "", placeholder=w("please_specify"), classes="other", max_length=500, highlighter=CONTROLS_SHOWN)
 
     # -- reading the answer -------------------------------------------------
 
