@@ -14,7 +14,7 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.widgets import DataTable, Input, Label, RadioButton, Static
+from textual.widgets import DataTable, Input, Label, RadioButton, Static, TextArea
 
 from conftest import rows
 from preview_tui.report.terminal import render_text, short
@@ -79,6 +79,7 @@ async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_t
         assert str(screen.query_one("#q-pick .question-help", Static).render()) == visible(question)
         assert str(screen.query(RadioButton).first().label) == visible(label)
         screen.query_one("#q-name Input", Input).value = typed  # pasted: control characters and all
+        screen.query_one("#q-story TextArea", TextArea).text = typed
         assert_no_control_characters(app)
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: app.flow.current.kind == "page" and app.flow.current.page.id == "p2")

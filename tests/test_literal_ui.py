@@ -5,10 +5,11 @@ Each of these texts once crashed the app (a MarkupError while the screen was dra
 """
 
 import json
+import sqlite3
 
 from textual import events
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from conftest import rows
 from preview_tui.db.migrate import upgrade
@@ -179,3 +180,32 @@ async def test_in_kiosk_mode_a_click_on_an_action_in_a_text_does_nothing(tmp_pat
         await wait_until(pilot, lambda: "[@click" not in screen_text(app) and "@click" in app.screen.get_style_at(*where()).meta)
         await click_the_text()
         assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_a_stored_value_the_terminal_cannot_show_never_stops_the_app(tmp_path):
+    root = study_with(tmp_path / "s", question="Hi")
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        flow = await Flow.start(load_study(root), store, Participant(code="P1"), station="s")
+        await flow.choose_language("en")
+        await flow.consent(True, rewards=False)
+        assert await flow.submit_page({"pick": 1, "name": "ok", "story": "ok"}) == []
+    # Written by another program (a sync, a repair): a lone surrogate no terminal encoding can
+    # write, an escape sequence and a bidi override, in the station file's JSON.
+    stored = '"R\\ud800\\u001b]0;t\\u0007\\u202e"'
+    with sqlite3.connect(db) as con:
+        con.execute(f"update answers set value = '{stored}' where question_id in ('name', 'story')")
+    app = app_for(root, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        await app.resume_interrupted(flow.session_id)
+        await wait_until(pilot, lambda: "Hi R\\ud800\\u001b]0;t\\u0007\\u202e" in screen_text(app))
+        assert_no_control_characters(app)
+        await pilot.press("ctrl+b")  # back to the page that shows the answers in their inputs
+        await wait_until(pilot, lambda: app.flow.current.page.id == "p1" and "R\ufffd\u241b]0;t\u2407\ufffd" in screen_text(app))
+        assert_no_control_characters(app)
+        assert app.screen.query_one("#q-name Input", Input).value == "R\ud800\x1b]0;t\x07\u202e"  # kept as stored
+        await pilot.press("ctrl+n")  # and given again as it is
+        await wait_until(pilot, lambda: app.flow.current.page.id == "p2")
+    assert [json.loads(v) for v, in rows(db, "select value from answers where question_id = 'name'")] == ["R\ud800\x1b]0;t\x07\u202e"]

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import Markdown
+from textual.widgets import Markdown, TextArea
 
 from ..visible import INVISIBLE, visible
 
@@ -66,6 +66,13 @@ class ControlsShown(Highlighter):
 
 
 CONTROLS_SHOWN = ControlsShown()
+
+
+class LiteralTextArea(TextArea):
+    """A text area that draws a pasted or stored control character as one glyph, like ``CONTROLS_SHOWN``."""
+
+    def get_line(self, line_index: int) -> Text:
+        return Text(ControlsShown.shown(self.document.get_line(line_index)), end="", no_wrap=True)
 
 
 def study_markdown_parser() -> MarkdownIt:

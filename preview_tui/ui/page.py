@@ -20,7 +20,7 @@ from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoi
 from ..visible import visible
 from .inputs import RankList
 from .inputs import Slider as SliderInput
-from .literal import CONTROLS_SHOWN, literal
+from .literal import CONTROLS_SHOWN, LiteralTextArea, literal
 from .participant import ParticipantScreen
 
 # Types answered by one set of radio buttons; their special codes join the same set.
@@ -97,7 +97,7 @@ class QuestionBlock(Vertical):
             yield Input(prev if isinstance(prev, str) and prev[:1].isdigit() else "", placeholder=w("date_hint"), classes="answer date")
         elif isinstance(q, OpenText):
             if q.long:
-                yield TextArea(prev or "", classes="answer long-text", soft_wrap=True, show_line_numbers=False)
+                yield LiteralTextArea(prev or "", classes="answer long-text", soft_wrap=True, show_line_numbers=False)
             else:
                 yield Input(prev or "", max_length=q.max_length, classes="answer", highlighter=CONTROLS_SHOWN)
         elif isinstance(q, Matrix):
