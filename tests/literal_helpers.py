@@ -14,12 +14,12 @@ from studies import opts, page, q, write_study
 
 
 def study_with(root: Path, *, label: str = "A", question: str = "Q?", **study) -> Path:
-    """A study whose texts are given: a page with a choice (``label`` on its first option), an open
-    question ``name`` and a long one ``story``, and a page that pipes ``name`` into its question."""
+    """A study whose texts are given: a page with an open question ``name`` (focused first), a choice
+    (``label`` on its first option) and a long open question, then a page that pipes ``name`` in."""
     options = opts(1, 2)
     options[0]["label"] = label
     pages = [
-        page("p1", q("pick", "single", text=question, options=options, help=question, required=False), q("name", "text", text=question, required=False), q("story", "text", text=question, long=True, required=False)),
+        page("p1", q("name", "text", text=question, required=False), q("pick", "single", text=question, options=options, help=question, required=False), q("story", "text", text=question, long=True, required=False)),
         page("p2", q("next", "text", text=f"{question} {{name}}", required=False), title=question),
     ]
     return write_study(root, pages, **study)

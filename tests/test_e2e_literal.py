@@ -72,8 +72,9 @@ def test_a_piped_answer_of_markup_is_shown_as_typed_and_again_after_a_resume(tmp
         term.wait_for("I agree", timeout=20)
         press(term, "Enter")
         term.wait_for("Next", timeout=20)
-        press(term, "Tab")  # from the choice to the open question
-        term.send_text("Rex[/i]")
+        time.sleep(0.5)
+        term.send_text("Rex[/i]")  # the open question has the focus
+        term.wait_for("Rex[/i]", timeout=10)
         press(term, "C-n")
         term.wait_for("Hi Rex[/i]", timeout=20)
         press(term, "C-q")
