@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, Label, RadioButton, Static, TextArea
 
@@ -39,6 +39,7 @@ APP_RUNS = settings(max_examples=3, deadline=None, suppress_health_check=list(He
 
 @settings(max_examples=300, deadline=None)
 @given(hostile)
+@example("[/]\x1b]0;t\x07\u202e\ud800")
 def test_literal_text_is_the_text_with_every_control_character_visible(text):
     shown = visible(text)
     assert INVISIBLE.search(shown) is None
@@ -55,6 +56,7 @@ def placeholders(texts: dict[str, str]) -> dict[str, str]:
 
 @APP_RUNS
 @given(title=hostile, question=hostile, label=hostile, consent=hostile, code=hostile, typed=answer)
+@example(title="[link=x]T", question="Q[/]\x1b]0;t\x07", label="[@click=app.pop_screen]L", consent="**c** [x](y) \x1b]52;c;aA==\x07", code="[/]\x1b[2J", typed="Rex[/i]\x1b]8;;u\x07\u202e")
 async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_terminal(tmp_path_factory, title, question, label, consent, code, typed):
     tmp = tmp_path_factory.mktemp("p")
     texts = {"title": title, "question": question, "label": label, "consent": consent}
@@ -98,6 +100,7 @@ async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_t
 
 @APP_RUNS
 @given(code=hostile)
+@example(code="[/]\x1b]0;t\x07")
 async def test_any_wrong_invitation_code_is_refused_as_written(tmp_path_factory, code):
     tmp = tmp_path_factory.mktemp("i")
     app = app_of(load_study(study_with(tmp / "s", invitations=True)), tmp / "station.sqlite")
@@ -114,6 +117,7 @@ async def test_any_wrong_invitation_code_is_refused_as_written(tmp_path_factory,
 
 @settings(max_examples=25, deadline=None)
 @given(title=hostile, label=hostile, question=hostile)
+@example(title="[/]\x1b]0;t\x07", label="A=[literal]\x1b[2J", question="[@click=app.quit]\u202e")
 def test_the_report_in_the_terminal_shows_study_texts_and_never_their_control_sequences(tmp_path_factory, title, label, question):
     from preview_tui.report import build_report
     from preview_tui.report.source import SessionRecord, Sessions
@@ -129,3 +133,36 @@ def test_the_report_in_the_terminal_shows_study_texts_and_never_their_control_se
         # With colour, the only escape sequences are plotext's own colours (SGR: ESC [ ... m).
         assert re.sub("\x1b\\[[0-9;]*m", "", out).count("\x1b") == 0
     assert short(visible(label)) in render_text(report, colour=False)
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+@given(title=hostile, label=hostile, question=hostile)
+@example(title="[/]\x1b]0;t\x07", label="A=[literal]\x1b[2J", question="[@click=app.quit]\u202e")
+async def test_the_results_screen_shows_study_texts_and_never_their_control_sequences(tmp_path_factory, title, label, question):
+    from preview_tui.db.migrate import upgrade
+    from preview_tui.db.store import Store
+    from preview_tui.flow import Flow, Participant
+    from preview_tui.ui.results import Chart, ResultsScreen
+
+    tmp = tmp_path_factory.mktemp("u")
+    study = inject(load_study(study_with(tmp / "s", label="@LABEL@", question="@QUESTION@", title="@TITLE@")), placeholders({"title": title, "label": label, "question": question}))
+    db = tmp / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        for code in ("R1", "R2"):
+            flow = await Flow.start(study, store, Participant(code=code), station="s")
+            await flow.choose_language("en")
+            await flow.consent(True)
+            assert await flow.submit_page({"pick": 1, "name": "x"}) == []
+            assert await flow.submit_page({"next": "y"}) == []
+    app = app_of(study, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResultsScreen) and app.screen.report is not None and app.screen.query(Chart))
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert str(screen.query_one(".title", Label).render()) == visible(f"Results: {title}")
+        assert str(screen.query_one("#q-pick .result-title", Label).render()) == visible(f"{question}  [pick]")
+        assert short(visible(label)) in str(screen.query_one("#q-pick .result-table", Static).render())
+        assert_no_control_characters(app)
