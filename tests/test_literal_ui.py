@@ -209,3 +209,25 @@ async def test_a_stored_value_the_terminal_cannot_show_never_stops_the_app(tmp_p
         await pilot.press("ctrl+n")  # and given again as it is
         await wait_until(pilot, lambda: app.flow.current.page.id == "p2")
     assert [json.loads(v) for v, in rows(db, "select value from answers where question_id = 'name'")] == ["R\ud800\x1b]0;t\x07\u202e"]
+
+
+async def test_the_pilot_panel_and_the_step_jump_show_codes_and_answers_as_written(tmp_path):
+    from textual.widgets import Checkbox
+
+    from preview_tui.ui.pilot import JumpScreen
+
+    app = app_for(study_with(tmp_path / "s", question="Hi"), tmp_path / "station.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        app.screen.query_one("#pilot", Checkbox).value = True
+        app.screen.query_one("#code", Input).value = "[/]\x1b]0;t\x07"
+        await start_participant(pilot, code="")
+        app.screen.query_one("#q-name Input", Input).value = "Rex[/i]\x1b[2J"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: app.flow.current.page.id == "p2" and "Rex[/i]" in str(app.screen.query_one("#pilot-state", Static).render()))
+        state = str(app.screen.query_one("#pilot-state", Static).render())
+        assert "[/]" in state and "\\u001b" in state
+        assert_no_control_characters(app)
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: isinstance(app.screen, JumpScreen))
+        assert_no_control_characters(app)
