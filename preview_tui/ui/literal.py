@@ -4,8 +4,10 @@ Textual parses a plain ``str`` given to most widgets as markup: ``[b]`` styles, 
 ``MarkupError`` while the screen is drawn, and ``[@click=app.…]`` becomes a clickable action.
 ``literal()`` turns such text into a ``Content`` that is shown exactly as written, with control
 characters made visible (see ``preview_tui.visible``). Every widget that shows such text is
-given ``literal(text)`` (a ``DataTable`` cell ``literal_cell(text)``), never the string itself; notifications go through the app's ``notify``,
-which does the same.
+given ``literal(text)`` (a ``DataTable`` cell ``literal_cell(text)``), never the string itself;
+notifications and the header's title go through the app's ``notify`` and ``format_title``,
+which do the same. Text inputs keep what was typed or stored and draw each control character
+as one glyph (``CONTROLS_SHOWN``, ``LiteralTextArea``).
 
 The consent and rewards texts are the only study texts with formatting: a small Markdown subset
 (``StudyMarkdown``) in which links, images, HTML and character references are shown as written.
