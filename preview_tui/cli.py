@@ -143,7 +143,7 @@ def validate(path: Path, *, walk: bool = False) -> int:
 
         report = explore(study)
         for line in report.lines():
-            print(f"walk: {line}")
+            print(visible(f"walk: {line}"))
         if report.dead_ends or report.page_coverage < 1.0 or report.truncated:
             return EXIT_PROBLEMS
     return EXIT_OK
@@ -236,7 +236,7 @@ def audit_verify(study_dir: Path, database: str | None) -> int:
         print(f"{db_file}: the audit chain holds ({report.entries} entries) and every stored answer matches it.")
         return EXIT_OK
     for problem in report.problems:
-        print(f"{db_file}: {problem}")
+        print(visible(f"{db_file}: {problem}"))
     print(f"{len(report.problems)} problem(s): the file was changed outside preview-tui.")
     return EXIT_PROBLEMS
 
@@ -343,9 +343,9 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         else:
             report = asyncio.run(syncer.run())
     except SyncError as exc:
-        print(f"preview-tui: sync failed: {exc.explain()}", file=sys.stderr)
+        print(visible(f"preview-tui: sync failed: {exc.explain()}"), file=sys.stderr)
         return EXIT_PROBLEMS
-    print(report.summary())
+    print(visible(report.summary()))
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
 
 
