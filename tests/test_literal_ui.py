@@ -19,6 +19,7 @@ from preview_tui.pin import hash_pin
 from preview_tui.survey.study import load_study
 from preview_tui.ui.kiosk import WelcomeScreen
 from preview_tui.ui.moderator import ModeratorScreen
+from preview_tui.visible import visible
 from literal_helpers import app_for, app_of, assert_no_control_characters, inject, screen_text, start_participant, study_with, wait_until
 
 SIZE = (110, 36)
@@ -231,3 +232,66 @@ async def test_the_pilot_panel_and_the_step_jump_show_codes_and_answers_as_writt
         await pilot.press("f7")
         await wait_until(pilot, lambda: isinstance(app.screen, JumpScreen))
         assert_no_control_characters(app)
+
+
+async def test_every_question_type_and_stimulus_shows_a_hostile_text_as_written(tmp_path):
+    """Each step of a study whose every text is the same hostile one, reached by the pilot's jump."""
+    import shutil
+    from pathlib import Path
+
+    from textual.widgets import Checkbox
+
+    from studies import opts, page, q, write_study
+
+    hostile = "H[/]=[b][@click=app.pop_screen]x\x1b]0;t\x07\u202e"
+    shown = visible(hostile)
+    T = "@T@"
+
+    def options(*codes):
+        return [{**o, "label": T} for o in opts(*codes)]
+
+    questions = [
+        q("multi", "multi", text=T, help=T, options=options(1, 2)),
+        q("slide2", "slider", text=T, special=[{"code": "dk", "label": T}]),
+        q("rank", "ranking", text=T, options=options(1, 2)),
+        q("rate", "rating", text=T, points=3, labels=[T, T, T]),
+        q("rate2", "rating", text=T, points=3, low_label=T, high_label=T),
+        q("nps", "nps", text=T, low_label=T, high_label=T),
+        q("slide", "slider", text=T, low_label=T, high_label=T),
+        q("num", "numeric", text=T, unit=T),
+        q("grid", "matrix", text=T, rows=options(1, 2), scale=options(1, 2)),
+        q("other", "single", text=T, options=[*options(1), {"code": 2, "label": T, "other": True}]),
+    ]
+    steps = [
+        {"type": "storyboard", "id": "boards", "title": T, "frames": [{"image": "board-1.png", "caption": T}]},
+        {"type": "clip", "id": "clip", "file": "trailer.mp4", "title": T, "instructions": T, "dial": {"low_label": T, "high_label": T}},
+        {"type": "survey", "survey": "s"},
+    ]
+    root = write_study(tmp_path / "s", [page("p1", *questions, title=T)], steps=steps, title=T, thanks=T, welcome=T, consent={"version": "1", "text": T, "categories": ["answers"]})
+    media = Path(__file__).resolve().parents[1] / "media"
+    for name in ("board-1.png", "trailer.mp4"):
+        shutil.copy(media / name, root / "media" / name)
+    app = app_of(inject(load_study(root), {T: hostile}), tmp_path / "station.sqlite")
+    async with app.run_test(size=(140, 60)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
+        assert shown in screen_text(app)
+        app.screen.query_one("#pilot", Checkbox).value = True
+        await pilot.press(*"P1", "enter")
+        await wait_until(pilot, lambda: app.flow is not None and app.flow.current.kind == "language")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.flow.current.kind == "consent" and shown in screen_text(app))
+        assert_no_control_characters(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.flow.current.kind == "storyboard")
+        flow = app.flow
+        for position, item in enumerate(flow.runner.items):
+            if item.kind in ("language", "consent"):  # given already; the consent text is tested above
+                continue
+            await flow.jump(position)
+            await app.show_step()
+            await wait_until(pilot, lambda: getattr(app.screen, "flow", None) is flow and flow.runner.position == position and shown in screen_text(app))
+            await pilot.pause(0.3)
+            assert_no_control_characters(app)
+            if item.kind == "page":
+                text = screen_text(app)
+                assert text.count(shown) >= 12, text  # question texts, options, labels, rows, scales, title
