@@ -12,7 +12,6 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.content import Content
 from textual.screen import Screen
 
 from ..db import models as m
@@ -22,15 +21,14 @@ from ..playback.base import Player, PlayerUnavailable
 from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
 from ..survey.schema import StationSettings
 from ..survey.study import Study
-from ..visible import visible
-from .literal import literal
+from .literal import LiteralApp, clicks_an_action, literal
 
 log = logging.getLogger(__name__)
 
 PlayerFactory = Callable[[], Player]
 
 
-class PreviewApp(App[None]):
+class PreviewApp(LiteralApp, App[None]):
     """The station's app.
 
     In kiosk mode (``station.kiosk``) the participant cannot leave: quitting,
@@ -87,40 +85,9 @@ class PreviewApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
-        if self.kiosk and self._clicks_an_action(event):
+        if self.kiosk and clicks_an_action(self, event):
             return  # a kiosk's mouse reaches the participant's controls, never an action in a text
         await super().on_event(event)
-
-    def _clicks_an_action(self, event: events.Event) -> bool:
-        """Whether a mouse button event lands on text that carries an action (``@click`` and the like).
-
-        Dropping both the press and the release means no click is made either. Widgets that
-        react to the mouse themselves (buttons, radio buttons, lists) carry no such actions;
-        scroll bars do, and act only on themselves.
-        """
-        from textual.scrollbar import ScrollBar
-
-        if not isinstance(event, (events.MouseDown, events.MouseUp)) or event.is_forwarded:
-            return False
-        try:
-            widget, _ = self.screen.get_widget_at(event.x, event.y)
-            meta = self.screen.get_style_at(event.x, event.y).meta
-        except Exception:  # noqa: BLE001 - nothing under the pointer: nothing to act on
-            return False
-        return not isinstance(widget, ScrollBar) and any(key.startswith("@") for key in meta)
-
-    # -- text: what the app shows is shown as written ----------------------------
-
-    def notify(self, message: str, *, title: str = "", **options) -> None:
-        """Every notification literally: its message may echo a code, a path or a stored value."""
-        options["markup"] = False
-        super().notify(visible(message), title=visible(title), **options)
-
-    def format_title(self, title: str, sub_title: str) -> Content:
-        title_content, sub_title_content = literal(title), literal(sub_title)
-        if not sub_title_content:
-            return title_content
-        return Content.assemble(title_content, (" — ", "dim"), sub_title_content.stylize("dim"))
 
     # -- kiosk: what participants cannot do ------------------------------------
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
+from textual.app import App
 from textual.content import Content
 from textual.widgets import Markdown, TextArea
 
@@ -91,3 +93,38 @@ class StudyMarkdown(Markdown):
     def __init__(self, markdown: str, **options) -> None:
         # open_links=False: even a link the subset let through would never start a browser.
         super().__init__(visible(markdown or ""), parser_factory=study_markdown_parser, open_links=False, **options)
+
+
+class LiteralApp:
+    """Mixed into the app: every notification and the header's title are shown literally too."""
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:
+        """A notification's message may echo a code, a path or a stored value: never markup."""
+        options["markup"] = False
+        super().notify(visible(message), title=visible(title), **options)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        title_content, sub_title_content = literal(title), literal(sub_title)
+        if not sub_title_content:
+            return title_content
+        return Content.assemble(title_content, (" — ", "dim"), sub_title_content.stylize("dim"))
+
+
+def clicks_an_action(app: App, event: events.Event) -> bool:
+    """Whether a mouse button event from the terminal lands on text that carries an action
+    (``@click`` and the like); a kiosk drops such presses and releases, so no click is made either.
+
+    Widgets that react to the mouse themselves (buttons, radio buttons, lists) carry no such
+    actions; scroll bars do, and act only on themselves.
+    """
+    from textual.scrollbar import ScrollBar
+
+    if not isinstance(event, (events.MouseDown, events.MouseUp)) or event.is_forwarded:
+        return False
+    try:
+        screen = app.screen
+        widget, _ = screen.get_widget_at(event.x, event.y)
+        meta = screen.get_style_at(event.x, event.y).meta
+    except Exception:  # noqa: BLE001 - nothing under the pointer: nothing to act on
+        return False
+    return not isinstance(widget, ScrollBar) and any(key.startswith("@") for key in meta)
