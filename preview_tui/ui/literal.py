@@ -5,8 +5,9 @@ Textual parses a plain ``str`` given to most widgets as markup: ``[b]`` styles, 
 ``literal()`` turns such text into a ``Content`` that is shown exactly as written, with control
 characters made visible (see ``preview_tui.visible``). Every widget that shows such text is
 given ``literal(text)`` (a ``DataTable`` cell ``literal_cell(text)``), never the string itself;
-notifications and the header's title go through the app's ``notify`` and ``format_title``,
-which do the same. Text inputs keep what was typed or stored and draw each control character
+notifications and the header's title are made literal by ``LiteralApp``, which the app mixes
+in, and in kiosk mode the app drops mouse presses on anything that carries an action
+(``clicks_an_action``). Text inputs keep what was typed or stored and draw each control character
 as one glyph (``CONTROLS_SHOWN``, ``LiteralTextArea``).
 
 The consent and rewards texts are the only study texts with formatting: a small Markdown subset
