@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .visible import visible
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_problems(error) -> None:
     for problem in error.problems:
-        print(problem, file=sys.stderr)
+        print(visible(problem), file=sys.stderr)
 
 
 def validate(path: Path, *, walk: bool = False) -> int:
@@ -137,7 +138,7 @@ def validate(path: Path, *, walk: bool = False) -> int:
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     for warning in study.warnings:
-        print(warning, file=sys.stderr)
+        print(visible(warning), file=sys.stderr)
     if study.warnings:
         print(f"{len(study.warnings)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -147,7 +148,7 @@ def validate(path: Path, *, walk: bool = False) -> int:
 
         report = explore(study)
         for line in report.lines():
-            print(f"walk: {line}")
+            print(visible(f"walk: {line}"))
         if report.dead_ends or report.page_coverage < 1.0 or report.truncated:
             return EXIT_PROBLEMS
     return EXIT_OK
@@ -259,7 +260,7 @@ def audit_verify(study_dir: Path, database: str | None, central: str | None = No
             return EXIT_PROBLEMS
         problems += anchored
     for problem in problems:
-        print(problem)
+        print(visible(problem))
     if problems:
         print(f"{len(problems)} problem(s): the file was changed outside preview-tui.")
         return EXIT_PROBLEMS
@@ -310,7 +311,7 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
     codes = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     too_long = [c for c in codes if len(c) > 64]
     if too_long:
-        print(f"preview-tui: {len(too_long)} code(s) longer than 64 characters, e.g. {too_long[0][:20]}…; nothing imported", file=sys.stderr)
+        print(f"preview-tui: {len(too_long)} code(s) longer than 64 characters, e.g. {visible(too_long[0][:20])}…; nothing imported", file=sys.stderr)
         return EXIT_PROBLEMS
     from .settings import database_path
 
@@ -386,9 +387,9 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         else:
             report = asyncio.run(syncer.run())
     except SyncError as exc:
-        print(f"preview-tui: sync failed: {exc.explain()}", file=sys.stderr)
+        print(visible(f"preview-tui: sync failed: {exc.explain()}"), file=sys.stderr)
         return EXIT_PROBLEMS
-    print(report.summary())
+    print(visible(report.summary()))
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 # C0 controls except tab (\x09) and line feed (\x0a), DEL and C1 controls, bidi marks,
-# embeddings, overrides and isolates, and the byte-order mark / zero-width no-break space.
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# embeddings, overrides and isolates, the byte-order mark / zero-width no-break space, and
+# lone surrogates (a JSON value can hold one; no terminal encoding can write it).
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def escape_char(char: str) -> str:

@@ -150,7 +150,7 @@ async def test_the_console_withdraws_a_participant_after_confirmation(demo_study
         assert rows(db, "select count(*) from sessions") == [(1,)]
         await walk(pilot, ["f8"], ["left", "enter"], wait=0.6)  # now "Withdraw and erase"
         table = app.screen.query_one("#sessions")
-        assert [table.get_row_at(i)[1:6:4] for i in range(table.row_count)] == [["—", "withdrawn"]]
+        assert [[str(cell) for cell in table.get_row_at(i)[1:6:4]] for i in range(table.row_count)] == [["—", "withdrawn"]]
     assert rows(db, "select count(*) from sessions") == [(0,)]
     assert rows(db, "select count(*) from answers") == [(0,)]
     assert len(rows(db, "select session_id from tombstones")) == 1

@@ -85,7 +85,9 @@ def _same_number(value: Any) -> Any:
 
 
 def value_digest(salt: str, value: Any) -> str:
-    return hashlib.sha256((salt + canonical_json(_same_number(value))).encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (a JSON value from elsewhere can hold one, and a participant
+    # may submit it again) is digested, not an error; every other text gives the same UTF-8 bytes.
+    return hashlib.sha256((salt + canonical_json(_same_number(value))).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def stored_value(raw: Any) -> Any:

@@ -9,8 +9,10 @@ with each chart's numbers printed under it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from ..visible import visible
 from .dial import ClipResult, Trace
 from .numbers import QuestionResult, Report
 
@@ -22,7 +24,8 @@ LABEL_WIDTH = 28
 
 
 def short(label: str, width: int = LABEL_WIDTH) -> str:
-    label = " ".join(str(label).split())
+    """A label of a chart or table on one line, cut to ``width``, its control characters visible."""
+    label = " ".join(visible(label).split())
     return label if len(label) <= width else label[: max(width - 1, 1)] + "…"
 
 
@@ -95,28 +98,40 @@ def build_chart(draw, item: Any, width: int, height: int, colour: bool) -> str:
     return out if colour else plotext.uncolorize(out)
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A chart already drawn by plotext: its escape sequences are plotext's own colours."""
+
+    text: str
+
+
 def render_text(report: Report, *, width: int = 100, colour: bool = False) -> str:
-    """The whole report for a terminal: header, outcomes, quotas, each question and each dial trace."""
-    out: list[str] = [*report.header(), ""]
+    """The whole report for a terminal: header, outcomes, quotas, each question and each dial trace.
+
+    Every line of text goes through ``visible``, so a study's texts never reach the terminal as
+    control sequences; the charts carry only plotext's own colours (their labels are ``short``).
+    """
+    out: list[str | Drawn] = [*report.header(), ""]
     out += outcome_lines(report)
     out.append("")
     out.append("QUESTIONS")
+
     for q in report.questions:
         out.append("")
         out.append(f"{q.title}  [{q.id}]")
         out.append(f"  {q.summary()}")
         if q.n and q.kind != "none":
-            out.append(build_chart(draw_question, q, width, chart_height(q), colour))
+            out.append(Drawn(build_chart(draw_question, q, width, chart_height(q), colour)))
             out += ["  " + line for line in table_lines(q)]
     if report.clips:
         out += ["", "DIAL" + (f" — split by: {report.split_title} [{report.split_by}]" if report.split_by else ""), f"Mean dial (0-100) in {report.bin_ms} ms bins; {report.band}."]
         for clip in report.clips:
             out += ["", f"{clip.title}  [{clip.id}]", "  " + clip_summary(clip)]
             if clip.overall.n:
-                out.append(build_chart(draw_clip, clip, width, chart_height(clip), colour))
+                out.append(Drawn(build_chart(draw_clip, clip, width, chart_height(clip), colour)))
     if report.include_test:
         out += ["", report.notices()[0]]
-    return "\n".join(out) + "\n"
+    return "\n".join(line.text if isinstance(line, Drawn) else visible(line) for line in out) + "\n"
 
 
 def outcome_lines(report: Report) -> list[str]:

@@ -28,13 +28,14 @@ from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, 
 from ..survey.schema import StationSettings
 from ..survey.study import Study
 from ..visible import visible
+from .literal import LiteralApp, clicks_an_action, literal
 
 log = logging.getLogger(__name__)
 
 PlayerFactory = Callable[[], Player]
 
 
-class PreviewApp(KeysAndThemes, App[None]):
+class PreviewApp(KeysAndThemes, LiteralApp, App[None]):
     """The station's app.
 
     In kiosk mode (``station.kiosk``) the participant cannot leave: quitting,
@@ -109,6 +110,8 @@ class PreviewApp(KeysAndThemes, App[None]):
             return
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = time.monotonic()
+        if self.kiosk and clicks_an_action(self, event):
+            return  # a kiosk's mouse reaches the participant's controls, never an action in a text
         await super().on_event(event)
 
     # -- kiosk: what participants cannot do ------------------------------------
@@ -256,7 +259,7 @@ class PreviewApp(KeysAndThemes, App[None]):
                 continue
             box.set_class(True, "shown")
             box.set_class(failed, "failed")
-            box.query_one("#sync-label", Label).update(message)
+            box.query_one("#sync-label", Label).update(literal(message))
             bar = box.query_one("#sync-progress", ProgressBar)
             bar.display = progress is not None
             if progress is not None:

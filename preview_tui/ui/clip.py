@@ -27,6 +27,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
@@ -38,6 +39,7 @@ from ..playback.dial import DialRecorder, MediaClock
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
 from .keys import KeyBar
+from .literal import literal
 from .participant import ParticipantScreen
 
 START_TIMEOUT = 15.0  # seconds without "playing" before the clip counts as failed
@@ -65,10 +67,10 @@ class DialGauge(Static):
         self.low, self.high = low, high
         self.set_reactive(DialGauge.value, value)
 
-    def render(self) -> str:
+    def render(self) -> Content:
         cells = 30
         filled = round(self.value * cells / 100)
-        return f"{self.low} ▕{'█' * filled}{'░' * (cells - filled)}▏ {self.high}  {self.value:3d}"
+        return literal(f"{self.low} ▕{'█' * filled}{'░' * (cells - filled)}▏ {self.high}  {self.value:3d}")
 
 
 class ClipScreen(ParticipantScreen):
@@ -111,9 +113,9 @@ class ClipScreen(ParticipantScreen):
     def compose(self) -> ComposeResult:
         with Center(id="clip"):
             with Vertical(id="clip-box"):
-                yield Label(self.t(self.step.title), classes="page-title")
+                yield Label(literal(self.t(self.step.title)), classes="page-title")
                 if self.step.instructions:
-                    yield Static(self.t(self.step.instructions), id="clip-instructions")
+                    yield Static(literal(self.t(self.step.instructions)), id="clip-instructions")
                 yield Label(self.w("clip_starting"), id="clip-status")
                 yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="clip-progress")
                 yield Label("", id="clip-time")

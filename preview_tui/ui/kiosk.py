@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from ..pin import ACCEPTED, LIMIT, REFUSED, PinState, check_pin
 from ..survey.study import text
 from ..words import word
+from .literal import literal
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ class WelcomeScreen(Screen):
         settings = self.app.study.settings
         lines = [text(settings.welcome, lang) for lang in settings.languages] if settings.welcome else [word("welcome", lang) for lang in settings.languages]
         with Center(id="welcome-box"):
-            yield Label(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages)), classes="title")
-            yield Static("\n\n".join(dict.fromkeys(lines)), id="welcome-text")
+            yield Label(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))), classes="title")
+            yield Static(literal("\n\n".join(dict.fromkeys(lines))), id="welcome-text")
 
 
 class PinScreen(ModalScreen[bool]):
@@ -170,7 +171,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
-            yield Static(self.question, id="confirm-text")
+            yield Static(literal(self.question), id="confirm-text")  # names the participant by their code
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button("Cancel", id="no")

@@ -19,7 +19,7 @@ from ..db.store import InvitationRefused, StoreError, describe_failure
 from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
-from .literal import literal
+from .literal import CONTROLS_SHOWN, literal, literal_cell
 
 STATUS_LABELS = {
     "in_progress": "in progress",
@@ -71,20 +71,20 @@ class ModeratorScreen(Screen):
         yield Header()
         with Vertical(id="moderator"):
             if len(app.studies) > 1:
-                yield Select([(f"{s.id}: {text(s.settings.title, 'en')}", s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
-            yield Label(text(study.settings.title, "en"), classes="title")
+                yield Select([(literal(f"{s.id}: {text(s.settings.title, 'en')}"), s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
+            yield Label(literal(text(study.settings.title, "en")), classes="title")
             yield Static(literal(f"Study {study.id} · station {app.settings.name}"), id="station-info")
             path = Path(app.store.path)
             yield Static(literal(f"Database {path.name} in {path.parent}"), id="station-db")  # the name first: a long folder is cut, marked …
             if study.warnings:
-                yield Static("\n".join(f"⚠ {w}" for w in study.warnings), id="study-warnings")
+                yield Static(literal("\n".join(f"⚠ {w}" for w in study.warnings)), id="study-warnings")
             if study.sealing.problem:
-                yield Static(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only).", id="sealing-refused")
+                yield Static(literal(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only)."), id="sealing-refused")
             with Vertical(id="start-form"):
                 with Horizontal(classes="form-row"):
-                    yield Input(placeholder="Participant code", id="code", max_length=64)
-                    yield Input(app.room, placeholder="Room", id="room", max_length=32)
-                    yield Input(placeholder="Seat", id="seat", max_length=32)
+                    yield Input(placeholder="Participant code", id="code", max_length=64, highlighter=CONTROLS_SHOWN)
+                    yield Input(app.room, placeholder="Room", id="room", max_length=32, highlighter=CONTROLS_SHOWN)
+                    yield Input(placeholder="Seat", id="seat", max_length=32, highlighter=CONTROLS_SHOWN)
                 with Horizontal(classes="form-row"):
                     options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
                     yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
@@ -148,7 +148,7 @@ class ModeratorScreen(Screen):
             when[key] = self._started.get(key, gone.withdrawn_at)
             rows[key] = (when[key].astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "")
         for key in sorted(rows, key=lambda k: when[k], reverse=True):
-            table.add_row(*rows[key], key=key)
+            table.add_row(*map(literal_cell, rows[key]), key=key)
         first_interrupted = next((i for i, k in enumerate(sorted(rows, key=lambda k: when[k], reverse=True)) if rows[k][5] == "interrupted"), None)
         if first_interrupted is not None:  # F5 resumes it at once
             table.move_cursor(row=first_interrupted)
@@ -206,7 +206,7 @@ class ModeratorScreen(Screen):
         if status == "withdrawn":
             self._problem("This participant's data were already erased.")
             return
-        code = self.query_one("#sessions", DataTable).get_row(session_id.hex)[1]
+        code = str(self.query_one("#sessions", DataTable).get_row(session_id.hex)[1])
 
         async def withdrawn() -> None:
             await self.refresh_sessions()

@@ -18,9 +18,11 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Selecti
 
 from ..survey.runner import PageItem, Problem, other_key
 from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
+from ..visible import visible
 from .inputs import RankList
 from .inputs import Slider as SliderInput
 from .keys import KeyBar
+from .literal import CONTROLS_SHOWN, LiteralTextArea, literal
 from .participant import ParticipantScreen
 
 # Types answered by one set of radio buttons; their special codes join the same set.
@@ -41,9 +43,9 @@ class QuestionBlock(Vertical):
     def compose(self) -> ComposeResult:
         q, t = self.question, self.owner.t
         optional = {True: "", False: f"  ({self.owner.w('optional')})", "soft": ""}[q.required]
-        yield Label(t(q.text) + optional, classes="question-text")
+        yield Label(literal(t(q.text) + optional), classes="question-text")
         if q.help:
-            yield Static(t(q.help), classes="question-help")
+            yield Static(literal(t(q.help)), classes="question-help")
         yield from self._inputs()
         yield Static("", classes="problem")
 
@@ -65,10 +67,10 @@ class QuestionBlock(Vertical):
         q, t, prev, w = self.question, self.owner.t, self.previous, self.owner.w
         if isinstance(q, RADIO_TYPES):
             self.codes = [code for code, _ in self._choices()]
-            radios = RadioSet(*(RadioButton(label, value=code == prev) for code, label in self._choices()), classes="answer")
+            radios = RadioSet(*(RadioButton(literal(label), value=code == prev) for code, label in self._choices()), classes="answer")
             if isinstance(q, (Rating, NPS)) and not getattr(q, "labels", None):
                 radios.add_class("rating")
-                yield Horizontal(Label(t(q.low_label), classes="rating-low"), radios, Label(t(q.high_label), classes="rating-high"), classes="rating-row")
+                yield Horizontal(Label(literal(t(q.low_label)), classes="rating-low"), radios, Label(literal(t(q.high_label)), classes="rating-high"), classes="rating-row")
             else:
                 yield radios
             if isinstance(q, ImageChoice):
@@ -77,44 +79,44 @@ class QuestionBlock(Vertical):
                 yield image_widget_class(self.app.settings.images)(None, classes="choice-image")
         elif isinstance(q, MultipleChoice):
             chosen = prev or []
-            yield SelectionList(*((t(o.label), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")
+            yield SelectionList(*((literal(t(o.label)), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")
         elif isinstance(q, Ranking):
-            labels = {o.code: t(o.label) for o in q.options}
+            labels = {o.code: visible(t(o.label)) for o in q.options}  # RankList draws them as plain Text
             order = prev or [o.code for o in self.runner.options(q)]
             yield RankList([(code, labels[code]) for code in order], ranked=prev is not None, classes="answer")
             yield Static(w("ranking_hint"), classes="question-help")
         elif isinstance(q, Slider):
             yield Horizontal(
-                Label(t(q.low_label), classes="rating-low"),
+                Label(literal(t(q.low_label)), classes="rating-low"),
                 SliderInput(q.min, q.max, q.step, prev if isinstance(prev, int) else None, unset=w("slider_unset"), classes="answer"),
-                Label(t(q.high_label), classes="rating-high"),
+                Label(literal(t(q.high_label)), classes="rating-high"),
                 classes="slider-row",
             )
         elif isinstance(q, Numeric):
             value = "" if prev is None or isinstance(prev, str) else str(prev)
-            yield Horizontal(Input(value, classes="answer numeric"), Label(t(q.unit), classes="unit"), classes="numeric-row")
+            yield Horizontal(Input(value, classes="answer numeric"), Label(literal(t(q.unit)), classes="unit"), classes="numeric-row")
         elif isinstance(q, DateQuestion):
             yield Input(prev if isinstance(prev, str) and prev[:1].isdigit() else "", placeholder=w("date_hint"), classes="answer date")
         elif isinstance(q, OpenText):
             if q.long:
-                yield TextArea(prev or "", classes="answer long-text", soft_wrap=True, show_line_numbers=False)
+                yield LiteralTextArea(prev or "", classes="answer long-text", soft_wrap=True, show_line_numbers=False)
             else:
-                yield Input(prev or "", max_length=q.max_length, classes="answer")
+                yield Input(prev or "", max_length=q.max_length, classes="answer", highlighter=CONTROLS_SHOWN)
         elif isinstance(q, Matrix):
             chosen = prev if isinstance(prev, dict) else {}
             with Vertical(classes="matrix"):
                 for row in self.runner.options(q):
                     yield Horizontal(
-                        Label(t(row.label), classes="matrix-label"),
-                        RadioSet(*(RadioButton(t(p.label), value=chosen.get(str(row.code)) == p.code) for p in q.scale), classes="matrix-row", name=str(row.code)),
+                        Label(literal(t(row.label)), classes="matrix-label"),
+                        RadioSet(*(RadioButton(literal(t(p.label)), value=chosen.get(str(row.code)) == p.code) for p in q.scale), classes="matrix-row", name=str(row.code)),
                         classes="matrix-line",
                     )
         else:
             raise TypeError(f"no input for question type {q.type!r}")
         if q.special and not isinstance(q, RADIO_TYPES):
-            yield RadioSet(*(RadioButton(t(s.label), value=s.code == prev) for s in q.special), classes="special")
+            yield RadioSet(*(RadioButton(literal(t(s.label)), value=s.code == prev) for s in q.special), classes="special")
         if isinstance(q, (SingleChoice, MultipleChoice, ImageChoice)) and any(o.other for o in q.options):
-            yield Input(self.other or "", placeholder=w("please_specify"), classes="other", max_length=500)
+            yield Input(self.other or "", placeholder=w("please_specify"), classes="other", max_length=500, highlighter=CONTROLS_SHOWN)
 
     # -- reading the answer -------------------------------------------------
 
@@ -151,7 +153,7 @@ class QuestionBlock(Vertical):
         return out
 
     def show_problem(self, message: str) -> None:
-        self.query_one(".problem", Static).update(message)
+        self.query_one(".problem", Static).update(literal(message))
         self.set_class(bool(message), "-invalid")
 
     def first_input(self) -> Widget | None:
@@ -188,7 +190,7 @@ class PageScreen(ParticipantScreen):
         runner = self.flow.runner
         done, total = runner.progress()
         with Vertical(id="page"):
-            yield Label(self.t(item.page.title) if item.page.title else "", classes="page-title")
+            yield Label(literal(self.t(item.page.title) if item.page.title else ""), classes="page-title")
             with VerticalScroll(id="questions"):
                 for q in runner.questions(item.page):
                     yield QuestionBlock(q, self, runner.previous(q.id), runner.previous(other_key(q.id)))

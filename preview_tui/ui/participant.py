@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Label, Markdown, Static
+from textual.widgets import Button, Checkbox, Label, Static
 
 from ..db.store import StoreError, describe_failure
 from ..flow import Flow
@@ -17,6 +17,7 @@ from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
 from .keys import KeyBar
+from .literal import StudyMarkdown, literal
 
 
 class ParticipantScreen(Screen):
@@ -101,9 +102,9 @@ class ConsentScreen(ParticipantScreen):
         with Vertical(id="consent-box"):
             yield Label(self.w("consent_title"), classes="title")
             with VerticalScroll(id="consent-text"):
-                yield Markdown(self.flow.runner.consent_text())
+                yield StudyMarkdown(self.flow.runner.consent_text())
                 if item.rewards:
-                    yield Markdown(self.flow.runner.rewards_text(), id="rewards-text")
+                    yield StudyMarkdown(self.flow.runner.rewards_text(), id="rewards-text")
             if item.rewards:
                 yield Checkbox(self.w("rewards_opt_in"), value=False, id="rewards")
             with Horizontal(classes="buttons"):
@@ -140,7 +141,7 @@ class EndScreen(ParticipantScreen):
         settings = self.flow.study.settings
         message = {"completed": settings.thanks, "screened_out": settings.screened_out, "declined": settings.declined}[end.outcome]
         with Center(id="end-box"):
-            yield Static(self.t(message), id="end-message", classes=f"end-{end.outcome}")
+            yield Static(literal(self.t(message)), id="end-message", classes=f"end-{end.outcome}")
         yield KeyBar(self, [self.lang])
 
     def on_mount(self) -> None:

@@ -85,7 +85,7 @@ class JumpScreen(ModalScreen[int | None]):
         for i, item in enumerate(runner.items):
             survey = getattr(item, "survey_id", "")
             label = f"{i + 1:>3}  {item.kind:<10} {survey + ' / ' if survey else ''}{item_name(item)}"
-            options.append(Option(label, id=str(i)))
+            options.append(Option(literal(label), id=str(i)))
         with Vertical(id="jump-box", classes="dialog"):
             yield Label("Jump to a step (pilot)", classes="title")
             yield OptionList(*options, id="jump-list")

@@ -23,6 +23,7 @@ from ..report import ReportSourceError, build_report, read_sessions
 from ..report.numbers import Report, split_candidates
 from ..report.terminal import chart_height, clip_summary, draw_clip, draw_question, table_lines
 from ..survey.study import Study, text
+from .literal import literal
 
 
 class Chart(PlotextPlot):
@@ -62,13 +63,13 @@ class ResultsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="results"):
-            yield Label(f"Results: {text(self.study.settings.title, self.language)}", classes="title", markup=False)
+            yield Label(literal(f"Results: {text(self.study.settings.title, self.language)}"), classes="title")
             with Horizontal(id="results-controls"):
                 yield Label("Split the dial by", id="split-label")
-                options = [(f"{qid}: {title}", qid) for qid, title in split_candidates(self.study, self.language)]
+                options = [(literal(f"{qid}: {title}"), qid) for qid, title in split_candidates(self.study, self.language)]
                 yield Select(options, prompt="No split", allow_blank=True, id="split-by")
                 yield Checkbox("Include pilot sessions", id="include-test")
-            yield Static("Reading the station's sessions…", id="results-notice", markup=False)
+            yield Static("Reading the station's sessions…", id="results-notice")
             yield VerticalScroll(id="results-body")
         yield Footer()
 
@@ -99,7 +100,7 @@ class ResultsScreen(Screen):
 
     def _problem(self, message: str) -> None:
         notice = self.query_one("#results-notice", Static)
-        notice.update(f"The results cannot be shown: {message}")
+        notice.update(literal(f"The results cannot be shown: {message}"))
         notice.set_class(True, "failed")
 
     def _split(self) -> str | None:
@@ -110,12 +111,12 @@ class ResultsScreen(Screen):
         self.sessions, self.report = sessions, report
         if not read:  # another split of the same sessions: only the dial traces change
             for clip in report.clips:
-                self.query_one(f"#dial-summary-{clip.id}", Static).update(self._clip_line(clip))
+                self.query_one(f"#dial-summary-{clip.id}", Static).update(literal(self._clip_line(clip)))
                 for chart in self.query(f"#dial-{clip.id}").results(Chart):
                     chart.show(clip)
             return
         notice = self.query_one("#results-notice", Static)
-        notice.update("\n".join(report.header()[1:]))
+        notice.update(literal("\n".join(report.header()[1:])))
         notice.set_class(report.include_test, "test-data")
         notice.set_class(False, "failed")
         body = self.query_one("#results-body", VerticalScroll)
@@ -127,14 +128,14 @@ class ResultsScreen(Screen):
     def _sections(self, report: Report) -> list:
         from ..report.terminal import outcome_lines
 
-        out: list = [Static("\n".join(outcome_lines(report)), id="outcomes", classes="result-table", markup=False)]
+        out: list = [Static(literal("\n".join(outcome_lines(report))), id="outcomes", classes="result-table")]
         for q in report.questions:
-            parts = [Label(f"{q.title}  [{q.id}]", classes="result-title", markup=False), Static(q.summary(), classes="result-summary", markup=False)]
+            parts = [Label(literal(f"{q.title}  [{q.id}]"), classes="result-title"), Static(literal(q.summary()), classes="result-summary")]
             if q.n and q.kind != "none":
-                parts += [Chart(draw_question, q, id=f"chart-{q.id}"), Static("\n".join(table_lines(q)), classes="result-table", markup=False)]
+                parts += [Chart(draw_question, q, id=f"chart-{q.id}"), Static(literal("\n".join(table_lines(q))), classes="result-table")]
             out.append(Vertical(*parts, classes="result", id=f"q-{q.id}"))
         for clip in report.clips:
-            parts = [Label(f"Dial: {clip.title}  [{clip.id}]", classes="result-title", markup=False), Static(self._clip_line(clip), classes="result-summary", id=f"dial-summary-{clip.id}", markup=False)]
+            parts = [Label(literal(f"Dial: {clip.title}  [{clip.id}]"), classes="result-title"), Static(literal(self._clip_line(clip)), classes="result-summary", id=f"dial-summary-{clip.id}")]
             if clip.overall.n:
                 parts.append(Chart(draw_clip, clip, id=f"dial-{clip.id}"))
             out.append(Vertical(*parts, classes="result", id=f"clip-{clip.id}"))
