@@ -47,6 +47,13 @@ def press(term: TmuxSession, *keys: str) -> None:
         term.send(key)
 
 
+def quit_during_a_session(term) -> None:
+    """Ctrl+Q while a session runs asks first; the session stays interrupted."""
+    press(term, "C-q")
+    term.wait_for("Quit preview-tui?", timeout=20)
+    press(term, "Left", "Enter")  # Cancel has the focus; Quit is left of it
+
+
 def test_a_participant_code_of_markup_survives_a_restart(tmp_path):
     root, db = study_with(tmp_path / "s"), tmp_path / "station.sqlite"
     with terminal(root, db, tmp_path) as term:
@@ -54,7 +61,7 @@ def test_a_participant_code_of_markup_survives_a_restart(tmp_path):
         term.send_text("[/]")
         press(term, "Enter")
         term.wait_for("Please choose your language", timeout=20)
-        press(term, "C-q")
+        quit_during_a_session(term)
         assert term.wait_exit(timeout=20) == 0
     with terminal(root, db, tmp_path) as term:  # the code is in the station file now
         screen = term.wait_for(re.compile(r"\[/\] +interrupted"), timeout=30)
@@ -77,7 +84,7 @@ def test_a_piped_answer_of_markup_is_shown_as_typed_and_again_after_a_resume(tmp
         term.wait_for("Rex[/i]", timeout=10)
         press(term, "C-n")
         term.wait_for("Hi Rex[/i]", timeout=20)
-        press(term, "C-q")
+        quit_during_a_session(term)
         assert term.wait_exit(timeout=20) == 0
     with terminal(root, db, tmp_path) as term:
         term.wait_for("interrupted", timeout=30)
