@@ -11,7 +11,8 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual import events
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static, TextArea
 
@@ -19,10 +20,19 @@ from ..survey.runner import PageItem, Problem, other_key
 from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from .inputs import RankList
 from .inputs import Slider as SliderInput
-from .participant import ParticipantScreen
+from .literal import literal
+from .participant import MoreBelow, ParticipantScreen
+from .scales import MatrixHeader, MatrixRow, Scale
 
-# Types answered by one set of radio buttons; their special codes join the same set.
+THUMB_MIN_WIDTH = 22  # cells of an image choice's thumbnail, at least
+
+# Types answered by one set of radio buttons or one scale; their special codes join the same set.
 RADIO_TYPES = (SingleChoice, ImageChoice, Rating, NPS)
+
+
+def is_scale(q: Any) -> bool:
+    """A rating without a label per point, or a 0–10: points in a row with end labels."""
+    return isinstance(q, NPS) or (isinstance(q, Rating) and not q.labels)
 
 
 class QuestionBlock(Vertical):
@@ -39,9 +49,9 @@ class QuestionBlock(Vertical):
     def compose(self) -> ComposeResult:
         q, t = self.question, self.owner.t
         optional = {True: "", False: f"  ({self.owner.w('optional')})", "soft": ""}[q.required]
-        yield Label(t(q.text) + optional, classes="question-text")
+        yield Static(literal(t(q.text) + optional), classes="question-text")
         if q.help:
-            yield Static(t(q.help), classes="question-help")
+            yield Static(literal(t(q.help)), classes="question-help")
         yield from self._inputs()
         yield Static("", classes="problem")
 
@@ -61,36 +71,30 @@ class QuestionBlock(Vertical):
 
     def _inputs(self) -> ComposeResult:
         q, t, prev, w = self.question, self.owner.t, self.previous, self.owner.w
-        if isinstance(q, RADIO_TYPES):
+        if is_scale(q):
+            choices = self._choices()
+            points, specials = choices[: len(choices) - len(q.special)], choices[len(choices) - len(q.special) :]
+            self.codes = [code for code, _ in choices]
+            yield Scale(points, low=t(q.low_label), high=t(q.high_label), specials=specials, value=prev, classes="answer")
+        elif isinstance(q, RADIO_TYPES):
             self.codes = [code for code, _ in self._choices()]
-            radios = RadioSet(*(RadioButton(label, value=code == prev) for code, label in self._choices()), classes="answer")
-            if isinstance(q, (Rating, NPS)) and not getattr(q, "labels", None):
-                radios.add_class("rating")
-                yield Horizontal(Label(t(q.low_label), classes="rating-low"), radios, Label(t(q.high_label), classes="rating-high"), classes="rating-row")
-            else:
-                yield radios
             if isinstance(q, ImageChoice):
-                from .storyboard import image_widget_class
-
-                yield image_widget_class(self.app.settings.images)(None, classes="choice-image")
+                yield from self._thumbnails()
+            yield RadioSet(*(RadioButton(literal(label), value=code == prev) for code, label in self._choices()), classes="answer")
         elif isinstance(q, MultipleChoice):
             chosen = prev or []
-            yield SelectionList(*((t(o.label), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")
+            yield SelectionList(*((literal(t(o.label)), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")
         elif isinstance(q, Ranking):
             labels = {o.code: t(o.label) for o in q.options}
             order = prev or [o.code for o in self.runner.options(q)]
             yield RankList([(code, labels[code]) for code in order], ranked=prev is not None, classes="answer")
             yield Static(w("ranking_hint"), classes="question-help")
         elif isinstance(q, Slider):
-            yield Horizontal(
-                Label(t(q.low_label), classes="rating-low"),
-                SliderInput(q.min, q.max, q.step, prev if isinstance(prev, int) else None, unset=w("slider_unset"), classes="answer"),
-                Label(t(q.high_label), classes="rating-high"),
-                classes="slider-row",
-            )
+            value = prev if isinstance(prev, int) else None
+            yield SliderInput(q.min, q.max, q.step, value, unset=w("slider_unset"), low_label=t(q.low_label), high_label=t(q.high_label), classes="answer")
         elif isinstance(q, Numeric):
             value = "" if prev is None or isinstance(prev, str) else str(prev)
-            yield Horizontal(Input(value, classes="answer numeric"), Label(t(q.unit), classes="unit"), classes="numeric-row")
+            yield Horizontal(Input(value, classes="answer numeric"), Label(literal(t(q.unit)), classes="unit"), classes="numeric-row")
         elif isinstance(q, DateQuestion):
             yield Input(prev if isinstance(prev, str) and prev[:1].isdigit() else "", placeholder=w("date_hint"), classes="answer date")
         elif isinstance(q, OpenText):
@@ -100,17 +104,17 @@ class QuestionBlock(Vertical):
                 yield Input(prev or "", max_length=q.max_length, classes="answer")
         elif isinstance(q, Matrix):
             chosen = prev if isinstance(prev, dict) else {}
+            rows = self.runner.options(q)
+            labels = [t(r.label) for r in rows]
+            scale = [(p.code, t(p.label)) for p in q.scale]
             with Vertical(classes="matrix"):
-                for row in self.runner.options(q):
-                    yield Horizontal(
-                        Label(t(row.label), classes="matrix-label"),
-                        RadioSet(*(RadioButton(t(p.label), value=chosen.get(str(row.code)) == p.code) for p in q.scale), classes="matrix-row", name=str(row.code)),
-                        classes="matrix-line",
-                    )
+                yield MatrixHeader(labels, [label for _, label in scale])
+                for row, label in zip(rows, labels):
+                    yield MatrixRow(label, labels, scale, value=chosen.get(str(row.code)), name=str(row.code))
         else:
             raise TypeError(f"no input for question type {q.type!r}")
         if q.special and not isinstance(q, RADIO_TYPES):
-            yield RadioSet(*(RadioButton(t(s.label), value=s.code == prev) for s in q.special), classes="special")
+            yield RadioSet(*(RadioButton(literal(t(s.label)), value=s.code == prev) for s in q.special), classes="special")
         if isinstance(q, (SingleChoice, MultipleChoice, ImageChoice)) and any(o.other for o in q.options):
             yield Input(self.other or "", placeholder=w("please_specify"), classes="other", max_length=500)
 
@@ -121,6 +125,8 @@ class QuestionBlock(Vertical):
         special = self.query(".special").first(RadioSet) if q.special and not isinstance(q, RADIO_TYPES) else None
         if special is not None and special.pressed_index >= 0:
             return q.special[special.pressed_index].code
+        if is_scale(q):
+            return self.query_one(".answer", Scale).value
         if isinstance(q, RADIO_TYPES):
             i = self.query_one(".answer", RadioSet).pressed_index
             return None if i < 0 else self.codes[i]
@@ -134,9 +140,9 @@ class QuestionBlock(Vertical):
             rows = {o.code for o in q.rows}
             by_text = {str(c): c for c in rows}
             out = {}
-            for radios in self.query(".matrix-row").results(RadioSet):
-                if radios.pressed_index >= 0:
-                    out[by_text[radios.name]] = q.scale[radios.pressed_index].code
+            for row in self.query(MatrixRow):
+                if row.value is not None:
+                    out[by_text[row.name]] = row.value
             return out
         widget = self.query_one(".answer")
         return widget.text if isinstance(widget, TextArea) else widget.value
@@ -155,23 +161,58 @@ class QuestionBlock(Vertical):
     def first_input(self) -> Widget | None:
         return next((w for w in self.query("*") if w.focusable), None)
 
+    # -- image choice: every option's picture, before anything is chosen ------
+
+    def _thumbnails(self) -> ComposeResult:
+        from .storyboard import image_widget_class
+
+        image_class = image_widget_class(self.app.settings.images)
+        with Grid(classes="thumbs"):
+            for n, option in enumerate(self.runner.options(self.question), 1):
+                with Vertical(classes="thumb", id=f"thumb-{self.question.id}-{n}") as cell:
+                    cell.code = option.code
+                    try:
+                        image = image_class(self._picture(option), classes="thumb-image")
+                    except Exception as exc:  # an unreadable picture must not stop the questionnaire
+                        self.app.log.error(f"cannot draw {option.image}: {exc!r}")
+                        image = image_class(None, classes="thumb-image")
+                    yield image
+                    yield Static(literal(self.owner.t(option.label)), classes="thumb-label")
+
+    def _picture(self, option: Any):
+        """The option's picture file, or None when it has none or it is missing (drawn blank)."""
+        path = self.owner.flow.study.media(option.image) if option.image else None
+        return path if path is not None and path.is_file() else None
+
     def on_mount(self) -> None:
-        if isinstance(self.question, ImageChoice) and self.previous is not None:
-            self.show_image(self.previous)
+        if isinstance(self.question, ImageChoice):
+            self._mark_chosen(self.previous)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if isinstance(self.question, ImageChoice):
+            self._fit_thumbnails(event.size.width)
+
+    def _fit_thumbnails(self, width: int) -> None:
+        """As many thumbnails a row as fit (16:9 pictures in cells twice as tall as wide)."""
+        grid = self.query_one(".thumbs", Grid)
+        cells = list(self.query(".thumb"))
+        usable = max(THUMB_MIN_WIDTH, width - 4)
+        columns = max(1, min(len(cells), usable // (THUMB_MIN_WIDTH + 2)))
+        cell_width = min(40, usable // columns - 2)
+        # On a short screen the pictures shrink, so that the list of answers stays near them.
+        rows = max(3, min(round(cell_width * 9 / 32), self.app.size.height // 5))
+        grid.styles.grid_size_columns = columns
+        for cell in cells:
+            cell.styles.width = cell_width
+            cell.query_one(".thumb-image").styles.height = rows
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if isinstance(self.question, ImageChoice) and event.radio_set.has_class("answer"):
-            self.show_image(self.codes[event.index])
+            self._mark_chosen(self.codes[event.index])
 
-    def show_image(self, code: Any) -> None:
-        """Draw the picture of the chosen option (a missing or unreadable file leaves it blank)."""
-        option = next((o for o in self.question.options if o.code == code), None)
-        path = self.owner.flow.study.media(option.image) if option is not None and option.image else None
-        image = self.query_one(".choice-image")
-        try:
-            image.image = path if path is not None and path.is_file() else None
-        except Exception as exc:  # an unreadable picture must not stop the questionnaire
-            self.app.log.error(f"cannot draw {path}: {exc!r}")
+    def _mark_chosen(self, code: Any) -> None:
+        for cell in self.query(".thumb"):
+            cell.set_class(code is not None and getattr(cell, "code", None) == code, "-chosen")
 
 
 class PageScreen(ParticipantScreen):
@@ -186,10 +227,11 @@ class PageScreen(ParticipantScreen):
         runner = self.flow.runner
         done, total = runner.progress()
         with Vertical(id="page"):
-            yield Label(self.t(item.page.title) if item.page.title else "", classes="page-title")
+            yield Static(literal(self.t(item.page.title) if item.page.title else ""), classes="page-title")
             with VerticalScroll(id="questions"):
                 for q in runner.questions(item.page):
                     yield QuestionBlock(q, self, runner.previous(q.id), runner.previous(other_key(q.id)))
+            yield MoreBelow("#questions", self.w("more_below"))
             with Horizontal(classes="buttons"):
                 if runner.can_go_back():
                     yield Button(self.w("back"), id="back")
@@ -197,9 +239,11 @@ class PageScreen(ParticipantScreen):
             yield Static(f"{self.w('page_hint')}    [{done + 1}/{total}]", classes="hint")
 
     def on_mount(self) -> None:
-        first = self.query(QuestionBlock).first().first_input()
+        block = self.query(QuestionBlock).first()
+        first = block.first_input()
         if first is not None:
-            first.focus()
+            first.focus(scroll_visible=False)
+        self.call_after_refresh(block.scroll_visible, top=True, animate=False)  # the first question's text, then its answers
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -7,10 +7,11 @@ import time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from ..flow import Flow
 from ..survey.runner import StoryboardItem
+from .literal import literal
 from .participant import ParticipantScreen
 
 
@@ -53,10 +54,10 @@ class StoryboardScreen(ParticipantScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="storyboard"):
-            yield Label(self.t(self.step.title) if self.step.title else "", classes="page-title")
+            yield Static(literal(self.t(self.step.title) if self.step.title else ""), classes="page-title")
             yield Static("", id="frame-missing")
             yield image_widget_class(self.renderer)(None, id="frame")
-            yield Label("", id="caption")
+            yield Static("", id="caption")
             yield Static("", id="frame-count", classes="hint")
 
     async def on_mount(self) -> None:
@@ -82,7 +83,7 @@ class StoryboardScreen(ParticipantScreen):
         if not ok:
             self.notify(f"Storyboard image not shown: media/{frame.image} is missing or unreadable.", severity="warning", timeout=10)
             await self.guarded(self.flow.record("frame_not_shown", detail={"frame": self.index, "image": frame.image}))
-        self.query_one("#caption", Label).update(self.t(frame.caption))
+        self.query_one("#caption", Static).update(literal(self.t(frame.caption)))
         count = self.w("frame_of", i=self.index + 1, n=len(self.step.frames))
         self.query_one("#frame-count", Static).update(f"{count}    {self.w('storyboard_hint')}")
         self.shown_at = time.monotonic()
