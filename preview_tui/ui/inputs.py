@@ -29,8 +29,8 @@ class Slider(Widget, can_focus=True):
     BINDINGS = [
         Binding("right,l", "move(1)", show=False),
         Binding("left,h", "move(-1)", show=False),
-        Binding("shift+right,pagedown", "move(10)", show=False),
-        Binding("shift+left,pageup", "move(-10)", show=False),
+        Binding("shift+right", "move(10)", show=False),
+        Binding("shift+left", "move(-10)", show=False),
         Binding("home", "edge(-1)", show=False),
         Binding("end", "edge(1)", show=False),
     ]

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Static
 from ..pin import check_pin
 from ..survey.study import text
 from ..words import word
+from .literal import literal
 
 
 class WelcomeScreen(Screen):
@@ -20,8 +21,8 @@ class WelcomeScreen(Screen):
         settings = self.app.study.settings
         lines = [text(settings.welcome, lang) for lang in settings.languages] if settings.welcome else [word("welcome", lang) for lang in settings.languages]
         with Center(id="welcome-box"):
-            yield Label(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages)), classes="title")
-            yield Static("\n\n".join(dict.fromkeys(lines)), id="welcome-text")
+            yield Static(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))), id="welcome-title", classes="title")
+            yield Static(literal("\n\n".join(dict.fromkeys(lines))), id="welcome-text")
 
 
 class PinScreen(ModalScreen[bool]):

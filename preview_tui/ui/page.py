@@ -219,7 +219,14 @@ class PageScreen(ParticipantScreen):
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", show=False, priority=True),
         Binding("ctrl+b", "back", "Back", show=False, priority=True),
+        # Page Down/Up scroll the page whatever has the focus (a list would take them for itself).
+        Binding("pagedown", "scroll_page(1)", show=False, priority=True),
+        Binding("pageup", "scroll_page(-1)", show=False, priority=True),
     ]
+
+    def action_scroll_page(self, direction: int) -> None:
+        area = self.query_one("#questions", VerticalScroll)
+        (area.scroll_page_down if direction > 0 else area.scroll_page_up)(animate=False)
 
     def compose(self) -> ComposeResult:
         item = self.flow.current
