@@ -137,3 +137,38 @@ async def test_image_choice_shows_every_picture_before_a_choice_with_each_method
         await pilot.press("down", "enter")
         await pilot.pause(0.1)
         assert [t.has_class("-chosen") for t in thumbs] == [False, True, False]
+
+
+async def test_the_consent_stacks_its_buttons_whole_and_scrolls_to_the_rewards_at_80x24(tmp_path):
+    from textual.widgets import Button
+
+    from preview_tui.words import word
+
+    root = write_study(
+        tmp_path / "s",
+        [page("p", q("x", "text", required=False))],
+        languages=["fr"],
+        consent={"version": "1", "text": "\n\n".join(f"Paragraphe {i} du texte de consentement, assez long pour remplir une ligne." for i in range(12)), "categories": ["answers"]},
+        rewards={"text": "Programme de récompenses. FIN-RECOMPENSES"},
+    )
+    app = make_app(root, tmp_path / "db.sqlite")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for group in ([*"W1", "enter"], ["enter"]):
+            await pilot.press(*group)
+            await pilot.pause(0.3)
+        buttons = list(app.screen.query("#consent-buttons Button").results(Button))
+        assert [str(b.label) for b in buttons] == [word("accept_adult", "fr", age=18), word("decline", "fr"), word("under_age", "fr", age=18)]
+        assert app.screen.query_one("#consent-buttons").has_class("-stacked")
+        for b in buttons:
+            assert b.region.width >= len(str(b.label)) and b.region.right <= 80 and b.region.bottom <= 24  # whole, on screen
+        assert buttons[0].has_focus
+        cue = app.screen.query_one(".more-below")
+        assert "Suite plus bas" in str(cue.render())
+        for _ in range(10):
+            await pilot.press("pagedown")
+        await pilot.pause(0.5)
+        assert str(cue.render()) == ""  # the end was shown
+        text = app.screen.query_one("#consent-text")
+        rewards = app.screen.query_one("#rewards-text")
+        assert text.region.contains_region(rewards.region.intersection(text.region)) and rewards.region.bottom <= text.region.bottom
+        assert buttons[0].has_focus  # scrolling kept the focus on Agree

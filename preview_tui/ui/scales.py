@@ -198,6 +198,8 @@ class Scale(Widget, can_focus=True):
 
     def watch_cursor(self) -> None:
         self.refresh()
+        if self.has_focus:  # a scale laid out as a long list keeps its cursor on screen
+            self.call_after_refresh(self.scroll_visible, animate=False)
 
     def watch_chosen(self) -> None:
         self.refresh(layout=True)
