@@ -259,9 +259,10 @@ def matrix_columns(rows: list[str], scale: list[str], width: int) -> Columns:
     """Columns for a matrix at ``width`` cells, or the list layout when the scale's words do not fit."""
     longest_word = max((cell_len(w) for s in scale for w in s.split()), default=1)
     column = longest_word + 2
-    label = min(max((cell_len(r) for r in rows), default=0), max(12, width // 3))
+    # The row labels take a third of the width at most, less when the columns need it; they wrap within it.
+    label = min(max((cell_len(r) for r in rows), default=0), max(12, width // 3), width - 1 - column * len(scale))
     longest_row_word = max((cell_len(w) for r in rows for w in r.split()), default=1)
-    if longest_row_word > label or label + 1 + column * len(scale) > width:
+    if label < max(longest_row_word, 8):
         return Columns("list")
     column = min((width - label - 1) // len(scale), max(column, max(cell_len(s) for s in scale) + 2))
     header = max(len(wrap_words(s, column - 1)) for s in scale)
