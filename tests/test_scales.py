@@ -172,3 +172,21 @@ async def test_the_consent_stacks_its_buttons_whole_and_scrolls_to_the_rewards_a
         rewards = app.screen.query_one("#rewards-text")
         assert text.region.contains_region(rewards.region.intersection(text.region)) and rewards.region.bottom <= text.region.bottom
         assert buttons[0].has_focus  # scrolling kept the focus on Agree
+
+
+async def test_page_down_scrolls_the_page_and_the_focus_follows_into_view(tmp_path):
+    root = write_study(tmp_path / "s", [page("p", *(q(f"q{i}", "single", required=False, options=opts("a", "b", "c", "d")) for i in range(6))), page("p2", q("x", "text", required=False))])
+    app = make_app(root, tmp_path / "db.sqlite")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        area = app.screen.query_one("#questions")
+        assert "PgDn" in str(app.screen.query_one(".more-below").render())
+        for _ in range(2):
+            await pilot.press("pagedown")
+            await pilot.pause(0.6)
+            assert area.scroll_y > 0
+            assert area.region.overlaps(app.focused.region)  # the focus is never left above the view
+        for _ in range(10):
+            await pilot.press("pagedown")
+        await pilot.pause(0.4)
+        assert str(app.screen.query_one(".more-below").render()) == ""

@@ -227,6 +227,18 @@ class PageScreen(ParticipantScreen):
     def action_scroll_page(self, direction: int) -> None:
         area = self.query_one("#questions", VerticalScroll)
         (area.scroll_page_down if direction > 0 else area.scroll_page_up)(animate=False)
+        for delay in (0.05, 0.3):  # once the scrolled page is laid out (again, should that be late)
+            self.set_timer(delay, self._focus_in_view)
+
+    def _focus_in_view(self) -> None:
+        """After scrolling, the focus moves to the first answer in view if its own went out of it."""
+        area = self.query_one("#questions", VerticalScroll)
+        focused = self.focused
+        if focused is None or focused not in area.walk_children() or area.region.overlaps(focused.region):
+            return
+        target = next((w for w in area.query("*") if w.focusable and area.region.contains_region(w.region)), None)
+        if target is not None:
+            target.focus(scroll_visible=False)
 
     def compose(self) -> ComposeResult:
         item = self.flow.current
