@@ -35,6 +35,8 @@ WORDS: dict[str, dict[str, str]] = {
     "incomplete": {"en": "Please answer every row.", "fr": "Veuillez répondre à chaque ligne.", "de": "Bitte beantworten Sie jede Zeile."},
     "please_specify": {"en": "Other, please specify", "fr": "Autre, veuillez préciser", "de": "Sonstiges, bitte angeben"},
     "date_hint": {"en": "YYYY-MM-DD", "fr": "AAAA-MM-JJ", "de": "JJJJ-MM-TT"},
+    # Under a screen that scrolls, while part of it is below; the key is named as in the key hints.
+    "more_below": {"en": "▼ More below (PgDn)", "fr": "▼ Suite plus bas (PgSuiv)", "de": "▼ Weiter unten (Bild↓)"},
     "slider_unset": {"en": "not set: use ← →", "fr": "pas de valeur : utilisez ← →", "de": "kein Wert: ← → benutzen"},
     "ranking_hint": {
         "en": "↑ ↓ choose an item · Shift+↑ / Shift+↓ or + / - move it up / down · Enter keeps this order",

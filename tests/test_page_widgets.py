@@ -95,8 +95,10 @@ async def test_numeric_date_matrix_ranking_nps_image_and_special(tmp_path):
         await keys(pilot, ["tab", "down", "shift+up"])  # ranking: the second item moves to the top
         ranking = app.screen.query_one(RankList)
         expected = ranking.order()
+        thumbs = list(app.screen.query(".thumb"))
+        assert [str(t.query_one(".thumb-image").image).rsplit("/", 1)[-1] for t in thumbs] == ["board-1.png", "board-2.png"]  # every picture, before any choice
         await keys(pilot, ["tab", "down", "enter"])
-        assert str(app.screen.query_one(".choice-image").image).endswith("board-2.png")  # the chosen picture is drawn
+        assert [t.has_class("-chosen") for t in thumbs] == [False, True]  # the chosen one is framed
         await keys(pilot, ["ctrl+n"])
         assert app.flow.current.page.id == "p3"
     answers = {k: json.loads(v) if isinstance(v, str) else v for k, v in rows(db, "select question_id, value from answers")}

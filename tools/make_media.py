@@ -26,10 +26,9 @@ import struct
 import sys
 from collections.abc import Callable
 from fractions import Fraction
-from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA_DIR = ROOT / "media"
@@ -142,23 +141,6 @@ def _waves(
         d.line(pts, fill=color, width=max(1, h // 120))
 
 
-@cache
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # very old Pillow: bitmap font only
-        return ImageFont.load_default()
-
-
-def _caption(img: Image.Image, text: str) -> None:
-    w, h = img.size
-    d = ImageDraw.Draw(img)
-    size = max(10, h // 16)
-    bar = int(size * 1.7)
-    d.rectangle([0, h - bar, w, h], fill=(12, 12, 16))
-    d.text((size // 2, h - bar + (bar - size) // 2 - 1), text, fill=(235, 235, 235), font=_font(size))
-
-
 # --------------------------------------------------------------------------
 # scenes
 # --------------------------------------------------------------------------
@@ -230,15 +212,13 @@ def trailer_frame(size: tuple[int, int], t: float, seconds: float) -> Image.Imag
         img = night(size, t - third)
     else:
         img = storm(size, t - 2 * third)
-    if seconds - t <= 1.2:
+    if seconds - t <= 1.2:  # the end card: the lamp alone in the dark (no words: one clip for every language)
         w, h = size
+        img = Image.new("RGB", size, (0, 0, 0))
         d = ImageDraw.Draw(img)
-        size_px = max(10, h // 10)
-        text = "THE LIGHTHOUSE KEEPER"
-        font = _font(size_px)
-        tw = d.textlength(text, font=font)
-        d.rectangle([0, h * 0.40, w, h * 0.40 + size_px * 1.8], fill=(0, 0, 0))
-        d.text(((w - tw) / 2, h * 0.40 + size_px * 0.35), text, fill=(250, 230, 160), font=font)
+        r = h * 0.06
+        d.ellipse([w / 2 - r, h / 2 - r, w / 2 + r, h / 2 + r], fill=LAMP)
+        _beam(img, (int(w / 2), int(h / 2)), math.pi * (1 + (seconds - t) / 1.2), w * 0.6)
     return img
 
 
@@ -247,13 +227,16 @@ def trailer_frame(size: tuple[int, int], t: float, seconds: float) -> Image.Imag
 # --------------------------------------------------------------------------
 
 
-def write_board(path: Path, scene: str, caption: str, size: tuple[int, int] = (480, 270)) -> Path:
-    """One storyboard frame as a small palette PNG."""
+def write_board(path: Path, scene: str, size: tuple[int, int] = (480, 270)) -> Path:
+    """One storyboard frame as a small palette PNG.
+
+    No words are drawn into a picture: its caption is study text, shown in the
+    participant's language under the frame (and an image choice's label likewise).
+    """
     if scene == "storm":
         img = storm(size, 0.6, bolt=True)
     else:
         img = {"dusk": dusk, "night": night}[scene](size, 0.6)
-    _caption(img, caption)
     path.parent.mkdir(parents=True, exist_ok=True)
     img.quantize(colors=48, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
         path, optimize=True
@@ -359,12 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=8.0, help="trailer length (default 8)")
     args = p.parse_args(argv)
     out: Path = args.out
-    boards = [
-        ("board-1.png", "dusk", "1  Dusk at the rock: Ada rows out to the lighthouse"),
-        ("board-2.png", "night", "2  Night watch: the beam finds a lost boat"),
-        ("board-3.png", "storm", "3  The storm: the keeper lights the way home"),
-    ]
-    written = [write_board(out / name, scene, caption) for name, scene, caption in boards]
+    boards = [("board-1.png", "dusk"), ("board-2.png", "night"), ("board-3.png", "storm")]
+    written = [write_board(out / name, scene) for name, scene in boards]
     written.append(write_clip(out / "trailer.mp4", args.seconds, 320, 180, 24))
     total = 0
     for f in written:

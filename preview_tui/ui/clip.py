@@ -24,6 +24,8 @@ import asyncio
 import time
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -39,6 +41,7 @@ from ..playback.dial import DialRecorder, MediaClock
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
 from .keys import KeyBar
+from ..visible import visible
 from .literal import literal
 from .participant import ParticipantScreen
 
@@ -67,10 +70,12 @@ class DialGauge(Static):
         self.low, self.high = low, high
         self.set_reactive(DialGauge.value, value)
 
-    def render(self) -> Content:
-        cells = 30
+    def render(self) -> Text:
+        # As wide as the box allows (up to 30 cells), so that long labels never push the value off.
+        spare = (self.content_region.width or 60) - cell_len(self.low) - cell_len(self.high) - 9
+        cells = max(10, min(30, spare))
         filled = round(self.value * cells / 100)
-        return literal(f"{self.low} ▕{'█' * filled}{'░' * (cells - filled)}▏ {self.high}  {self.value:3d}")
+        return Text(f"{self.low} ▕{'█' * filled}{'░' * (cells - filled)}▏ {self.high}  {self.value:3d}", overflow="fold")
 
 
 class ClipScreen(ParticipantScreen):
@@ -113,7 +118,7 @@ class ClipScreen(ParticipantScreen):
     def compose(self) -> ComposeResult:
         with Center(id="clip"):
             with Vertical(id="clip-box"):
-                yield Label(literal(self.t(self.step.title)), classes="page-title")
+                yield Static(literal(self.t(self.step.title)), classes="page-title")
                 if self.step.instructions:
                     yield Static(literal(self.t(self.step.instructions)), id="clip-instructions")
                 yield Label(self.w("clip_starting"), id="clip-status")
@@ -122,7 +127,7 @@ class ClipScreen(ParticipantScreen):
                 if self.dial is not None:
                     low = self.t(self.dial.low_label) if self.dial.low_label else self.w("dial_low")
                     high = self.t(self.dial.high_label) if self.dial.high_label else self.w("dial_high")
-                    yield DialGauge(self.dial.neutral, low, high, id="dial")
+                    yield DialGauge(self.dial.neutral, visible(low), visible(high), id="dial")
                     yield Static(self.w("dial_hint"), id="dial-hint", classes="clip-hint")
         yield KeyBar(self, [self.lang])  # the dial's keys and S (skip) when the clip may be skipped
 

@@ -27,7 +27,7 @@ class WelcomeScreen(Screen):
         settings = self.app.study.settings
         lines = [text(settings.welcome, lang) for lang in settings.languages] if settings.welcome else [word("welcome", lang) for lang in settings.languages]
         with Center(id="welcome-box"):
-            yield Label(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))), classes="title")
+            yield Static(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))), id="welcome-title", classes="title")
             yield Static(literal("\n\n".join(dict.fromkeys(lines))), id="welcome-text")
 
 

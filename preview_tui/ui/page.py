@@ -12,7 +12,8 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual import events
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static, TextArea
 
@@ -23,10 +24,18 @@ from .inputs import RankList
 from .inputs import Slider as SliderInput
 from .keys import KeyBar
 from .literal import CONTROLS_SHOWN, LiteralTextArea, literal
-from .participant import ParticipantScreen
+from .participant import MoreBelow, ParticipantScreen
+from .scales import MatrixHeader, MatrixRow, Scale
 
-# Types answered by one set of radio buttons; their special codes join the same set.
+THUMB_MIN_WIDTH = 22  # cells of an image choice's thumbnail, at least
+
+# Types answered by one set of radio buttons or one scale; their special codes join the same set.
 RADIO_TYPES = (SingleChoice, ImageChoice, Rating, NPS)
+
+
+def is_scale(q: Any) -> bool:
+    """A rating without a label per point, or a 0–10: points in a row with end labels."""
+    return isinstance(q, NPS) or (isinstance(q, Rating) and not q.labels)
 
 
 class QuestionBlock(Vertical):
@@ -43,7 +52,7 @@ class QuestionBlock(Vertical):
     def compose(self) -> ComposeResult:
         q, t = self.question, self.owner.t
         optional = {True: "", False: f"  ({self.owner.w('optional')})", "soft": ""}[q.required]
-        yield Label(literal(t(q.text) + optional), classes="question-text")
+        yield Static(literal(t(q.text) + optional), classes="question-text")
         if q.help:
             yield Static(literal(t(q.help)), classes="question-help")
         yield from self._inputs()
@@ -65,18 +74,16 @@ class QuestionBlock(Vertical):
 
     def _inputs(self) -> ComposeResult:
         q, t, prev, w = self.question, self.owner.t, self.previous, self.owner.w
-        if isinstance(q, RADIO_TYPES):
+        if is_scale(q):
+            choices = self._choices()
+            points, specials = choices[: len(choices) - len(q.special)], choices[len(choices) - len(q.special) :]
+            self.codes = [code for code, _ in choices]
+            yield Scale(points, low=t(q.low_label), high=t(q.high_label), specials=specials, value=prev, classes="answer")
+        elif isinstance(q, RADIO_TYPES):
             self.codes = [code for code, _ in self._choices()]
-            radios = RadioSet(*(RadioButton(literal(label), value=code == prev) for code, label in self._choices()), classes="answer")
-            if isinstance(q, (Rating, NPS)) and not getattr(q, "labels", None):
-                radios.add_class("rating")
-                yield Horizontal(Label(literal(t(q.low_label)), classes="rating-low"), radios, Label(literal(t(q.high_label)), classes="rating-high"), classes="rating-row")
-            else:
-                yield radios
             if isinstance(q, ImageChoice):
-                from .storyboard import image_widget_class
-
-                yield image_widget_class(self.app.settings.images)(None, classes="choice-image")
+                yield from self._thumbnails()
+            yield RadioSet(*(RadioButton(literal(label), value=code == prev) for code, label in self._choices()), classes="answer")
         elif isinstance(q, MultipleChoice):
             chosen = prev or []
             yield SelectionList(*((literal(t(o.label)), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")
@@ -86,12 +93,8 @@ class QuestionBlock(Vertical):
             yield RankList([(code, labels[code]) for code in order], ranked=prev is not None, classes="answer")
             yield Static(w("ranking_hint"), classes="question-help")
         elif isinstance(q, Slider):
-            yield Horizontal(
-                Label(literal(t(q.low_label)), classes="rating-low"),
-                SliderInput(q.min, q.max, q.step, prev if isinstance(prev, int) else None, unset=w("slider_unset"), classes="answer"),
-                Label(literal(t(q.high_label)), classes="rating-high"),
-                classes="slider-row",
-            )
+            value = prev if isinstance(prev, int) else None
+            yield SliderInput(q.min, q.max, q.step, value, unset=w("slider_unset"), low_label=t(q.low_label), high_label=t(q.high_label), classes="answer")
         elif isinstance(q, Numeric):
             value = "" if prev is None or isinstance(prev, str) else str(prev)
             yield Horizontal(Input(value, classes="answer numeric"), Label(literal(t(q.unit)), classes="unit"), classes="numeric-row")
@@ -104,13 +107,13 @@ class QuestionBlock(Vertical):
                 yield Input(prev or "", max_length=q.max_length, classes="answer", highlighter=CONTROLS_SHOWN)
         elif isinstance(q, Matrix):
             chosen = prev if isinstance(prev, dict) else {}
+            rows = self.runner.options(q)
+            labels = [t(r.label) for r in rows]
+            scale = [(p.code, t(p.label)) for p in q.scale]
             with Vertical(classes="matrix"):
-                for row in self.runner.options(q):
-                    yield Horizontal(
-                        Label(literal(t(row.label)), classes="matrix-label"),
-                        RadioSet(*(RadioButton(literal(t(p.label)), value=chosen.get(str(row.code)) == p.code) for p in q.scale), classes="matrix-row", name=str(row.code)),
-                        classes="matrix-line",
-                    )
+                yield MatrixHeader(labels, [label for _, label in scale])
+                for row, label in zip(rows, labels):
+                    yield MatrixRow(label, labels, scale, value=chosen.get(str(row.code)), name=str(row.code))
         else:
             raise TypeError(f"no input for question type {q.type!r}")
         if q.special and not isinstance(q, RADIO_TYPES):
@@ -125,6 +128,8 @@ class QuestionBlock(Vertical):
         special = self.query(".special").first(RadioSet) if q.special and not isinstance(q, RADIO_TYPES) else None
         if special is not None and special.pressed_index >= 0:
             return q.special[special.pressed_index].code
+        if is_scale(q):
+            return self.query_one(".answer", Scale).value
         if isinstance(q, RADIO_TYPES):
             i = self.query_one(".answer", RadioSet).pressed_index
             return None if i < 0 else self.codes[i]
@@ -138,9 +143,9 @@ class QuestionBlock(Vertical):
             rows = {o.code for o in q.rows}
             by_text = {str(c): c for c in rows}
             out = {}
-            for radios in self.query(".matrix-row").results(RadioSet):
-                if radios.pressed_index >= 0:
-                    out[by_text[radios.name]] = q.scale[radios.pressed_index].code
+            for row in self.query(MatrixRow):
+                if row.value is not None:
+                    out[by_text[row.name]] = row.value
             return out
         widget = self.query_one(".answer")
         return widget.text if isinstance(widget, TextArea) else widget.value
@@ -159,30 +164,84 @@ class QuestionBlock(Vertical):
     def first_input(self) -> Widget | None:
         return next((w for w in self.query("*") if w.focusable), None)
 
+    # -- image choice: every option's picture, before anything is chosen ------
+
+    def _thumbnails(self) -> ComposeResult:
+        from .storyboard import image_widget_class
+
+        image_class = image_widget_class(self.app.settings.images)
+        with Grid(classes="thumbs"):
+            for n, option in enumerate(self.runner.options(self.question), 1):
+                with Vertical(classes="thumb", id=f"thumb-{self.question.id}-{n}") as cell:
+                    cell.code = option.code
+                    try:
+                        image = image_class(self._picture(option), classes="thumb-image")
+                    except Exception as exc:  # an unreadable picture must not stop the questionnaire
+                        self.app.log.error(f"cannot draw {option.image}: {exc!r}")
+                        image = image_class(None, classes="thumb-image")
+                    yield image
+                    yield Static(literal(self.owner.t(option.label)), classes="thumb-label")
+
+    def _picture(self, option: Any):
+        """The option's picture file, or None when it has none or it is missing (drawn blank)."""
+        path = self.owner.flow.study.media(option.image) if option.image else None
+        return path if path is not None and path.is_file() else None
+
     def on_mount(self) -> None:
-        if isinstance(self.question, ImageChoice) and self.previous is not None:
-            self.show_image(self.previous)
+        if isinstance(self.question, ImageChoice):
+            self._mark_chosen(self.previous)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if isinstance(self.question, ImageChoice):
+            self._fit_thumbnails(event.size.width)
+
+    def _fit_thumbnails(self, width: int) -> None:
+        """As many thumbnails a row as fit (16:9 pictures in cells twice as tall as wide)."""
+        grid = self.query_one(".thumbs", Grid)
+        cells = list(self.query(".thumb"))
+        usable = max(THUMB_MIN_WIDTH, width - 4)
+        columns = max(1, min(len(cells), usable // (THUMB_MIN_WIDTH + 2)))
+        cell_width = min(40, usable // columns - 2)
+        # On a short screen the pictures shrink, so that the list of answers stays near them.
+        rows = max(3, min(round(cell_width * 9 / 32), self.app.size.height // 5))
+        grid.styles.grid_size_columns = columns
+        for cell in cells:
+            cell.styles.width = cell_width
+            cell.query_one(".thumb-image").styles.height = rows
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if isinstance(self.question, ImageChoice) and event.radio_set.has_class("answer"):
-            self.show_image(self.codes[event.index])
+            self._mark_chosen(self.codes[event.index])
 
-    def show_image(self, code: Any) -> None:
-        """Draw the picture of the chosen option (a missing or unreadable file leaves it blank)."""
-        option = next((o for o in self.question.options if o.code == code), None)
-        path = self.owner.flow.study.media(option.image) if option is not None and option.image else None
-        image = self.query_one(".choice-image")
-        try:
-            image.image = path if path is not None and path.is_file() else None
-        except Exception as exc:  # an unreadable picture must not stop the questionnaire
-            self.app.log.error(f"cannot draw {path}: {exc!r}")
+    def _mark_chosen(self, code: Any) -> None:
+        for cell in self.query(".thumb"):
+            cell.set_class(code is not None and getattr(cell, "code", None) == code, "-chosen")
 
 
 class PageScreen(ParticipantScreen):
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", show=False, priority=True),
         Binding("ctrl+b", "back", "Back", show=False, priority=True),
+        # Page Down/Up scroll the page whatever has the focus (a list would take them for itself).
+        Binding("pagedown", "scroll_page(1)", show=False, priority=True),
+        Binding("pageup", "scroll_page(-1)", show=False, priority=True),
     ]
+
+    def action_scroll_page(self, direction: int) -> None:
+        area = self.query_one("#questions", VerticalScroll)
+        (area.scroll_page_down if direction > 0 else area.scroll_page_up)(animate=False)
+        for delay in (0.05, 0.3):  # once the scrolled page is laid out (again, should that be late)
+            self.set_timer(delay, self._focus_in_view)
+
+    def _focus_in_view(self) -> None:
+        """After scrolling, the focus moves to the first answer in view if its own went out of it."""
+        area = self.query_one("#questions", VerticalScroll)
+        focused = self.focused
+        if focused is None or focused not in area.walk_children() or area.region.overlaps(focused.region):
+            return
+        target = next((w for w in area.query("*") if w.focusable and area.region.contains_region(w.region)), None)
+        if target is not None:
+            target.focus(scroll_visible=False)
 
     def compose(self) -> ComposeResult:
         item = self.flow.current
@@ -190,10 +249,11 @@ class PageScreen(ParticipantScreen):
         runner = self.flow.runner
         done, total = runner.progress()
         with Vertical(id="page"):
-            yield Label(literal(self.t(item.page.title) if item.page.title else ""), classes="page-title")
+            yield Static(literal(self.t(item.page.title) if item.page.title else ""), classes="page-title")
             with VerticalScroll(id="questions"):
                 for q in runner.questions(item.page):
                     yield QuestionBlock(q, self, runner.previous(q.id), runner.previous(other_key(q.id)))
+            yield MoreBelow("#questions", self.w("more_below"))
             with Horizontal(classes="buttons"):
                 if runner.can_go_back():
                     yield Button(self.w("back"), id="back")
@@ -201,9 +261,13 @@ class PageScreen(ParticipantScreen):
             yield KeyBar(self, [self.lang], extra=f"[{min(done + 1, total)}/{total}]")
 
     def on_mount(self) -> None:
-        first = self.query(QuestionBlock).first().first_input()
+        block = next(iter(self.query(QuestionBlock)), None)
+        if block is None:  # the screen was replaced (the step moved on) before its questions were mounted
+            return
+        first = block.first_input()
         if first is not None:
-            first.focus()
+            first.focus(scroll_visible=False)
+        self.call_after_refresh(block.scroll_visible, top=True, animate=False)  # the first question's text, then its answers
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -252,6 +316,7 @@ class PageScreen(ParticipantScreen):
     @on(TextArea.Changed)
     @on(SliderInput.Changed)
     @on(RankList.Changed)
+    @on(Scale.Changed)
     def _answer_changed(self, event) -> None:
         """A complaint goes as soon as the answer it was about is right (it is never added before Next)."""
         block = next((a for a in event.control.ancestors if isinstance(a, QuestionBlock)), None) if event.control else None

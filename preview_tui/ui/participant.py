@@ -8,6 +8,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual import events
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Label, Static
 
@@ -18,6 +20,42 @@ from ..survey.runner import EndItem
 from ..words import WORDS, word
 from .keys import KeyBar
 from .literal import StudyMarkdown, literal
+from .scales import wrap_words
+
+
+class WrappingCheckbox(Checkbox):
+    """A checkbox whose long label wraps onto more lines instead of being cut."""
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(wrap_words(str(self.label), max(1, width - 4)))
+
+
+class MoreBelow(Static):
+    """A cue under a scrolling area for as long as part of it lies below what is shown."""
+
+    DEFAULT_CSS = """
+    MoreBelow { height: 1; width: 100%; color: $warning; text-style: bold; content-align: center middle; }
+    """
+
+    def __init__(self, target: str, text: str):
+        super().__init__("", classes="more-below")
+        self.target, self.text = target, text
+
+    def on_mount(self) -> None:
+        self.set_interval(0.2, self.check)
+        self.call_after_refresh(self.check)
+
+    def more(self) -> bool:
+        try:
+            area = self.screen.query_one(self.target)
+        except NoMatches:
+            return False
+        return area.max_scroll_y > 0 and area.scroll_y < area.max_scroll_y - 0.5
+
+    def check(self) -> None:
+        text = self.text if self.more() else ""
+        if str(self.render()) != text:
+            self.update(literal(text))
 
 
 class ParticipantScreen(Screen):
@@ -94,7 +132,16 @@ class ConsentScreen(ParticipantScreen):
     unticked: agreeing to the study never signs anyone up.
     """
 
-    BINDINGS = [Binding("right", "app.focus_next", show=False), Binding("left", "app.focus_previous", show=False)]
+    BINDINGS = [
+        Binding("right", "app.focus_next", show=False),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("down", "scroll_text('down')", show=False),
+        Binding("up", "scroll_text('up')", show=False),
+        Binding("pagedown", "scroll_text('page_down')", show=False),
+        Binding("pageup", "scroll_text('page_up')", show=False),
+        Binding("end", "scroll_text('end')", show=False),
+        Binding("home", "scroll_text('home')", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         item = self.flow.current
@@ -105,9 +152,10 @@ class ConsentScreen(ParticipantScreen):
                 yield StudyMarkdown(self.flow.runner.consent_text())
                 if item.rewards:
                     yield StudyMarkdown(self.flow.runner.rewards_text(), id="rewards-text")
+            yield MoreBelow("#consent-text", self.w("more_below"))
             if item.rewards:
-                yield Checkbox(self.w("rewards_opt_in"), value=False, id="rewards")
-            with Horizontal(classes="buttons"):
+                yield WrappingCheckbox(self.w("rewards_opt_in"), value=False, id="rewards")
+            with Horizontal(classes="buttons", id="consent-buttons"):
                 yield Button(self.w("accept_adult", age=age), id="accept", variant="primary")
                 yield Button(self.w("decline"), id="decline")
                 yield Button(self.w("under_age", age=age), id="under-age")
@@ -115,6 +163,16 @@ class ConsentScreen(ParticipantScreen):
 
     def on_mount(self) -> None:
         self.query_one("#accept", Button).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Buttons side by side when they fit, else one under the other, each as wide as the screen."""
+        buttons = list(self.query("#consent-buttons Button"))
+        needed = sum(len(str(b.label)) + 8 for b in buttons) + 8
+        self.query_one("#consent-buttons").set_class(needed > event.size.width, "-stacked")
+
+    def action_scroll_text(self, how: str) -> None:
+        area = self.query_one("#consent-text", VerticalScroll)
+        {"down": area.scroll_down, "up": area.scroll_up, "page_down": area.scroll_page_down, "page_up": area.scroll_page_up, "end": area.scroll_end, "home": area.scroll_home}[how](animate=False)
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

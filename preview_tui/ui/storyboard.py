@@ -7,7 +7,7 @@ import time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from ..flow import Flow
 from ..survey.runner import StoryboardItem
@@ -57,10 +57,10 @@ class StoryboardScreen(ParticipantScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="storyboard"):
-            yield Label(literal(self.t(self.step.title) if self.step.title else ""), classes="page-title")
+            yield Static(literal(self.t(self.step.title) if self.step.title else ""), classes="page-title")
             yield Static("", id="frame-missing")
             yield image_widget_class(self.renderer)(None, id="frame")
-            yield Label("", id="caption")
+            yield Static("", id="caption")
             yield Static("", id="frame-count")
             yield KeyBar(self, [self.lang])
 
@@ -87,7 +87,7 @@ class StoryboardScreen(ParticipantScreen):
         if not ok:
             self.notify(f"Storyboard image not shown: media/{frame.image} is missing or unreadable.", severity="warning", timeout=10)
             await self.guarded(self.flow.record("frame_not_shown", detail={"frame": self.index, "image": frame.image}))
-        self.query_one("#caption", Label).update(literal(self.t(frame.caption)))
+        self.query_one("#caption", Static).update(literal(self.t(frame.caption)))
         self.query_one("#frame-count", Static).update(self.w("frame_of", i=self.index + 1, n=len(self.step.frames)))
         self.query_one(KeyBar).update_keys()  # on the last image Enter continues, → does not
         self.shown_at = time.monotonic()
