@@ -20,6 +20,7 @@ from preview_tui.ui.inputs import RankList
 from preview_tui.ui.keys import HelpPanel, KeyBar
 from preview_tui.ui.kiosk import ConfirmScreen
 from preview_tui.ui.moderator import ModeratorScreen
+from preview_tui.ui.scales import Scale
 from preview_tui.ui.page import PageScreen, QuestionBlock
 from test_room_ui import wait_until
 from test_screening_ui import make_study
@@ -109,13 +110,13 @@ async def test_dial_keys_held_as_the_clip_ends_do_not_act_on_the_next_page(demo_
                 break
         assert isinstance(app.screen, PageScreen)
         await pilot.press("right", "right", "up")
-        radios = app.screen.query_one(RadioSet)
-        assert radios.has_focus
+        scale = app.screen.query_one(Scale)
+        assert scale.has_focus
         await pilot.pause(app.keys_guard.window + 0.3)
         await walk(pilot, ["enter"])
-        assert radios.pressed_index == 0  # the highlight never moved: the first point
+        assert scale.chosen == 0  # the cursor never moved: the first point
         await walk(pilot, ["right", "enter"])  # once the keys were let go, they act again
-        assert radios.pressed_index == 1
+        assert scale.chosen == 1
 
 
 async def test_the_last_storyboard_image_stays_on_right_and_enter_continues(demo_study, tmp_path):
@@ -243,12 +244,12 @@ async def test_the_console_points_f5_at_an_interrupted_session_and_keeps_withdra
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.5)
         table = app.screen.query_one("#sessions", DataTable)
-        codes = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        codes = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
         assert codes == ["NEW1", "MID1", "OLD1"] and table.cursor_row == 2  # on the interrupted session
         table.move_cursor(row=0)
         await walk(pilot, ["f8"], ["left", "enter"], wait=0.5)  # withdraw the newest, confirmed
         assert "Withdrawn: NEW1" in str(app.screen.query_one("#form-problem").render())
-        statuses = [table.get_row_at(i)[5] for i in range(table.row_count)]
+        statuses = [str(table.get_row_at(i)[5]) for i in range(table.row_count)]
         assert statuses == ["withdrawn", "screened out", "interrupted"]  # still where it started
         assert table.cursor_row == 2
         await walk(pilot, ["f5"])
