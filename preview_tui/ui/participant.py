@@ -61,6 +61,9 @@ class MoreBelow(Static):
 class ParticipantScreen(Screen):
     """A screen of the participant's flow. Saving goes through ``guarded``."""
 
+    # Below 120 columns the pilot panel narrows so that the participant's side keeps its width (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
     def __init__(self, flow: Flow):
         super().__init__()
         self.flow = flow
