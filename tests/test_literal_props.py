@@ -77,7 +77,7 @@ async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_t
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.flow.current.kind == "page")
         screen = app.screen
-        assert str(screen.query_one("#q-pick .question-text", Label).render()).startswith(visible(question))
+        assert str(screen.query_one("#q-pick .question-text", Static).render()).startswith(visible(question))
         assert str(screen.query_one("#q-pick .question-help", Static).render()) == visible(question)
         assert str(screen.query(RadioButton).first().label) == visible(label)
         screen.query_one("#q-name Input", Input).value = typed  # pasted: control characters and all
@@ -86,8 +86,8 @@ async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_t
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: app.flow.current.kind == "page" and app.flow.current.page.id == "p2")
         stored = app.flow.runner.previous("name")
-        assert str(app.screen.query_one("#q-next .question-text", Label).render()).startswith(visible(f"{question} {stored}"))
-        assert str(app.screen.query_one(".page-title", Label).render()) == visible(question)
+        assert str(app.screen.query_one("#q-next .question-text", Static).render()).startswith(visible(f"{question} {stored}"))
+        assert str(app.screen.query_one(".page-title", Static).render()) == visible(question)
         assert_no_control_characters(app)
         await app.abandon_session()
         await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen) and app.screen.query_one("#sessions", DataTable).row_count == 1)
