@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from ..words import word
+from .scales import pack
 
 # The dial's keys on a clip screen (Textual's names), swallowed for a moment after the clip ends.
 DIAL_KEYS = frozenset({"up", "down", "left", "right", "plus", "minus", "equals_sign", "underscore"})
@@ -138,19 +139,7 @@ class KeyBar(Widget):
         return out
 
     def lines(self, width: int) -> list[str]:
-        lines: list[str] = []
-        for group in self.items():
-            line = ""
-            for item in group:
-                candidate = f"{line} · {item}" if line else item
-                if line and len(candidate) > width:
-                    lines.append(line)
-                    line = item
-                else:
-                    line = candidate
-            if line:
-                lines.append(line)
-        return lines
+        return [line for group in self.items() for line in pack(list(group), width, " · ")]
 
     def update_keys(self) -> None:
         self.refresh(layout=True)

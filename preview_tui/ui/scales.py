@@ -47,20 +47,25 @@ def _width(line: Line) -> int:
     return sum(cell_len(p.text) for p in line)
 
 
-def wrap_words(text: str, width: int) -> list[str]:
-    """Words of ``text`` in lines of at most ``width`` cells (a word longer than that stands alone)."""
+def pack(pieces: list[str], width: int, sep: str = " ") -> list[str]:
+    """``pieces`` joined by ``sep`` in lines of at most ``width`` cells (a piece longer than that stands alone)."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
+    for piece in pieces:
+        candidate = f"{current}{sep}{piece}" if current else piece
         if current and cell_len(candidate) > width:
             lines.append(current)
-            current = word
+            current = piece
         else:
             current = candidate
     if current:
         lines.append(current)
-    return lines or [""]
+    return lines
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """Words of ``text`` in lines of at most ``width`` cells (a word longer than that stands alone)."""
+    return pack(text.split(), width) or [""]
 
 
 def _point(mark: str, label: str, index: int) -> Piece:
