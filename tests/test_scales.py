@@ -13,6 +13,7 @@ from preview_tui.survey.study import load_study
 from preview_tui.ui.app import build_app
 from preview_tui.ui.scales import MatrixHeader, MatrixRow, Scale, hit, matrix_columns, scale_lines, scale_mode
 from studies import opts, page, q, write_study
+from test_room_ui import wait_until
 
 NPS_DE = [str(i) for i in range(11)], "Äußerst unwahrscheinlich", "Äußerst wahrscheinlich"
 AGREE_DE = ["Stimme überhaupt nicht zu", "Stimme eher nicht zu", "Weder Zustimmung noch Ablehnung", "Stimme eher zu", "Stimme voll und ganz zu"]
@@ -69,9 +70,15 @@ def make_app(root, db, images="auto"):
 
 
 async def start(pilot):
-    for group in ([*"W1", "enter"], ["enter"], ["enter"]):  # code, English, agree
-        await pilot.press(*group)
+    """Code, English, agree: each key once its screen is there (a loaded machine is slow to switch)."""
+    app = pilot.app
+    await pilot.press(*"W1", "enter")
+    for kind in ("language", "consent"):
+        await wait_until(pilot, lambda: app.flow is not None and app.flow.current.kind == kind and type(app.screen).__name__ != "ModeratorScreen")
         await pilot.pause(0.2)
+        await pilot.press("enter")
+    await wait_until(pilot, lambda: app.flow.current.kind == "page" and type(app.screen).__name__ == "PageScreen")
+    await pilot.pause(0.2)
 
 
 async def test_nps_rating_and_matrix_fit_80x24(tmp_path):
@@ -97,20 +104,17 @@ async def test_nps_rating_and_matrix_fit_80x24(tmp_path):
         assert scale_mode(nps.points, nps.low, nps.high, nps.content_region.width) == "stacked"
         assert nps.has_focus
         await pilot.press("end", "enter")
-        await pilot.pause(0.1)
-        assert nps.value == 10
+        await wait_until(pilot, lambda: nps.value == 10)
         assert "● 10" in "\n".join(text_of(nps.lines(nps.content_region.width)))
         rows = list(app.screen.query(MatrixRow))
         header = app.screen.query_one(MatrixHeader)
         assert header.columns(header.content_region.width).mode == "list"  # 80 columns: each row as a list
         assert all(long in "\n".join(text_of(r.lines(r.content_region.width))) for r in rows)
         rows[1].focus()
-        await pilot.pause(0.2)
-        assert app.screen.query_one("#questions").region.contains_region(rows[1].region)  # the focused row is scrolled into view
+        await wait_until(pilot, lambda: app.screen.query_one("#questions").region.contains_region(rows[1].region))  # the focused row is scrolled into view
         await pilot.press("down", "enter")
         await pilot.press("ctrl+n")
-        await pilot.pause(0.3)
-        assert app.flow.current.page.id == "p2"
+        await wait_until(pilot, lambda: app.flow.current.kind == "page" and app.flow.current.page.id == "p2")
 
 
 @pytest.mark.parametrize("method", ["kitty", "sixel", "halfcell", "unicode"])
