@@ -235,14 +235,20 @@ def _station_database(study_dir: Path, database: str | None) -> Path | None:
     return database_path(study.config.station, study.root)
 
 
+def _existing_station_database(study_dir: Path, database: str | None, nothing: str = "") -> Path | None:
+    """``_station_database`` when that file exists; None (after saying why, and ``nothing`` after it) otherwise."""
+    db_file = _station_database(study_dir, database)
+    if db_file is not None and not db_file.is_file():
+        print(f"preview-tui: no station database at {db_file}{nothing}", file=sys.stderr)
+        return None
+    return db_file
+
+
 def audit_verify(study_dir: Path, database: str | None, central: str | None = None) -> int:
     from .db.audit import verify
 
-    db_file = _station_database(study_dir, database)
+    db_file = _existing_station_database(study_dir, database)
     if db_file is None:
-        return EXIT_PROBLEMS
-    if not db_file.is_file():
-        print(f"preview-tui: no station database at {db_file}", file=sys.stderr)
         return EXIT_PROBLEMS
     import sqlite3
 
@@ -584,11 +590,8 @@ def pin_unlock(study_dir: Path, database: str | None) -> int:
     from .db.audit import PIN_UNLOCKED
     from .db.store import Store, describe_failure
 
-    db_file = _station_database(study_dir, database)
+    db_file = _existing_station_database(study_dir, database, ": nothing to unlock")
     if db_file is None:
-        return EXIT_PROBLEMS
-    if not db_file.is_file():
-        print(f"preview-tui: no station database at {db_file}: nothing to unlock", file=sys.stderr)
         return EXIT_PROBLEMS
     if not _prepare(db_file):
         return EXIT_PROBLEMS
