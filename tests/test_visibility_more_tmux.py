@@ -5,8 +5,8 @@ whose helpers read the captured screens here. One app start per size:
 
 * the console: every field, the language selector, the Pilot box, Start, the list's
   header and every footer key are whole on screen, each box closed on its right edge;
-* a pilot session (Pilot ticked on the console): the rating, labelled rating, NPS and
-  matrix pages show every point, both end labels, the buttons and the key hint with the
+* a pilot session (Pilot ticked on the console): every page (each question type) shows
+  every option, point, both end labels, the buttons and the key hint with the
   panel beside them (narrower under 120 columns), scrolling with Page Down where the
   "more below" cue says so.
 """
@@ -30,7 +30,6 @@ from tmux import TmuxSession
 SIZES = [(80, 24), (120, 40), (200, 60)]
 FIELDS = ["Participant code", "Screening room 1", "Seat", "Participant chooses", "Pilot"]  # each in its own box
 FOOTER = ["^s Start", "f5 Resume", "f6 Abandon", "f8 Withdraw", "f9 Results", "f1 Help"]
-PILOT_PAGES = {"p_rating", "p_labelled", "p_nps", "p_matrix"}
 BANNER = "PILOT · test data"
 
 
@@ -105,22 +104,17 @@ def test_the_scales_are_whole_beside_the_pilot_panel(tmp_path, size, lang):
         pages = list(survey.all_pages())
         for n, page in enumerate(pages):
             title = text(page.title, lang)
-            if page.id in PILOT_PAGES:
-                screens = walk.page(title)
-                whole = [w("next"), w("back")]
-                words = page_hint(lang) + [BANNER, "Step", page.id]  # the panel is there, beside the page
-                for q in page.questions:
-                    q_whole, q_words = expected(q, lang)
-                    whole += q_whole
-                    words += q_words
-                check(screens, whole, words, f"page {page.id} at {cols}x{rows} in {lang} with the pilot panel")
-                if page.id == "p_nps":  # the top of the scale can be reached and is shown chosen
-                    term.send("End", "Enter")
-                    term.wait_for("● 10", timeout=10)
-            else:
-                term.wait_for(title, timeout=20)
-            if page.id == "p_matrix":
-                break
+            screens = walk.page(title)
+            whole = [w("next"), w("back")] if n else [w("next")]
+            words = page_hint(lang) + [BANNER, "Step", page.id]  # the panel is there, beside the page
+            for q in page.questions:
+                q_whole, q_words = expected(q, lang)
+                whole += q_whole
+                words += q_words
+            check(screens, whole, words, f"page {page.id} at {cols}x{rows} in {lang} with the pilot panel")
+            if page.id == "p_nps":  # the top of the scale can be reached and is shown chosen
+                term.send("End", "Enter")
+                term.wait_for("● 10", timeout=10)
             press("C-n")
             if n + 1 < len(pages):
                 term.wait_gone(title, timeout=20)

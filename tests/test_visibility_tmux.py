@@ -36,8 +36,40 @@ def flat(screens: list[str]) -> str:
 
 
 def on_one_line(label: str, screens: list[str]) -> bool:
-    """``label`` whole on one line of one screen (a button, a point, an option: never cut)."""
+    """``label`` whole on one line of one screen (a button, a point: never cut)."""
     return any(label in " ".join(FRAME.sub(" ", line).split()) for screen in screens for line in screen.split("\n"))
+
+
+def segments(line: str) -> list[str]:
+    """The runs of text on a screen line, split where frames or two or more blanks part them."""
+    return [" ".join(part.split()) for part in re.split(r" {2,}", FRAME.sub("  ", line)) if part.strip()]
+
+
+def wrapped(label: str, screens: list[str], depth: int = 4) -> bool:
+    """``label`` whole on one line, or wrapped word by word onto the next lines of one screen.
+
+    The label's head ends a run of text on one line and each following line begins with
+    a run that carries on from there (an option's label wrapped inside its button), so
+    the same words scattered elsewhere on the screen do not count.
+    """
+    if on_one_line(label, screens):
+        return True
+    cuts = [k for k, ch in enumerate(label) if ch == " "]
+    for screen in screens:
+        lines = [segments(line) for line in screen.split("\n")]
+        for i, runs in enumerate(lines):
+            for k in cuts:
+                if not any(run.endswith(label[:k]) for run in runs):
+                    continue
+                rest = label[k + 1 :]
+                for later in lines[i + 1 : i + depth]:
+                    run = later[0] if later else ""
+                    if run.startswith(rest):
+                        return True
+                    if not (run and rest.startswith(run + " ")):
+                        break
+                    rest = rest[len(run) + 1 :]
+    return False
 
 
 def every_word(label: str, screens: list[str]) -> list[str]:
@@ -112,13 +144,18 @@ def expected(q, lang: str) -> tuple[list[str], list[str]]:
     elif isinstance(q, DateQuestion):
         whole.append(word("date_hint", lang))
     elif hasattr(q, "options"):
-        whole += [t(o.label) for o in q.options]
+        whole += [Wraps(t(o.label)) for o in q.options]
     return whole, words
 
 
+class Wraps(str):
+    """A label that may wrap word by word onto the next lines (an option in its button)."""
+
+
 def check(screens: list[str], whole: list[str], words: list[str], where: str) -> None:
+    """Assert that each of ``whole`` is on one line (or wrapped, for a ``Wraps``) and every word of ``words`` is shown."""
     last = screens[-1]
-    missing = [label for label in whole if not on_one_line(label, screens)]
+    missing = [label for label in whole if not (wrapped if isinstance(label, Wraps) else on_one_line)(label, screens)]
     missing += [f"{w!r} of {label!r}" for label in words for w in every_word(label, screens)]
     assert not missing, f"{where}: not on screen: {missing}\n" + "\n---- next screen ----\n".join(screens) + f"\n(last of {len(screens)})\n{last}"
 

@@ -26,6 +26,7 @@ from .keys import KeyBar
 from .literal import CONTROLS_SHOWN, LiteralTextArea, literal
 from .participant import MoreBelow, ParticipantScreen
 from .scales import MatrixHeader, MatrixRow, Scale
+from .toggles import WrappingRadioButton
 
 THUMB_MIN_WIDTH = 22  # cells of an image choice's thumbnail, at least
 
@@ -83,7 +84,7 @@ class QuestionBlock(Vertical):
             self.codes = [code for code, _ in self._choices()]
             if isinstance(q, ImageChoice):
                 yield from self._thumbnails()
-            yield RadioSet(*(RadioButton(literal(label), value=code == prev) for code, label in self._choices()), classes="answer")
+            yield RadioSet(*(WrappingRadioButton(literal(label), value=code == prev) for code, label in self._choices()), classes="answer")
         elif isinstance(q, MultipleChoice):
             chosen = prev or []
             yield SelectionList(*((literal(t(o.label)), o.code, o.code in chosen) for o in self.runner.options(q)), classes="answer")

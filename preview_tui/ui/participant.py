@@ -20,14 +20,7 @@ from ..survey.runner import EndItem
 from ..words import WORDS, word
 from .keys import KeyBar
 from .literal import StudyMarkdown, literal
-from .scales import wrap_words
-
-
-class WrappingCheckbox(Checkbox):
-    """A checkbox whose long label wraps onto more lines instead of being cut."""
-
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return len(wrap_words(str(self.label), max(1, width - 4)))
+from .toggles import WrappingCheckbox
 
 
 class MoreBelow(Static):
