@@ -1,7 +1,7 @@
 """The codebook: a data dictionary of a study's exports, made from the study itself.
 
 For every variable (the same names as the exports, from ``variables.layout``):
-its label or question text in each language, its type, its codes with their
+its label or question text in each language, its type and measurement level, its codes with their
 labels, the missing-value codes it can hold, the conditions that show it, and
 the category of sensitive data it holds. Written as Markdown (to read) and CSV
 (to load next to the data).
@@ -53,7 +53,7 @@ def rows(plan: Layout) -> list[dict[str, str]]:
     languages = list(plan.study.settings.languages)
     out = []
     for v in plan.variables:
-        row = {"name": v.name, "type": _type(v), "source": v.source, "question": v.question or "", "survey": v.survey or "", "page": v.page or ""}
+        row = {"name": v.name, "type": _type(v), "level": v.level, "source": v.source, "question": v.question or "", "survey": v.survey or "", "page": v.page or ""}
         for lang in languages:
             row[f"label_{lang}"] = v.label_in(lang)
         for lang in languages:
@@ -93,7 +93,9 @@ def to_markdown(plan: Layout) -> str:
         "## Missing-value codes",
         "",
         "A numeric variable holds these codes instead of an answer, declared as missing values in SPSS (user-missing) and Stata "
-        "(extended missing values). Text variables hold them as text. An empty cell is system-missing: shown and left empty, "
+        "(extended missing values). Text variables hold them as text; in SPSS a text variable wider than 8 bytes declares one "
+        f"missing value, {codes.not_shown}, which there also stands for {codes.screened_out} and {codes.sealed} (the one form SPSS and "
+        "GNU PSPP read alike). Only categorical variables carry value labels in Stata. An empty cell is system-missing: shown and left empty, "
         "or not reached in an unfinished session.",
         "",
         "| Code | Stata | Meaning |",
@@ -113,7 +115,7 @@ def to_markdown(plan: Layout) -> str:
             heading = section
             lines += ["", f"## {section}"]
         lines += ["", f"### `{v.name}`", ""]
-        lines.append(f"- **Type**: {_type(v)}")
+        lines.append(f"- **Type**: {_type(v)}, {v.level}")
         if v.question and v.source not in ("session",):
             where = f", page `{v.page}`" if v.page else ""
             lines.append(f"- **From**: `{v.question}`{where}")

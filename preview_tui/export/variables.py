@@ -41,6 +41,7 @@ from typing import Any, Callable
 
 from ..seal import SEALED
 from ..survey.expr import parse
+from ..survey.pipe import neutral
 from ..survey.schema import (
     CHOICE_TYPES,
     NPS,
@@ -134,6 +135,25 @@ class Variable:
     shown_if: tuple[str, ...] = ()  # the conditions (block, page, question) that show it
     sensitive: str | None = None
     stored: dict[int, Any] = field(default_factory=dict)  # number -> code as stored, where they differ
+    categorical: bool | None = None  # its valid values are labelled categories; None: whether any valid value has a label
+
+    @property
+    def is_categorical(self) -> bool:
+        """A number whose valid values are categories with labels (not a count, a measure, or a scale with labelled ends)."""
+        if self.kind != NUMERIC:
+            return False
+        if self.categorical is not None:
+            return self.categorical
+        return any(code not in self.missing for code in self.values)
+
+    @property
+    def level(self) -> str:
+        """The measurement level SPSS is told: ratings and ranks ordinal, labelled categories nominal, other numbers scale."""
+        if self.kind != NUMERIC:
+            return "nominal"
+        if self.question_type in ("rating", "ranking"):
+            return "ordinal"
+        return "nominal" if self.is_categorical else "scale"
 
     def label_in(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or next(iter(self.label.values()), "")
@@ -226,12 +246,12 @@ def _codes(study: Study, languages: list[str]) -> Codes:
 
 
 def _texts(value: Any, languages: list[str]) -> dict[str, str]:
-    """A study text as {language: text} (one string serves every language)."""
+    """A study text as {language: text} (one string serves every language), piped names shown as ``[name]``."""
     if value is None:
         return {lang: "" for lang in languages}
     if isinstance(value, str):
-        return {lang: value for lang in languages}
-    return {lang: value.get(lang) or value.get("en") or next(iter(value.values()), "") for lang in languages}
+        return {lang: neutral(value) for lang in languages}
+    return {lang: neutral(value.get(lang) or value.get("en") or next(iter(value.values()), "")) for lang in languages}
 
 
 def _joined(a: dict[str, str], b: dict[str, str], sep: str = " - ") -> dict[str, str]:
@@ -536,7 +556,8 @@ class _Builder:
             return Group(variables, fill)
 
         if isinstance(q, (Rating, NPS, Slider, Numeric)):
-            variable = Variable(q.id, NUMERIC, text, values={**self.scale_labels(q), **miss}, **common)
+            labelled = isinstance(q, Rating) and bool(q.labels)  # a label on every point: categories; otherwise the ends of a scale
+            variable = Variable(q.id, NUMERIC, text, values={**self.scale_labels(q), **miss}, categorical=labelled, **common)
 
             def fill(rec: SessionRecord) -> list[Any]:
                 value = rec.answers.get(qid)

@@ -6,11 +6,15 @@ files are written by pyreadstat from a pandas frame, with variable labels,
 value labels in one language and the missing-value codes declared:
 
 - SPSS: a numeric variable declares the range of its codes as user-missing
-  (e.g. -99 to -96); a text variable declares up to three of its codes
-  (SPSS allows no more), its special answers first.
+  (e.g. -99 to -96). A text variable of at most 8 bytes declares up to three
+  of its codes (SPSS allows no more), its special answers first; a wider one
+  declares one, the not-shown code, which also stands for screened out and
+  sealed there (see ``_one_text_code``). Each variable's measurement level
+  is ``Variable.level``, as the codebook lists it.
 - Stata: the codes become extended missing values (screened out ``.z``, not
   shown ``.y``, sealed ``.x``, special answers ``.a``, ``.b``, ... in the
-  codebook's order), labelled like the other values. Stata has no missing
+  codebook's order). Only categorical variables carry value labels, missing
+  codes included, so that a scale never reads back as categories. Stata has no missing
   values for text: a text variable keeps the code as text ("-98"). Variable
   labels are cut at Stata's 80 characters; SPSS cuts its own at 256 bytes.
 
@@ -116,16 +120,6 @@ def _frame(layout: Layout, rows: list[list[Any]]):
     return pd.DataFrame(data, columns=layout.names)
 
 
-def _measure(v) -> str:
-    if v.kind != NUMERIC:
-        return "nominal"
-    if v.question_type in ("single", "image_choice", "multi", "matrix") or v.source in ("session", "clip") and v.values:
-        return "nominal"
-    if v.question_type == "rating":
-        return "ordinal"
-    return "scale"
-
-
 def write_sav(path: Path, layout: Layout, rows: list[list[Any]], language: str) -> None:
     import pyreadstat
 
@@ -133,20 +127,48 @@ def write_sav(path: Path, layout: Layout, rows: list[list[Any]], language: str) 
     labels, value_labels, missing, measure = {}, {}, {}, {}
     for v in layout.variables:
         labels[v.name] = v.label_in(language)
-        measure[v.name] = _measure(v)
-        if v.values:
-            value_labels[v.name] = {(float(code) if v.kind == NUMERIC else str(code)): text for code, text in v.value_labels_in(language).items()}
-        if not v.missing:
-            continue
+        measure[v.name] = v.level
+        texts = v.value_labels_in(language)
         if v.kind == NUMERIC:
-            missing[v.name] = [{"lo": float(min(v.missing)), "hi": float(max(v.missing))}]
-        elif v.kind == TEXT:
-            first = sorted(v.missing, key=lambda c: (c <= layout.codes.sealed, c))  # special answers before the study-wide codes
-            missing[v.name] = [str(c) for c in first[:3]]
+            if texts:
+                value_labels[v.name] = {float(code): text for code, text in texts.items()}
+            if v.missing:
+                missing[v.name] = [{"lo": float(min(v.missing)), "hi": float(max(v.missing))}]
+        elif v.kind == TEXT and v.missing:
+            column = frame[v.name]
+            if max((len(x.encode()) for x in column), default=0) <= 8:
+                first = sorted(v.missing, key=lambda c: (c <= layout.codes.sealed, c))  # special answers before the study-wide codes
+                missing[v.name] = [str(c) for c in first[:3]]
+            else:
+                frame[v.name], texts = _one_text_code(column, v, texts, layout, language)
+                missing[v.name] = [str(layout.codes.not_shown)]
+            value_labels[v.name] = {str(code): text for code, text in texts.items()}
     pyreadstat.write_sav(
         frame, str(path), file_label=_title(layout, language)[:64], column_labels=labels, variable_value_labels=value_labels,
         missing_ranges=missing, variable_measure=measure,
     )
+
+
+def _one_text_code(column, v, texts: dict, layout: Layout, language: str):
+    """A long text variable's study-wide codes written as one code, the one SPSS and GNU PSPP both read as missing.
+
+    SPSS keeps the missing values of a text variable wider than 8 bytes in its own
+    record, with one value length before the values; GNU PSPP up to 1.6 reads a length
+    before every value, so it can only agree with SPSS on a single value. That value
+    is the not-shown code, labelled with every reason it stands for; special answers
+    keep their own labelled codes.
+    """
+    from .words import word
+
+    codes = layout.codes
+    merged = {str(c) for c in (codes.screened_out, codes.sealed) if c in v.missing}
+    if not merged:
+        return column, texts
+    one = str(codes.not_shown)
+    reasons = [word(key, language) for key, code in (("not_shown", codes.not_shown), ("screened_out", codes.screened_out), ("sealed", codes.sealed)) if code in v.missing]
+    kept = {code: text for code, text in texts.items() if str(code) not in merged}
+    kept[one] = " / ".join(reasons)
+    return column.where(~column.isin(merged), one), kept
 
 
 def write_dta(path: Path, layout: Layout, rows: list[list[Any]], language: str) -> None:
@@ -160,7 +182,7 @@ def write_dta(path: Path, layout: Layout, rows: list[list[Any]], language: str) 
         if v.kind != NUMERIC:
             continue
         letters = {code: codes.stata_letter(code) for code in v.missing}
-        if v.values:
+        if v.is_categorical:  # only categories carry value labels, so that pandas' convert_categoricals gives clean columns
             value_labels[v.name] = {letters.get(code, code): text for code, text in v.value_labels_in(language).items()}
         if letters:
             missing[v.name] = sorted(letters.values())

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..seal import SEALED
 from ..survey.expr import parse
+from ..survey.pipe import neutral
 from ..survey.schema import NPS, ClipStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from ..survey.study import Study, text
 from .dial import ClipResult, clip_result
@@ -148,7 +149,7 @@ class Report:
 
 def split_candidates(study: Study, language: str = "en") -> list[tuple[str, str]]:
     """(question id, its text) of the questions a dial trace can be split by: one answer per participant."""
-    return [(q.id, text(q.text, language)) for _, _, q in study.questions() if isinstance(q, SPLIT_TYPES)]
+    return [(q.id, neutral(text(q.text, language))) for _, _, q in study.questions() if isinstance(q, SPLIT_TYPES)]
 
 
 def build_report(study: Study, sessions: Sessions, *, language: str | None = None, split_by: str | None = None, base: str = "completed", bin_ms: int = BIN_MS) -> Report:
@@ -186,7 +187,7 @@ def build_report(study: Study, sessions: Sessions, *, language: str | None = Non
         questions=[question_result(q, [r.answers.get(q.id) for r in counted if q.id in r.answers], language) for _, _, q in study.questions()],
         clips=[clip_result(step, counted, split_q, language, bin_ms) for step in study.screening.steps if isinstance(step, ClipStep) and step.dial],
         split_by=split_q.id if split_q else None,
-        split_title=text(split_q.text, language) if split_q else None,
+        split_title=neutral(text(split_q.text, language)) if split_q else None,
         bin_ms=bin_ms,
     )
 
@@ -210,7 +211,7 @@ def question_result(q: Any, values: list[Any], language: str) -> QuestionResult:
     """The distribution of one question's stored answers (``SEALED`` ones are counted apart)."""
     sealed = sum(1 for v in values if v is SEALED)
     values = [v for v in values if v is not SEALED and v is not None]
-    result = QuestionResult(q.id, q.type, text(q.text, language), len(values), sealed)
+    result = QuestionResult(q.id, q.type, neutral(text(q.text, language)), len(values), sealed)
     specials = [(s.code, text(s.label, language)) for s in q.special]
     numbers = [v for v in values if _number(v)]
     if isinstance(q, (SingleChoice, ImageChoice)):
