@@ -145,7 +145,9 @@ def test_doctor_lines() -> None:
     assert lines[0][0] and "libVLC 3." in lines[0][1]
     assert any(ok and "plugins load" in text for ok, text in lines)
     display = [(ok, text) for ok, text in lines if "display" in text]
-    assert display == [(False, display[0][1])] and "headless" in display[0][1]
+    assert display == [(True, display[0][1])] and "headless" in display[0][1]  # headless playback is fine with video: auto
+    [(ok, text)] = [(ok, text) for ok, text in doctor_lines({}, video="window") if "display" in text]
+    assert not ok and "playback.video: headless" in text
     with_display = doctor_lines({"DISPLAY": ":0"})
     assert any(ok and "play in a window" in text for ok, text in with_display)
     # a window needs a video output plugin; vlc-plugin-base has none

@@ -64,12 +64,8 @@ class Source:
         from ..sync.engine import check_url
         from ..sync.errors import SyncError
 
-        url = str(self.location)
-        for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
-                url = "postgresql+asyncpg://" + url[len(prefix):]
         try:
-            return check_url(url)
+            return check_url(str(self.location))
         except SyncError as exc:
             raise SourceError(str(exc)) from None
 

@@ -188,12 +188,13 @@ def _find_plugin(dirs: list[Path], *names: str) -> str | None:
     return None
 
 
-def doctor_lines(environ: dict[str, str] | None = None) -> list[tuple[bool, str]]:
+def doctor_lines(environ: dict[str, str] | None = None, video: str = "auto") -> list[tuple[bool, str]]:
     """Human-readable checks for ``preview-tui doctor``: (passed, text) each.
 
     libVLC and its version; plugins (a libVLC instance starts, the plugin
     cache, the H.264/AAC decoder); the display (window or headless playback)
-    and, with a display, a video output that opens a window.
+    and, with a display, a video output that opens a window. No display is
+    fine unless the station's ``playback.video`` is ``window``.
     """
     env = dict(os.environ) if environ is None else environ
     lines: list[tuple[bool, str]] = []
@@ -238,11 +239,8 @@ def doctor_lines(environ: dict[str, str] | None = None) -> list[tuple[bool, str]
                         f"unseen. Install it (as root): {WINDOW_CMD}",
                     )
                 )
+    elif video == "window":
+        lines.append((False, "no display (DISPLAY/WAYLAND_DISPLAY unset), but playback.video is 'window': start the app in a graphical session, or set playback.video: headless"))
     else:
-        lines.append(
-            (
-                False,
-                "no display (DISPLAY/WAYLAND_DISPLAY unset): clips play headless, decoded but not shown",
-            )
-        )
+        lines.append((True, f"no display (DISPLAY/WAYLAND_DISPLAY unset): clips play headless, decoded but not shown (playback.video: {video})"))
     return lines

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..files import private_file
+from ..files import private_dir, private_file
 from .dial import ClipResult
 from .numbers import QuestionResult, Report
 
@@ -35,6 +35,7 @@ def write_report(report: Report, path: Path) -> Path:
     page = html_page(report) if suffix in (".html", ".htm") else None
     figure = report_figure(report) if page is None else None
     try:
+        private_dir(path.parent)  # a missing folder is made (0700), as export does
         private_file(path)  # 0600 before the results go in (files.py)
         if page is not None:
             path.write_text(page, encoding="utf-8")

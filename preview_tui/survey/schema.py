@@ -483,7 +483,7 @@ class StationSettings(Strict):
     name: str = Field("station", min_length=1, max_length=64)
     room: str = Field("", max_length=32, description="the room label stored with each session; the moderator can change it")
     database: str | None = Field(None, description="path of the station's SQLite file; default: the per-user data directory")
-    central_database: str | None = Field(None, description="the central PostgreSQL database that `preview-tui sync` sends to, as postgresql+asyncpg://user:password@host:port/db; PREVIEW_TUI_CENTRAL_DATABASE overrides it")
+    central_database: str | None = Field(None, description="the central PostgreSQL database that `preview-tui sync` sends to, as postgresql://user:password@host:port/db; PREVIEW_TUI_CENTRAL_DATABASE overrides it")
     images: Literal["auto", "kitty", "sixel", "halfcell", "unicode"] = "auto"
     end_screen_seconds: float = Field(8.0, ge=0, le=600)
     playback: PlaybackSettings = PlaybackSettings()

@@ -33,8 +33,7 @@ async def central_order_counts(url: str, study_id: str, stimuli: tuple[str, ...]
 
     from .engine import check_url
 
-    check_url(url)
-    engine = create_async_engine(url, connect_args={"timeout": timeout, "command_timeout": timeout, "server_settings": {"application_name": "preview-tui-balance"}})
+    engine = create_async_engine(check_url(url), connect_args={"timeout": timeout, "command_timeout": timeout, "server_settings": {"application_name": "preview-tui-balance"}})
     try:
         async with engine.connect() as conn:
             try:

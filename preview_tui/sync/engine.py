@@ -91,15 +91,18 @@ def central_url(configured: str | None) -> str | None:
 
 
 def check_url(url: str):
+    """The central database's address as a SQLAlchemy URL for asyncpg; ``postgresql://`` and ``postgres://`` are accepted as written."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise SyncError(f"the central database address is not a database URL: {url!r} (expected postgresql+asyncpg://user:password@host:5432/database)", kind=CREDENTIALS) from None
+        raise SyncError(f"the central database address is not a database URL: {url!r} (expected postgresql://user:password@host:5432/database)", kind=CREDENTIALS) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
     if parsed.drivername != "postgresql+asyncpg":
-        raise SyncError(f"the central database must be PostgreSQL through asyncpg: the address starts with '{parsed.drivername}://', expected 'postgresql+asyncpg://'", kind=CREDENTIALS)
+        raise SyncError(f"the central database must be PostgreSQL: the address starts with '{parsed.drivername}://', expected 'postgresql://' (or 'postgresql+asyncpg://')", kind=CREDENTIALS)
     return parsed
 
 
@@ -180,14 +183,14 @@ class Syncer:
     def __init__(self, station_db: Path, url: str, *, progress: Progress | None = None, batch_size: int = BATCH_SIZE, attempts: int = 4, backoff: float = 0.5, connect_timeout: float = 10.0, sleep=asyncio.sleep, station_name: str | None = None):
         self.station_name = station_name
         self.station_db = Path(station_db)
-        self.url = url
+        self.url = check_url(url)
         self.progress = progress
         self.batch_size = max(1, batch_size)
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.connect_timeout = connect_timeout
         self.sleep = sleep
-        self.parsed = check_url(url)
+        self.parsed = self.url
         self.where = f"{self.parsed.host or 'localhost'}:{self.parsed.port or 5432}/{self.parsed.database or ''}"
 
     # -- the run ---------------------------------------------------------------
