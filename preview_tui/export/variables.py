@@ -632,10 +632,10 @@ class _Builder:
         return Group([variable], fill)
 
     def calculation(self, survey_id: str, page_id: str, calc: Any, shown_if: tuple[str, ...]) -> Group:
-        kind = _result_kind(calc.value)
+        kind = {"number": NUMERIC, "text": TEXT, "yes_no": "boolean"}.get(calc.type) or (NUMERIC if calc.values else _result_kind(calc.value))
         missing = (self.codes.screened_out, self.codes.not_shown)
         miss = self.missing_labels(missing)
-        label = self.words("calculated", expr={lang: calc.value for lang in self.languages})
+        label = _texts(calc.label, self.languages) if calc.label is not None else self.words("calculated", expr={lang: calc.value for lang in self.languages})
         common = dict(source="calculation", question=calc.id, question_type="calculation", survey=survey_id, page=page_id, shown_if=shown_if, missing=missing)
         absent = self.absent(page_id, shown_if, calc.id)
         cid = calc.id
@@ -644,8 +644,8 @@ class _Builder:
         if kind == TEXT:
             variable = Variable(calc.id, TEXT, label, values={str(c): t for c, t in miss.items()}, **common)
         else:
-            values = {1: self.words("yes"), 0: self.words("no")} if kind == "boolean" else {}
-            variable = Variable(calc.id, NUMERIC, label, values={**values, **miss}, **common)
+            values = {1: self.words("yes"), 0: self.words("no")} if kind == "boolean" else {code: _texts(t, self.languages) for code, t in calc.values.items()}
+            variable = Variable(calc.id, NUMERIC, label, values={**values, **miss}, categorical=bool(values), **common)
 
         def fill(rec: SessionRecord) -> list[Any]:
             value = rec.answers.get(cid)
@@ -658,6 +658,8 @@ class _Builder:
                 return [value if isinstance(value, str) else _json_text(value)]
             if isinstance(value, bool):
                 return [int(value)]
+            if isinstance(value, str) and kind == NUMERIC:
+                value = _number(value)
             if isinstance(value, (int, float)):
                 if low <= value <= high:
                     raise _in_band(rec, cid, value, codes)
@@ -682,8 +684,11 @@ _NUMBER_NODES = frozenset(("sum", "product", "neg", "number"))
 
 def _result_kind(expression: str) -> str:
     """What a calculation holds: "boolean" (a condition), NUMERIC or TEXT (anything else)."""
-    tree = parse(expression).tree
-    kind = tree.data
+    return _node_kind(parse(expression).tree)
+
+
+def _node_kind(tree: Any) -> str:
+    kind = getattr(tree, "data", None)
     if kind in _BOOLEAN_NODES:
         return "boolean"
     if kind in _NUMBER_NODES:
@@ -694,7 +699,21 @@ def _result_kind(expression: str) -> str:
             return "boolean"
         if name in ("count", "min", "max", "sum", "round"):
             return NUMERIC
+        if name == "if":  # if(condition, then, else): what both of its results are
+            args = tree.children[1].children if len(tree.children) > 1 else []
+            results = {_node_kind(child) for child in args[1:] if getattr(child, "data", None) not in ("null", "none")}
+            if len(results) == 1:
+                return results.pop()
     return TEXT
+
+
+def _number(text: str) -> Any:
+    """A calculation declared a number that came out as text ("2"): the number, or the text unchanged."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
 
 
 def _json_text(value: Any) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import io
 import textwrap
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +120,8 @@ def report_figure(report: Report):
     head = axes[0]
     head.axis("off")
     lines = report.header()
-    head.text(0, 1, lines[0], fontsize=12, fontweight="bold", va="top", transform=head.transAxes)
-    head.text(0, 0.72, "\n".join(lines[1:]) + f"\nMade {datetime.now().astimezone():%Y-%m-%d %H:%M}", fontsize=8.5, va="top", transform=head.transAxes,
+    head.text(0, 1, "\n".join(textwrap.wrap(lines[0], 80)[:2]), fontsize=12, fontweight="bold", va="top", transform=head.transAxes, wrap=True)
+    head.text(0, 0.62, "\n".join(line for text in lines[1:] for line in textwrap.wrap(text, 130)), fontsize=8.5, va="top", transform=head.transAxes,
               color="#b00020" if report.include_test else "black")
     for ax, q in zip(axes[1:], questions):
         draw_question(ax, q)
@@ -194,13 +193,12 @@ def html_page(report: Report) -> str:
     if report.include_test:
         out.append(f'<p class="notice">{esc(report.notices()[0])}</p>')
     out += [f"<p>{esc(line)}</p>" for line in lines[1:] if not (report.include_test and line == report.notices()[0])]
-    out.append(f"<p>Made {datetime.now().astimezone():%Y-%m-%d %H:%M}.</p>")
     out.append("<h2>Outcomes</h2>")
     out.append(_table(["outcome", "sessions"], [[label, n] for label, n in report.outcomes] + [["withdrawn (erased, not counted)", report.withdrawn]]))
     if report.screen_outs:
         out.append("<h3>Screen-outs by reason</h3>" + _table(["reason", "sessions"], [[r, n] for r, n in report.screen_outs]))
     if report.quotas:
-        out.append("<h3>Quota cells</h3>" + _table(["cell", "completed", "target", ""], [[c.cell, c.count, c.target, "full" if c.full else ""] for c in report.quotas]))
+        out.append("<h3>Quota cells</h3>" + _table(["cell", "completed", "target", "status"], [[c.label or c.cell, c.count, c.target, "full" if c.full else "open"] for c in report.quotas]))
     out.append("<h2>Questions</h2>")
     for q in report.questions:
         out.append(f'<section id="q-{esc(q.id)}"><h3>{esc(q.title)} <small>[{esc(q.id)}]</small></h3><p class="summary">{esc(q.summary())}</p>')

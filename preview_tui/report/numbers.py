@@ -21,6 +21,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..seal import SEALED
@@ -75,6 +76,7 @@ class QuestionResult:
     nps: float | None = None  # promoters - detractors, in percent of numeric answers
     nps_parts: tuple[int, int, int] | None = None  # (detractors, passives, promoters)
     note: str = ""  # what the bars show, when it is not plain counts (e.g. a ranking's first places)
+    specials: int = 0  # of the n, the special answers ("Don't know"): counted in n and the bars, not in the mean
 
     @property
     def kind(self) -> str:
@@ -87,6 +89,8 @@ class QuestionResult:
 
     def summary(self) -> str:
         parts = [f"n={self.n}"]
+        if self.specials:
+            parts.append(f"{self.n - self.specials} valid, {self.specials} special answer(s) not in the mean")
         if self.nps is not None and self.nps_parts is not None:
             d, p, pr = self.nps_parts
             parts.append(f"NPS {self.nps:+.1f} (promoters {pr}, passives {p}, detractors {d})")
@@ -103,9 +107,10 @@ class QuestionResult:
 
 @dataclass
 class QuotaCell:
-    cell: str
+    cell: str  # its id, gender_age[gender=1,age_band=2]
     count: int
     target: int
+    label: str = ""  # gender_age: Woman × 18 to 34
 
     @property
     def full(self) -> bool:
@@ -131,6 +136,7 @@ class Report:
     split_title: str | None
     bin_ms: int
     band: str = BAND
+    made: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
     def notices(self) -> list[str]:
         """What every output says above the numbers."""
@@ -143,13 +149,13 @@ class Report:
 
     def header(self) -> list[str]:
         outcomes = ", ".join(f"{label} {n}" for label, n in self.outcomes) or "none"
-        lines = [f"{self.title} ({self.study_id}) — results from {self.source}", f"Sessions: {outcomes}; withdrawn (erased) {self.withdrawn}."]
+        lines = [f"{self.title} ({self.study_id}): results of {self.made:%Y-%m-%d %H:%M}", f"Sessions: {outcomes}; withdrawn (erased) {self.withdrawn}. Read from the {self.source}."]
         return lines + self.notices()
 
 
 def split_candidates(study: Study, language: str = "en") -> list[tuple[str, str]]:
     """(question id, its text) of the questions a dial trace can be split by: one answer per participant."""
-    return [(q.id, neutral(text(q.text, language))) for _, _, q in study.questions() if isinstance(q, SPLIT_TYPES)]
+    return [(q.id, neutral(text(q.text, language))) for _, _, q in study.questions() if isinstance(q, SPLIT_TYPES) and not (getattr(q, "sensitive", None) or getattr(q, "sealed", False))]
 
 
 def build_report(study: Study, sessions: Sessions, *, language: str | None = None, split_by: str | None = None, base: str = "completed", bin_ms: int = BIN_MS) -> Report:
@@ -183,7 +189,7 @@ def build_report(study: Study, sessions: Sessions, *, language: str | None = Non
         outcomes=[(STATUS_LABELS.get(status, status), outcomes[status]) for status in STATUS_LABELS if outcomes[status]],
         withdrawn=sessions.withdrawn,
         screen_outs=sorted(Counter(r.reason or "unknown" for r in records if r.status == "screened_out").items(), key=lambda kv: (-kv[1], kv[0])),
-        quotas=quota_cells(study, [r for r in records if r.status == "completed"]),
+        quotas=quota_cells(study, [r for r in records if r.status == "completed"], language),
         questions=[question_result(q, [r.answers.get(q.id) for r in counted if q.id in r.answers], language) for _, _, q in study.questions()],
         clips=[clip_result(step, counted, split_q, language, bin_ms) for step in study.screening.steps if isinstance(step, ClipStep) and step.dial],
         split_by=split_q.id if split_q else None,
@@ -239,6 +245,7 @@ def question_result(q: Any, values: list[Any], language: str) -> QuestionResult:
             pairs.append((point, label))
         result.bars = _bars(pairs + specials, Counter(values), len(values))
         _centre(result, numbers)
+        result.specials = len(values) - len(numbers)
         if isinstance(q, NPS) and numbers:
             detractors = sum(1 for v in numbers if v <= 6)
             promoters = sum(1 for v in numbers if v >= 9)
@@ -250,6 +257,7 @@ def question_result(q: Any, values: list[Any], language: str) -> QuestionResult:
         if numbers:
             result.histogram = histogram(numbers, low, high)
         _centre(result, numbers)
+        result.specials = len(values) - len(numbers)
         if specials:
             result.bars = _bars(specials, Counter(values), len(values))
     elif isinstance(q, Matrix):
@@ -291,11 +299,25 @@ def histogram(values: list[float], low: float, high: float, bins: int = 10) -> H
 # -- outcomes and quotas ---------------------------------------------------------
 
 
-def quota_cells(study: Study, completed: list[SessionRecord]) -> list[QuotaCell]:
-    """Each quota cell's completed sessions (sealed answers are left out of the conditions)."""
+def quota_cells(study: Study, completed: list[SessionRecord], language: str | None = None) -> list[QuotaCell]:
+    """Each quota cell's completed sessions (sealed answers are left out of the conditions), named by its options' labels."""
+    lang = language or study.settings.languages[0]
     cells = []
     envs = [{k: v for k, v in r.answers.items() if v is not SEALED} for r in completed]
-    for cell, when, quota in study.quota_cells():
-        expr = parse(when)
-        cells.append(QuotaCell(cell, sum(1 for env in envs if expr.holds(env)), quota.target))
+    for quota in study.config.study.quotas:
+        for cell, when, combo in quota.combinations():
+            expr = parse(when)
+            cells.append(QuotaCell(cell, sum(1 for env in envs if expr.holds(env)), quota.target, cell_label(study, quota.id, combo, lang)))
     return cells
+
+
+def cell_label(study: Study, quota_id: str, combo: dict[str, Any], lang: str) -> str:
+    """``gender_age: Woman × 18 to 34``: a quota cell by the labels of its options (their codes where a question has none)."""
+    if not combo:
+        return quota_id
+    parts = []
+    for name, code in combo.items():
+        q = study.question(name)
+        options = {o.code: o.label for o in getattr(q, "options", None) or []}
+        parts.append(neutral(text(options[code], lang)) if code in options else f"{name}={code}")
+    return f"{quota_id}: " + " × ".join(parts)

@@ -58,7 +58,7 @@ def engine_url(source: str | Path) -> tuple[str, str]:
         path = Path(source)
         if not path.is_file():
             raise ReportSourceError(f"no station database at {path}")
-        return path.resolve().as_uri() + "?mode=ro", str(path)
+        return path.resolve().as_uri() + "?mode=ro", f"station file {path.name}"
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -70,7 +70,7 @@ def engine_url(source: str | Path) -> tuple[str, str]:
         url = url.set(drivername="postgresql+asyncpg")
     else:
         raise ReportSourceError(f"the central database must be PostgreSQL: the address starts with '{url.drivername}://', expected 'postgresql://'")
-    return url.render_as_string(hide_password=False), url.render_as_string(hide_password=True)
+    return url.render_as_string(hide_password=False), f"central database {url.host}:{url.port or 5432}/{url.database}"
 
 
 def read_sessions(source: str | Path, study_id: str, *, include_test: bool = False, private_key: Any = None) -> Sessions:

@@ -143,7 +143,7 @@ def outcome_lines(report: Report) -> list[str]:
         lines += [f"  {reason:<32} {n:>5}" for reason, n in report.screen_outs]
     if report.quotas:
         lines.append("QUOTA CELLS (completed / target)")
-        lines += [f"  {c.cell:<40} {c.count:>4} / {c.target:<4}{'  full' if c.full else ''}" for c in report.quotas]
+        lines += [f"  {c.label or c.cell:<40} {c.count:>4} / {c.target:<4}{'  full' if c.full else ''}" for c in report.quotas]
     return lines
 
 

@@ -259,6 +259,9 @@ class Calculation(Strict):
 
     id: Ident
     value: Condition
+    label: Text | None = Field(None, description="its label in the exports, the codebook and the report (default: 'Calculated: ' and the expression)")
+    type: Literal["number", "text", "yes_no"] | None = Field(None, description="what it holds in the exports (default: worked out from the expression; a text when that cannot be told)")
+    values: dict[int, Text] = Field({}, description="labels of its numbers, e.g. {1: 18 to 34, 2: 35 or older}: it then exports as a labelled category")
 
     _value = field_validator("value")(_check_expr)
 
@@ -431,14 +434,18 @@ class Quota(Strict):
 
     def cells(self) -> list[tuple[str, str]]:
         """(cell id, condition) of each cell: one for ``when``, one per combination for ``cross``."""
+        return [(cell, when) for cell, when, _ in self.combinations()]
+
+    def combinations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(cell id, condition, {question: code}) of each cell; the codes are empty for a ``when`` quota."""
         if self.cross is None:
-            return [(self.id, self.when)]
+            return [(self.id, self.when, {})]
         names = list(self.cross)
         out = []
         for combo in itertools.product(*(self.cross[n] for n in names)):
             label = ",".join(f"{n}={c}" for n, c in zip(names, combo))
             when = " and ".join(f"{n} == {c if isinstance(c, int) else chr(34) + c + chr(34)}" for n, c in zip(names, combo))
-            out.append((f"{self.id}[{label}]", when))
+            out.append((f"{self.id}[{label}]", when, dict(zip(names, combo))))
         return out
 
 

@@ -134,15 +134,16 @@ def check_file(path: Path) -> None:
 
 
 def _read(path: Path, model: type[BaseModel], problems: list[Located], broken: set[str] | None = None) -> tuple[Document | None, Any]:
-    """The file's document and model; on failure (None, None), and its id, if it has one, added to ``broken``."""
+    """The file's document and model; on failure (None, None), and its id (its name's, when it cannot be read) added to ``broken``."""
     doc = None
     try:
         doc = read_document(path)
         return doc, validate(doc, model)
     except StudyError as exc:
         problems.extend(exc.problems)
-        if broken is not None and doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-            broken.add(doc.data["id"])
+        if broken is not None:
+            named = doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str)
+            broken.add(doc.data["id"] if named else path.stem)
         return None, None
 
 
@@ -448,7 +449,7 @@ class _Checker:
             for _, when in quota.cells():
                 expr = parse(when)
                 for name in sorted(expr.names):
-                    if name not in self.order and name not in PARTICIPANT_FIELDS:
+                    if name not in self.order and name not in PARTICIPANT_FIELDS and not self.broken:  # (a file that did not load may hold it)
                         found.append(f"quota '{quota.id}' uses unknown answer '{name}'{suggest(name, self.order)}")
                 found.extend(never_true(expr, self.questions))
                 found.extend(problem for problem, _ in type_problems(expr, *self._kinds()))
