@@ -52,7 +52,7 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
 
         report = run_with_progress(work, "Syncing", progress, transient=False, describe=lambda table: f"Syncing {table}".rstrip())
     except SyncError as exc:
-        print(visible(f"preview-tui: sync failed: {exc.explain()}"), file=sys.stderr)
+        print(visible(f"preview-tui: sync failed: {exc.explain(console=False)}"), file=sys.stderr)
         return EXIT_PROBLEMS
     print(visible(report.summary()))
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK

@@ -62,7 +62,7 @@ class Conflict:
 @dataclass
 class SyncReport:
     station_id: uuid.UUID
-    sent: dict[str, int] = field(default_factory=dict)  # outbox entries acknowledged, per table
+    sent: dict[str, int] = field(default_factory=dict)  # records (rows, however often each changed) the centre confirmed, per table
     deleted: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     rejected: list[Conflict] = field(default_factory=list)
@@ -73,11 +73,15 @@ class SyncReport:
     def total(self) -> int:
         return sum(self.sent.values())
 
+    def sent_text(self) -> str:
+        """``12 record(s) (3 sessions, 9 answers)``: what was sent, by table."""
+        parts = [f"{n} {name}" for name, n in self.sent.items() if n]
+        return f"{self.total} record(s)" + (f" ({', '.join(parts)})" if parts else "")
+
     def summary(self) -> str:
         if not self.total and not self.conflicts and not self.rejected:
             return "Nothing new to send: the central database has everything from this station."
-        parts = [f"{n} {name}" for name, n in self.sent.items() if n]
-        line = f"Sent {self.total} record(s) in {self.seconds:.1f} s" + (f" ({', '.join(parts)})" if parts else "") + "."
+        line = f"Sent {self.sent_text()} in {self.seconds:.1f} s."
         if self.conflicts:
             line += f"\n{len(self.conflicts)} record(s) conflict with what the central database holds (same id, other content): kept aside in sync_conflicts, nothing was overwritten."
         if self.rejected:
@@ -203,20 +207,27 @@ class Syncer:
 
             self.local = make_engine(self.station_db)
             self.central = None
+            self._sent_keys: dict[str, set[str]] = {}
+            self.report = None
             try:
                 return await self._run()
             except SyncError as exc:
+                exc.already_sent = self._already_sent()
                 await self._note_failure(exc)
                 raise
             except Exception as exc:  # noqa: BLE001 - a reason for the moderator, never a traceback
                 kind = classify(exc)
                 error = self._fail(exc, kind) if kind != RECORD else SyncError(f"the sync stopped: {server_reason(exc)}", kind=RECORD)
+                error.already_sent = self._already_sent()
                 await self._note_failure(error)
                 raise error from exc
             finally:
                 await self.local.dispose()
                 if self.central is not None:
                     await self.central.dispose()
+
+    def _already_sent(self) -> str:
+        return self.report.sent_text() if self.report is not None and self.report.total else ""
 
     async def _run(self) -> SyncReport:
         started = time.monotonic()
@@ -363,9 +374,12 @@ class Syncer:
                     text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b AND key = :k"),
                     [{"state": state, "note": note, "k": key, **where} for key, (state, note) in conflicts.items()],
                 )
+            keys = (await conn.execute(text("SELECT DISTINCT key FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)).scalars().all()
             # Acknowledged entries are pruned: the centre has the rows, and the entries named nothing else.
-            done = await conn.execute(text("DELETE FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)
-        self.report.sent[table] = self.report.sent.get(table, 0) + done.rowcount
+            await conn.execute(text("DELETE FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)
+        seen = self._sent_keys.setdefault(table, set())
+        seen.update(keys)  # a row changed several times is one record sent
+        self.report.sent[table] = len(seen)
         if gone:
             self.report.deleted[table] = self.report.deleted.get(table, 0) + gone
 

@@ -23,13 +23,19 @@ class SyncError(Exception):
         super().__init__(message)
         self.kind = kind
         self.next_try = next_try
+        self.already_sent = ""  # what the centre had confirmed before the sync stopped ("12 records (...)"), if anything
 
-    def explain(self) -> str:
+    def explain(self, *, console: bool = True) -> str:
+        """The reason and what to do; ``console``: the moderator console's own retry time too (the command line has none)."""
         text = str(self)
+        if self.already_sent:
+            text += f"\nBefore it stopped, the central database confirmed {self.already_sent}; they are not sent again."
         if self.kind in (CONNECTION, CREDENTIALS):
             text += "\nNothing is lost: the station keeps every record until the central database confirms it."
-        if self.next_try is not None:
-            text += f"\nNext try: {self.next_try.astimezone().strftime('%H:%M')} (the moderator console retries by itself; `preview-tui sync` tries at once)."
+        if console and self.next_try is not None:
+            text += f"\nNext try: {self.next_try.astimezone().strftime('%H:%M')} (the moderator console retries by itself)."
+        elif self.next_try is not None:
+            text += "\nRun `preview-tui sync` again once the central database is back."
         elif self.kind == CREDENTIALS:
             text += "\nFix the central database address or its user and password in config.yaml (station.central_database) or PREVIEW_TUI_CENTRAL_DATABASE, then sync again."
         return text
@@ -83,7 +89,7 @@ def describe(exc: BaseException, where: str, user: str | None, database: str | N
     reason = server_reason(exc)
     for e in _chain(exc):
         if isinstance(e, asyncpg.InvalidPasswordError):
-            return f"the central database at {where} refused the user '{user}': wrong password (server: {reason})"
+            return f"the central database at {where} refused the user '{user}': wrong password, or no such user (the server does not say which; server: {reason})"
         if isinstance(e, asyncpg.InvalidAuthorizationSpecificationError):
             return f"the central database at {where} does not let the user '{user}' in (server: {reason})"
         if isinstance(e, asyncpg.InvalidCatalogNameError):
