@@ -121,3 +121,22 @@ async def test_unknown_study_missing_file_and_unreachable_database_are_one_line_
     proc = command("export", "--database", str(db), "--language", "it", "--out", str(out), cwd=demo_study)
     assert_one_line_error(proc, "the study has no language 'it' (it has: en, fr, de)")
     assert not out.exists()  # nothing written on any failure
+
+
+async def test_excel_csv_has_a_byte_order_mark_and_the_locales_separator(demo_study, tmp_path):
+    """--excel: a spreadsheet in German opens the CSV with its ü and é, its columns and its decimal commas."""
+    import csv
+
+    db = tmp_path / "station.sqlite"
+    await demo_afternoon(demo_study, db)
+    for lang, separator in (("de", ";"), ("en", ",")):
+        out = tmp_path / lang
+        proc = command("export", "--database", str(db), "--format", "csv", "--excel", "--language", lang, "--out", str(out), "--no-progress", cwd=demo_study)
+        assert proc.returncode == 0, proc.stderr
+        raw = (out / "lighthouse_preview.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=separator))
+        d1 = next(r for r in rows if r["participant_code"] == "D1")
+        assert d1["budget"] == ("14,5" if lang == "de" else "14.5") and d1["favourite_genre"] == "Thrillers"
+    plain = command("export", "--database", str(db), "--format", "csv", "--out", str(tmp_path / "plain"), "--no-progress", cwd=demo_study)
+    assert plain.returncode == 0 and not (tmp_path / "plain" / "lighthouse_preview.csv").read_bytes().startswith(b"\xef\xbb\xbf")

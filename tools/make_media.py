@@ -1,6 +1,7 @@
 """Generate the demo media for the demo study "The Lighthouse Keeper".
 
-Run with the project's venv (needs Pillow and PyAV)::
+Run with the project's venv (needs Pillow and PyAV: ``.venv/bin/pip install -e '.[media]'``;
+``./dev test`` installs both)::
 
     .venv/bin/python tools/make_media.py            # writes media/
     .venv/bin/python tools/make_media.py --out DIR
@@ -341,6 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=MEDIA_DIR, help="output folder (default: media/)")
     p.add_argument("--seconds", type=float, default=8.0, help="trailer length (default 8)")
     args = p.parse_args(argv)
+    try:
+        import av  # noqa: F401
+    except ImportError:
+        print("make_media: PyAV is missing; install it with: .venv/bin/pip install -e '.[media]'", file=sys.stderr)
+        return 1
     out: Path = args.out
     boards = [("board-1.png", "dusk"), ("board-2.png", "night"), ("board-3.png", "storm")]
     written = [write_board(out / name, scene) for name, scene in boards]

@@ -71,7 +71,7 @@ def _dispatch(args, studies: list[Path], study: Path, database: str | None) -> i
         if command == "sync":
             return data.sync(study, database, args.central, progress=not args.no_progress)
         if command == "export":
-            return data.export(study, database, args.central, args.out, formats=args.formats, language=args.language, private_key=args.private_key, progress=not args.no_progress)
+            return data.export(study, database, args.central, args.out, formats=args.formats, language=args.language, private_key=args.private_key, progress=not args.no_progress, spreadsheet=args.excel)
         if command == "codebook":
             return data.codebook(study, args.out, formats=args.formats)
         return data.report(study, args.central or database, split_by=args.split_by, language=args.language, out=args.out, private_key=args.private_key, include_test=args.include_test, all_sessions=args.all_sessions)

@@ -58,7 +58,7 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
 
 
-def export(study_dir: Path, database: str | None, central: str | None, out: Path, *, formats: list[str] | None, language: str | None, private_key: Path | None = None, progress: bool = True) -> int:
+def export(study_dir: Path, database: str | None, central: str | None, out: Path, *, formats: list[str] | None, language: str | None, private_key: Path | None = None, progress: bool = True, spreadsheet: bool = False) -> int:
     """Write the study's eligible sessions from the station file or the central database; a reason on failure."""
     study = load(study_dir)
     if study is None:
@@ -84,7 +84,7 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
         source = Source(named_database(database) if database else database_path(study.config.station, study.root))
     try:
         report = run_with_progress(
-            lambda on_progress: run_export(study, source, out, formats=tuple(formats or FORMATS), language=language, private_key=key, progress=on_progress),
+            lambda on_progress: run_export(study, source, out, formats=tuple(formats or FORMATS), language=language, private_key=key, progress=on_progress, spreadsheet=spreadsheet),
             "Exporting", progress, transient=True,
         )
     except (SourceError, ExportError, SealedAnswerError) as exc:

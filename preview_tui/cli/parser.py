@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--language", metavar="LANG", help="the language of the labels (default: the study's first language)")
     export.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR", help=OUT_DIR_HELP)
     export.add_argument("--private-key", type=Path, metavar="FILE", help="the research team's private key (from `preview-tui keys generate`): sealed answers are opened; without it they are exported as the 'sealed' code")
+    export.add_argument("--excel", action="store_true", help="write the CSV for a spreadsheet in the --language's locale: a UTF-8 byte-order mark, and ';' and a decimal comma for French and German")
 
     codebook = command("codebook", "write the study's data dictionary: every exported variable, its texts, codes and conditions")
     codebook.add_argument("--format", "-f", dest="formats", action="append", choices=("md", "csv"), help="md or csv; repeat it for both (default: both)")

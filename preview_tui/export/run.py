@@ -57,10 +57,12 @@ async def export(
     language: str | None = None,
     private_key: Any = None,
     progress: Progress | None = None,
+    spreadsheet: bool = False,
 ) -> ExportReport:
     """Export ``study``'s data from ``source`` to ``out_dir`` in ``formats``; labels in ``language``.
 
     Sealed answers are opened with ``private_key`` (``seal.load_private_key``); without it they export as the "sealed" code.
+    ``spreadsheet``: the wide CSV for a spreadsheet in ``language``'s locale (see ``writers.write_csv``).
     """
     language = language or study.settings.languages[0]
     if language not in study.settings.languages:
@@ -76,7 +78,7 @@ async def export(
         del sessions
         private_dir(out_dir)  # only once there is something to write
         if "csv" in formats:
-            report.files.append(_write(out_dir / f"{study.id}.csv", lambda p: writers.write_csv(p, plan, rows), progress))
+            report.files.append(_write(out_dir / f"{study.id}.csv", lambda p: writers.write_csv(p, plan, rows, language if spreadsheet else None), progress))
             report.events = await _long(conn, out_dir / f"{study.id}_events.csv", records.EVENT_COLUMNS, records.stream_events(conn, study.id), "events", report, progress)
             report.dial_samples = await _long(conn, out_dir / f"{study.id}_dial.csv", records.DIAL_COLUMNS, records.stream_dial(conn, study.id), "dial samples", report, progress)
     if "json" in formats:

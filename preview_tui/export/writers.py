@@ -39,13 +39,23 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def write_csv(path: Path, layout: Layout, rows: list[list[Any]]) -> None:
-    """One row per session, one column per variable; empty cells are system-missing."""
+# Spreadsheets read a CSV with the separator and decimal mark of their locale: Excel in French or German
+# expects "12,5" and ";" (and a byte-order mark to take the file as UTF-8 at all).
+SPREADSHEET = {"en": (",", "."), "fr": (";", ","), "de": (";", ",")}
+
+
+def write_csv(path: Path, layout: Layout, rows: list[list[Any]], spreadsheet: str | None = None) -> None:
+    """One row per session, one column per variable; empty cells are system-missing.
+
+    ``spreadsheet`` (a language) writes it for a spreadsheet of that locale instead: a UTF-8
+    byte-order mark, that locale's separator and decimal mark (``SPREADSHEET``).
+    """
     times = [i for i, v in enumerate(layout.variables) if v.kind == DATETIME]
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
+    separator, decimal = SPREADSHEET.get(spreadsheet, (",", ".")) if spreadsheet else (",", ".")
+    with open(path, "w", newline="", encoding="utf-8-sig" if spreadsheet else "utf-8") as f:
+        out = csv.writer(f, delimiter=separator)
         out.writerow(layout.names)
-        if not times:
+        if not times and decimal == ".":
             out.writerows(rows)
             return
         for row in rows:
@@ -53,6 +63,8 @@ def write_csv(path: Path, layout: Layout, rows: list[list[Any]]) -> None:
             for i in times:
                 if row[i] is not None:
                     row[i] = row[i].isoformat()
+            if decimal != ".":
+                row = [str(x).replace(".", decimal) if isinstance(x, float) else x for x in row]
             out.writerow(row)
 
 
