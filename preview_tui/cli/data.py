@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..visible import visible
-from .common import EXIT_OK, EXIT_PROBLEMS, load, named_database, prepare, print_problems, run_with_progress
+from .common import EXIT_OK, EXIT_PROBLEMS, load, named_database, prepare, print_problems, run_with_progress, say
 from .common import private_key as read_private_key
 
 
@@ -29,16 +29,16 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
             study = load_study(study_dir)
         except StudyError as exc:
             print_problems(exc)
-            print(f"preview-tui: the study in {study_dir} has problems, so its settings cannot be read; `preview-tui validate` checks it.", file=sys.stderr)
+            say(f"the study in {study_dir} has problems, so its settings cannot be read; `preview-tui validate` checks it.")
             return EXIT_PROBLEMS
         settings = study.config.station
         db_file = named_database(database) if database else database_path(settings, study.root)
         url = url or central_url(settings.central_database)
     if not url:
-        print(f"preview-tui: no central database is set: put its address in config.yaml (station.central_database: postgresql://user:password@host:5432/db) or in {ENV_URL}.", file=sys.stderr)
+        say(f"no central database is set: put its address in config.yaml (station.central_database: postgresql://user:password@host:5432/db) or in {ENV_URL}.")
         return EXIT_PROBLEMS
     if not db_file.is_file():
-        print(f"preview-tui: no station database at {db_file}: nothing to send.", file=sys.stderr)
+        say(f"no station database at {db_file}: nothing to send.")
         return EXIT_PROBLEMS
 
     if not prepare(db_file):
@@ -52,7 +52,7 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
 
         report = run_with_progress(work, "Syncing", progress, transient=False, describe=lambda table: f"Syncing {table}".rstrip())
     except SyncError as exc:
-        print(visible(f"preview-tui: sync failed: {exc.explain(console=False)}"), file=sys.stderr)
+        say(f"sync failed: {exc.explain(console=False)}")
         return EXIT_PROBLEMS
     print(visible(report.summary()))
     return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
@@ -64,7 +64,7 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
     if study is None:
         return EXIT_PROBLEMS
     if language and language not in study.settings.languages:
-        print(f"preview-tui: the study has no language '{language}' (it has: {', '.join(study.settings.languages)})", file=sys.stderr)
+        say(f"the study has no language '{language}' (it has: {', '.join(study.settings.languages)})")
         return EXIT_PROBLEMS
     from ..export.records import SealedAnswerError, Source, SourceError
     from ..export.run import FORMATS, export as run_export
@@ -75,7 +75,7 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
     try:
         key = read_private_key(private_key)
     except SealKeyError as exc:
-        print(f"preview-tui: {exc}", file=sys.stderr)
+        say(f"{exc}")
         return EXIT_PROBLEMS
 
     if central:
@@ -88,10 +88,10 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
             "Exporting", progress, transient=True,
         )
     except (SourceError, ExportError, SealedAnswerError) as exc:
-        print(f"preview-tui: {exc}", file=sys.stderr)
+        say(f"{exc}")
         return EXIT_PROBLEMS
     except OSError as exc:
-        print(f"preview-tui: cannot write the export to {out}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"cannot write the export to {out}: {exc.strerror or exc}")
         return EXIT_PROBLEMS
     print(f"Exported {report.sessions} participant(s) x {report.variables} variables of study '{study.id}' from {source}:")
     for path in report.files:
@@ -109,10 +109,10 @@ def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
     try:
         written = write_codebook(study, out, tuple(formats or ("md", "csv")))
     except ExportError as exc:
-        print(f"preview-tui: {exc}", file=sys.stderr)
+        say(f"{exc}")
         return EXIT_PROBLEMS
     except OSError as exc:
-        print(f"preview-tui: cannot write the codebook to {out}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"cannot write the codebook to {out}: {exc.strerror or exc}")
         return EXIT_PROBLEMS
     print(f"Codebook of study '{study.id}':")
     for path in written:
@@ -138,7 +138,7 @@ def report(study_dir: Path, database: str | None, *, split_by: str | None, langu
         sessions = read_sessions(source, study.id, include_test=include_test, private_key=read_private_key(private_key))
         results = build_report(study, sessions, language=language, split_by=split_by, base="all" if all_sessions else "completed")
     except (ReportSourceError, SealKeyError, SealError, ValueError) as exc:
-        print(f"preview-tui: {exc}", file=sys.stderr)
+        say(f"{exc}")
         return EXIT_PROBLEMS
     if out is not None:
         from ..report.files import ReportFileError, write_report
@@ -146,7 +146,7 @@ def report(study_dir: Path, database: str | None, *, split_by: str | None, langu
         try:
             write_report(results, out)
         except ReportFileError as exc:
-            print(f"preview-tui: {exc}", file=sys.stderr)
+            say(f"{exc}")
             return EXIT_PROBLEMS
         print(f"Report of {results.n} session(s) written to {out}." + (" It includes test data." if include_test else ""))
         return EXIT_OK

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..visible import visible
-from .common import EXIT_OK, EXIT_PROBLEMS, existing_station_database, named_database, prepare, print_problems
+from .common import EXIT_OK, EXIT_PROBLEMS, existing_station_database, named_database, prepare, print_problems, say
 
 
 def audit_verify(study_dir: Path, database: str | None, central: str | None = None) -> int:
@@ -20,7 +20,7 @@ def audit_verify(study_dir: Path, database: str | None, central: str | None = No
     try:
         report = verify(db_file)
     except sqlite3.DatabaseError as exc:
-        print(f"preview-tui: cannot read {db_file}: {exc}", file=sys.stderr)
+        say(f"cannot read {db_file}: {exc}")
         return EXIT_PROBLEMS
     problems = [f"{db_file}: {p}" for p in report.problems]
     if report.ok:
@@ -50,10 +50,10 @@ def audit_anchors(db_file: Path, url: str) -> list[str] | None:
         parsed = check_url(url)
         report = asyncio.run(check_station(db_file, url))
     except SyncError as exc:
-        print(f"preview-tui: {exc}", file=sys.stderr)
+        say(f"{exc}")
         return None
     except Exception as exc:  # noqa: BLE001 - a reason, never a traceback
-        print(f"preview-tui: cannot check the chain against the central database: {describe(exc, f'{parsed.host}:{parsed.port or 5432}/{parsed.database}', parsed.username, parsed.database)}", file=sys.stderr)
+        say(f"cannot check the chain against the central database: {describe(exc, f'{parsed.host}:{parsed.port or 5432}/{parsed.database}', parsed.username, parsed.database)}")
         return None
     if report.ok and report.anchors:
         print(f"{report.station}: the chain extends all {report.anchors} head(s) and {report.entries} entries it sent to the central database.")
@@ -77,12 +77,12 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
     try:
         lines = sys.stdin.read().splitlines() if str(file) == "-" else file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"preview-tui: cannot read {file}: {exc}", file=sys.stderr)
+        say(f"cannot read {file}: {exc}")
         return EXIT_PROBLEMS
     codes = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     too_long = [c for c in codes if len(c) > 64]
     if too_long:
-        print(f"preview-tui: {len(too_long)} code(s) longer than 64 characters, e.g. {visible(too_long[0][:20])}…; nothing imported", file=sys.stderr)
+        say(f"{len(too_long)} code(s) longer than 64 characters, e.g. {visible(too_long[0][:20])}…; nothing imported")
         return EXIT_PROBLEMS
     from ..settings import database_path
 
@@ -97,7 +97,7 @@ def invite(study_dir: Path, database: str | None, file: Path) -> int:
     try:
         added, known = asyncio.run(run_import())
     except Exception as exc:  # a reason for the moderator, not a traceback
-        print(f"preview-tui: cannot import into {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        say(f"cannot import into {db_file}: {describe_failure(exc)}")
         return EXIT_PROBLEMS
     print(f"{added} invitation code(s) added for study '{study.id}'" + (f"; {known} were already there" if known else "") + ".")
     return EXIT_OK
@@ -110,20 +110,20 @@ def keys_generate(out: Path, name: str, study_dir: Path) -> int:
     from ..seal import write_key_pair
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
-        print(f"preview-tui: '{name}' cannot name a key file: use letters, digits, '-', '_' or '.'", file=sys.stderr)
+        say(f"'{name}' cannot name a key file: use letters, digits, '-', '_' or '.'")
         return EXIT_PROBLEMS
     target = out.expanduser().resolve()
     for folder in {study_dir.resolve(), Path.cwd().resolve()}:
         if (folder / "config.yaml").is_file() and (target == folder or folder in target.parents):
-            print(f"preview-tui: {out} is inside the study folder {folder}: the private key must never travel with the study; choose a folder of the research team's", file=sys.stderr)
+            say(f"{out} is inside the study folder {folder}: the private key must never travel with the study; choose a folder of the research team's")
             return EXIT_PROBLEMS
     try:
         private_file, public_file, public = write_key_pair(target, name)
     except FileExistsError:
-        print(f"preview-tui: {target / (name + '.private-key')} already exists; nothing written (a key pair is never overwritten)", file=sys.stderr)
+        say(f"{target / (name + '.private-key')} already exists; nothing written (a key pair is never overwritten)")
         return EXIT_PROBLEMS
     except OSError as exc:
-        print(f"preview-tui: cannot write the key pair in {target}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"cannot write the key pair in {target}: {exc.strerror or exc}")
         return EXIT_PROBLEMS
     print(f"Private key: {private_file} (mode 0600). Keep it with the research team, never on a station; exports open sealed answers with it.")
     print(f"Public key: {public_file}. Put it in the study's config.yaml:")
@@ -147,10 +147,10 @@ def make_pin() -> int:
         pin = lines[0] if lines else ""
         again = lines[1] if len(lines) > 1 else pin
     if again != pin:
-        print("preview-tui: the two PINs differ; nothing made", file=sys.stderr)
+        say("the two PINs differ; nothing made")
         return EXIT_PROBLEMS
     if len(pin) < 4 or len(pin) > 64:
-        print("preview-tui: a PIN has 4 to 64 characters", file=sys.stderr)
+        say("a PIN has 4 to 64 characters")
         return EXIT_PROBLEMS
     print(f'  moderator_pin: "{hash_pin(pin)}"   # under station: in config.yaml')
     return EXIT_OK
@@ -178,7 +178,7 @@ def pin_unlock(study_dir: Path, database: str | None) -> int:
     try:
         state = asyncio.run(unlock())
     except Exception as exc:  # a reason for the moderator, not a traceback
-        print(f"preview-tui: cannot unlock the PIN in {db_file}: {describe_failure(exc)}", file=sys.stderr)
+        say(f"cannot unlock the PIN in {db_file}: {describe_failure(exc)}")
         return EXIT_PROBLEMS
     if state.locked:
         when = state.last_failure.astimezone().strftime("%Y-%m-%d %H:%M") if state.last_failure else "?"

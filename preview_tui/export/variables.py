@@ -61,7 +61,7 @@ from ..survey.schema import (
 )
 from ..survey.study import Study, other_key
 from .records import SessionRecord
-from .words import all_languages, word
+from .words import all_languages
 
 NUMERIC, TEXT, DATETIME = "numeric", "text", "datetime"
 MAX_NAME = 32
