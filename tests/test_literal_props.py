@@ -57,6 +57,7 @@ def placeholders(texts: dict[str, str]) -> dict[str, str]:
 @APP_RUNS
 @given(title=hostile, question=hostile, label=hostile, consent=hostile, code=hostile, typed=answer)
 @example(title="[link=x]T", question="Q[/]\x1b]0;t\x07", label="[@click=app.pop_screen]L", consent="**c** [x](y) \x1b]52;c;aA==\x07", code="[/]\x1b[2J", typed="Rex[/i]\x1b]8;;u\x07\u202e")
+@example(title="T", question="Q", label="\n\x06", consent="c", code="C", typed="x")  # an option that starts with a line break
 async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_terminal(tmp_path_factory, title, question, label, consent, code, typed):
     tmp = tmp_path_factory.mktemp("p")
     texts = {"title": title, "question": question, "label": label, "consent": consent}
@@ -79,7 +80,7 @@ async def test_any_text_in_any_place_is_shown_as_written_and_never_reaches_the_t
         screen = app.screen
         assert str(screen.query_one("#q-pick .question-text", Static).render()).startswith(visible(question))
         assert str(screen.query_one("#q-pick .question-help", Static).render()) == visible(question)
-        assert str(screen.query(RadioButton).first().label) == visible(label)
+        assert str(screen.query(RadioButton).first().label) == visible(label).rstrip()  # every line of it; trailing blanks dropped
         screen.query_one("#q-name Input", Input).value = typed  # pasted: control characters and all
         screen.query_one("#q-story TextArea", TextArea).text = typed
         assert_no_control_characters(app)

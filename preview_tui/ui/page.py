@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual import events
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Label, RadioSet, SelectionList, Static, TextArea
 
 from ..survey.runner import PageItem, Problem, other_key
 from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
@@ -118,7 +118,7 @@ class QuestionBlock(Vertical):
         else:
             raise TypeError(f"no input for question type {q.type!r}")
         if q.special and not isinstance(q, RADIO_TYPES):
-            yield RadioSet(*(RadioButton(literal(t(s.label)), value=s.code == prev) for s in q.special), classes="special")
+            yield RadioSet(*(WrappingRadioButton(literal(t(s.label)), value=s.code == prev) for s in q.special), classes="special")
         if isinstance(q, (SingleChoice, MultipleChoice, ImageChoice)) and any(o.other for o in q.options):
             yield Input(self.other or "", placeholder=w("please_specify"), classes="other", max_length=500, highlighter=CONTROLS_SHOWN)
 

@@ -4,7 +4,7 @@ Textual's toggle buttons are one line high whatever their label; a French or Ger
 option beside the pilot panel at 80 columns is longer than that line. These wrap the
 label word by word at the width they are given, each further line indented under the
 label's first word (a hanging indent, so the button stands alone on the left), and
-report that many lines as their height.
+report that many lines as their height. A label's own line breaks are kept.
 """
 
 from __future__ import annotations
@@ -15,6 +15,11 @@ from textual.widgets import Checkbox, RadioButton
 
 class _WrapsLabel:
     """Mixed into a ToggleButton: the label wraps under itself, and the height follows."""
+
+    def _make_label(self, label) -> Content:
+        # Textual keeps a toggle's first line only: an option written on two lines (or starting with a
+        # line break) would lose the rest, or show nothing at all. Every line is kept and drawn.
+        return Content.from_text(label).rstrip()
 
     def _lines(self, width: int) -> list[Content]:
         button = self._button  # type: ignore[attr-defined]
