@@ -8,7 +8,9 @@ screen (fullscreen), while the player's position says the same time.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import threading
 import time
 
@@ -42,6 +44,26 @@ def screenshot(display: str) -> Image.Image:
         conn.close()
 
 
+class _Sink:
+    written = b""
+
+
+@contextlib.contextmanager
+def nothing_on_stderr():
+    """What is written on file descriptor 2 meanwhile (by libVLC, libwayland, Xlib: C code), in ``.written``."""
+    sink = _Sink()
+    with tempfile.TemporaryFile() as f:
+        saved = os.dup(2)
+        os.dup2(f.fileno(), 2)
+        try:
+            yield sink
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            f.seek(0)
+            sink.written = f.read()
+
+
 def near(a, b, tolerance: int = 40) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a, b))
 
@@ -65,10 +87,11 @@ class Events:
 @pytest.mark.parametrize("pause_at_ms", [1400, 3600])
 def test_the_clip_fills_the_room_display_with_the_frame_of_its_time(tmp_path, monkeypatch, pause_at_ms):
     clip = write_clip(tmp_path / "colours.mp4", 6.0, 320, 180, 24, painter=paint, audio=False)
-    with x_display(WIDTH, HEIGHT) as display:
+    with contextlib.ExitStack() as stack, x_display(WIDTH, HEIGHT) as display:
         monkeypatch.setenv("DISPLAY", display)
         monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-        monkeypatch.setenv("XDG_RUNTIME_DIR", os.environ.get("XDG_RUNTIME_DIR", str(tmp_path)))
+        monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)  # as in a kiosk's X session: libwayland must not complain on stderr
+        stderr = stack.enter_context(nothing_on_stderr())
         player = VlcPlayer(video="window", fullscreen=True, audio="dummy", log_file=tmp_path / "vlc.log")
         try:
             assert player.video_mode == "window" and player.fullscreen
@@ -99,3 +122,4 @@ def test_the_clip_fills_the_room_display_with_the_frame_of_its_time(tmp_path, mo
             assert covered >= 0.95, f"the clip covers {covered:.0%} of the screen: not fullscreen"
         finally:
             player.close()
+    assert stderr.written == b"", f"something wrote on stderr (fd 2): {stderr.written[:2000]!r}"

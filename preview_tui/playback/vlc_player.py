@@ -109,6 +109,23 @@ def build_args(
     return args
 
 
+def quiet_wayland(environ=os.environ) -> bool:
+    """Keep libwayland's complaint about XDG_RUNTIME_DIR off stderr in a window on X11.
+
+    libVLC's window providers try Wayland before X11; without XDG_RUNTIME_DIR
+    (an X session started outside a login manager, a kiosk's Xorg, Xvfb) libwayland
+    prints "error: XDG_RUNTIME_DIR is invalid or not set" on stderr, which a TUI
+    shows. With a private runtime folder of its own it looks there, finds no
+    Wayland socket and says nothing. Returns True when it had to set one.
+    """
+    if environ.get("XDG_RUNTIME_DIR") or environ.get("WAYLAND_DISPLAY"):
+        return False
+    import tempfile
+
+    environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="preview-tui-runtime-")  # 0700, as the spec asks
+    return True
+
+
 # --------------------------------------------------------------------------
 # libc / ALSA helpers (ctypes; every callback object is kept alive for good)
 # --------------------------------------------------------------------------
@@ -295,6 +312,8 @@ class VlcPlayer:
 
         if self.audio_mode != "dummy":
             silence_alsa()
+        if not self.headless:
+            quiet_wayland()
 
         instance = vlc.Instance(list(self.args))
         if instance is None:
