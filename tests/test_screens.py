@@ -51,6 +51,20 @@ class Shots:
             self.problems.append(f"{file}: not on screen: {missing}")
 
 
+    def thumbnails_whole(self, app) -> None:
+        """An image choice's labels whole under their pictures: each word shown twice, there and in the list of answers."""
+        from preview_tui.survey.schema import ImageChoice
+
+        text = re.sub(r"[\u2500-\u259f\u25cb\u25cf]", " ", " ".join(svg_lines(self.app.export_screenshot())))  # frames and radio glyphs apart
+        for q in app.flow.current.page.questions:
+            if isinstance(q, ImageChoice):
+                for option in q.options:
+                    label = app.flow.runner.text(option.label)
+                    short = [w for w in label.split() if len(re.findall(rf"(?<!\S){re.escape(w)}(?!\S)", text)) < 2]
+                    if short:
+                        self.problems.append(f"{q.id} at {self.size}: thumbnail label {label!r} cut: {short} shown once")
+
+
 @pytest.fixture
 def out_dir(tmp_path) -> Path:
     chosen = os.environ.get("PREVIEW_TUI_SCREENS")
@@ -118,6 +132,7 @@ async def test_every_screen_in_french_shows_what_must_be_read_or_pressed(demo_st
         await walk(pilot, ["right", "right", "right", "enter", "tab", "enter", "ctrl+n"])
         while app.flow.current.kind == "page" and app.flow.current.page.id != "final":  # every question type, page by page
             shots.take(f"page-{app.flow.current.page.id}", page_title(app), "Suivant", "Ctrl+N : page suivante")
+            shots.thumbnails_whole(app)
             await walk(pilot, ["ctrl+n"])
         shots.take("page-final", page_title(app), "Suivant", "Ctrl+N : page suivante")
         await walk(pilot, [*["right"] * 9, "enter", "ctrl+n"])

@@ -25,7 +25,7 @@ from .inputs import Slider as SliderInput
 from .keys import KeyBar
 from .literal import CONTROLS_SHOWN, LiteralTextArea, literal
 from .participant import MoreBelow, ParticipantScreen
-from .scales import MatrixHeader, MatrixRow, Scale
+from .scales import MatrixHeader, MatrixRow, Scale, wrap_words
 from .toggles import WrappingRadioButton
 
 THUMB_MIN_WIDTH = 22  # cells of an image choice's thumbnail, at least
@@ -206,9 +206,13 @@ class QuestionBlock(Vertical):
         # On a short screen the pictures shrink, so that the list of answers stays near them.
         rows = max(3, min(round(cell_width * 9 / 32), self.app.size.height // 5))
         grid.styles.grid_size_columns = columns
-        for cell in cells:
+        # A grid row is as tall as its first cell: every label gets the lines of the longest, so none is cut.
+        labels = [cell.query_one(".thumb-label", Static) for cell in cells]
+        lines = max((len(wrap_words(str(label.render()), max(1, cell_width - 2))) for label in labels), default=1)
+        for cell, label in zip(cells, labels):
             cell.styles.width = cell_width
             cell.query_one(".thumb-image").styles.height = rows
+            label.styles.height = lines
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if isinstance(self.question, ImageChoice) and event.radio_set.has_class("answer"):
