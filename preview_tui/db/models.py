@@ -160,7 +160,7 @@ class Tombstone(Base):
 class Invitation(Base):
     """A single-use invitation code of a study, imported by the moderator.
 
-    Only a digest of the code is kept (``db/invitations.py``): a used code stays
+    Only a digest of the code is kept (``store.code_digest``): a used code stays
     refused after its participant withdrew, yet the file does not name them.
     """
 

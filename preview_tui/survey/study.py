@@ -562,14 +562,3 @@ def _node(data: Any, path: tuple) -> Any:
     for part in path:
         data = data[part]
     return data
-
-
-def _walk(value: Any, at: tuple) -> Iterator[tuple[tuple, Any]]:
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _walk(getattr(value, name), at + (name,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, at + (i,))
-    else:
-        yield at, value
