@@ -141,7 +141,7 @@ async def test_every_screen_in_french_shows_what_must_be_read_or_pressed(demo_st
         await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
         shots.take("sessions", "FR01", "Sessions on this station")
         await walk(pilot, ["f9"], wait=1.0)
-        shots.take("results", "Results")
+        shots.take("results", "Results", "Split the dial by", "Include pilot sessions", "Back to the console")
         await walk(pilot, ["escape"])
         await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
         await walk(pilot, ["f8"])
