@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from preview_tui.playback import PlayerUnavailable, doctor_lines, make_player, probe_vlc
-from preview_tui.playback.probe import INSTALL_CMD
+from preview_tui.playback.libvlc import INSTALL_CMD
 from preview_tui.playback.vlc_player import build_args
 
 pytestmark = pytest.mark.real

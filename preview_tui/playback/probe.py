@@ -10,10 +10,7 @@ libVLC (then ``libvlc_new`` is missing); and with the library but no plugins
 
 from __future__ import annotations
 
-import io
-import logging
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +18,8 @@ from typing import Any
 
 from .base import Player, PlayerUnavailable
 
-APT_PACKAGES = "libvlc5 vlc-plugin-base libvlc-bin"
-INSTALL_CMD = f"apt-get install -y --no-install-recommends {APT_PACKAGES}"
-INSTALL_HINT = f"Install libVLC and its base plugins (as root): {INSTALL_CMD}"
-WINDOW_CMD = "apt-get install -y --no-install-recommends vlc-plugin-video-output"
+from .libvlc import INSTALL_HINT, WINDOW_CMD, has_display
+from .libvlc import import_vlc as _import_vlc
 
 # Options for the probe instance: as quiet and device-free as possible.
 _PROBE_ARGS = ["--quiet", "--vout=dummy", "--aout=dummy", "--no-xlib"]
@@ -57,41 +52,6 @@ class VlcProbe:
         if self.ok:
             return f"libVLC {self.version} is available"
         return " ".join(p for p in (self.reason, self.hint) if p)
-
-
-def _import_vlc() -> tuple[Any, str | None]:
-    """Import python-vlc without letting it print or exit; (module, problem)."""
-    if "vlc" in sys.modules:
-        return sys.modules["vlc"], None
-    # python-vlc logs through the "vlc" logger and then calls sys.exit(1) on a
-    # bad PYTHON_VLC_LIB_PATH; with no handler configured, logging's last-resort
-    # handler would print that on stderr. Collect it instead.
-    vlc_logger = logging.getLogger("vlc")
-    buf = io.StringIO()
-    handler = logging.StreamHandler(buf)
-    saved_propagate = vlc_logger.propagate
-    vlc_logger.addHandler(handler)
-    vlc_logger.propagate = False
-    try:
-        import vlc
-    except BaseException as exc:  # noqa: BLE001 - SystemExit, OSError, NotImplementedError, ...
-        said = buf.getvalue().strip().replace("\n", "; ")
-        lib_path = os.environ.get("PYTHON_VLC_LIB_PATH")
-        if isinstance(exc, SystemExit):
-            what = f"python-vlc gave up while loading libVLC (exit {exc.code})"
-        elif isinstance(exc, ImportError):
-            what = f"python-vlc is not installed ({exc})"
-        else:
-            what = f"python-vlc could not load libVLC ({type(exc).__name__}: {exc})"
-        if said:
-            what += f": {said}"
-        if lib_path:
-            what += f" [PYTHON_VLC_LIB_PATH={lib_path}]"
-        return None, what
-    finally:
-        vlc_logger.removeHandler(handler)
-        vlc_logger.propagate = saved_propagate
-    return vlc, None
 
 
 def probe_vlc() -> VlcProbe:
@@ -221,8 +181,6 @@ def doctor_lines(environ: dict[str, str] | None = None, video: str = "auto") -> 
             lines.append((True, "H.264/AAC decoder present (avcodec plugin)"))
         else:
             lines.append((False, f"no avcodec decoder plugin: clips will not decode. {INSTALL_HINT}"))
-
-    from .vlc_player import has_display
 
     if has_display(env):
         where = env.get("WAYLAND_DISPLAY") or env.get("DISPLAY")

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .base import EventKind, Listener, PlayerEvent, PlayerUnavailable
+from .libvlc import INSTALL_HINT, has_display, import_vlc
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +57,6 @@ UNDECODABLE = "the clip could not be decoded"
 NO_PICTURE = "the clip's picture could not be shown"
 # Media time after which a clip with a video track must have a video output.
 PICTURE_DEADLINE_MS = 1500
-
-
-def has_display(environ: os._Environ[str] | dict[str, str] | None = None) -> bool:
-    """True when an X11 or Wayland display is announced in the environment."""
-    env = os.environ if environ is None else environ
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
 def resolve_video(video: str, environ: dict[str, str] | None = None) -> Literal["window", "headless"]:
@@ -301,9 +296,7 @@ class VlcPlayer:
         self._log_fp: Any = None
         self._closed = False
 
-        from .probe import INSTALL_HINT, _import_vlc
-
-        vlc, problem = _import_vlc()  # never raises, never prints
+        vlc, problem = import_vlc()  # never raises, never prints
         if vlc is None:
             raise PlayerUnavailable(f"{problem}. {INSTALL_HINT}")
         if not hasattr(vlc.dll, "libvlc_new"):

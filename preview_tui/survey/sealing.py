@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .expr import parse
+from .paths import conditions_in, node_at, other_key, pages_in, texts_in
 from .pipe import references
 
 
@@ -40,7 +41,6 @@ def sealed_questions(questions: dict[str, Any]) -> dict[str, Any]:
 
 def check(checker: Any) -> SealingPlan:
     """Check the study in ``checker`` (study._Checker) for its sealing; add located problems and warnings to it."""
-    from .study import _conditions, _node, _pages, _texts_in, other_key
 
     questions = sealed_questions(checker.questions)
     if not questions:
@@ -52,8 +52,8 @@ def check(checker: Any) -> SealingPlan:
 
     reask: set[str] = set()
     for doc, survey in (checker.surveys[sid] for sid in checker.used):
-        for at, block, page in _pages(survey):
-            checks = list(_conditions(page, at))
+        for at, block, page in pages_in(survey):
+            checks = list(conditions_in(page, at))
             if block is not None and block.show_if and page is block.pages[0]:
                 checks.append((at[:2] + ("show_if",), block.show_if, "show_if"))
             for path, source, kind in checks:
@@ -66,10 +66,10 @@ def check(checker: Any) -> SealingPlan:
                 found = sealed_in(parse(calc.value).names)
                 if found:
                     checker.problems.append(doc.error(at + ("calculate", c, "value"), f"a calculation may not use the sealed answer '{found[0]}': its result would be stored in the clear"))
-            for _, value in _texts_in(_node(doc.data, at), at):
+            for _, value in texts_in(node_at(doc.data, at), at):
                 for text in [value] if isinstance(value, str) else [v for v in value.values() if isinstance(v, str)]:
                     reask.update(sealed_in(name for name, _ in references(text)))
-    for _, value in _texts_in(checker.config_doc.data, ()):
+    for _, value in texts_in(checker.config_doc.data, ()):
         for text in [value] if isinstance(value, str) else [v for v in value.values() if isinstance(v, str)]:
             reask.update(sealed_in(name for name, _ in references(text)))
     for i, quota in enumerate(checker.config.study.quotas):

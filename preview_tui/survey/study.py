@@ -17,12 +17,12 @@ from .errors import Located, StudyError, display_path, suggest
 from .expr import parse, type_problems
 from .kinds import Kinds, answer_kinds
 from .media import MediaPathError, media_path
+from .paths import conditions_in, node_at, other_key, pages_in, texts_in
 from .pipe import references
 from . import sealing
 from .sealing import SealingPlan
 from .schema import (
     CHOICE_TYPES,
-    LANGUAGES,
     ClipStep,
     ImageChoice,
     Matrix,
@@ -37,10 +37,6 @@ from .schema import (
 )
 from .limits import study_files
 from .yamlfile import Document, read_document, validate
-
-def other_key(question_id: str) -> str:
-    """Where the 'please specify' text of a choice question is kept (``q.other``)."""
-    return f"{question_id}.other"
 
 
 PARTICIPANT_FIELDS = ("participant.language", "participant.code", "participant.seat")
@@ -282,7 +278,7 @@ class _Checker:
         for j, name in enumerate(survey.anchored_blocks):
             if name not in block_ids:
                 self.problems.append(doc.error(("anchored_blocks", j), f"no block with id '{name}'{suggest(name, block_ids)}"))
-        for at, _, page in _pages(survey):
+        for at, _, page in pages_in(survey):
             if page.id in page_ids:
                 self.problems.append(doc.error(at + ("id",), f"duplicate page id '{page.id}'"))
             page_ids.add(page.id)
@@ -348,14 +344,14 @@ class _Checker:
         """
         order = self.order
         for doc, survey in (self.surveys[sid] for sid in self.used):
-            for at, block, page in _pages(survey):
+            for at, block, page in pages_in(survey):
                 keys = [q.id for q in page.questions]
                 before_page = min(order.get(q, len(order)) for q in keys)
                 after_page = max(order.get(q, -1) for q in keys) + 1
                 group = _shuffled_group(survey, block, page)
                 if group:
                     before_page = min(before_page, min((order.get(q.id, len(order)) for p in group for q in p.questions), default=before_page))
-                checks = list(_conditions(page, at))
+                checks = list(conditions_in(page, at))
                 if block is not None and block.show_if and page is block.pages[0]:
                     checks.append((at[:2] + ("show_if",), block.show_if, "show_if"))
                 for path, source, kind in checks:
@@ -363,7 +359,7 @@ class _Checker:
                     self._names(doc, path, source, limit, group)
                 for c, calc in enumerate(page.calculate):
                     self._names(doc, at + ("calculate", c, "value"), calc.value, order.get(calc.id, after_page), group, calc=calc.id)
-                for path, value in _texts_in(_node(doc.data, at), at):  # a page's texts are shown before it is answered
+                for path, value in texts_in(node_at(doc.data, at), at):  # a page's texts are shown before it is answered
                     if "{" in str(value):
                         self._piped(doc, path, value, before_page)
 
@@ -422,7 +418,7 @@ class _Checker:
                 for b, block in enumerate(survey.blocks):
                     if block.show_if:
                         self.places[f"block:{block.id}:show_if"] = place(doc, ("blocks", b, "show_if"))
-            for at, _, page in _pages(survey):
+            for at, _, page in pages_in(survey):
                 self.places[f"page:{page.id}"] = place(doc, at + ("id",))
                 if page.show_if:
                     self.places[f"page:{page.id}:show_if"] = place(doc, at + ("show_if",))
@@ -459,7 +455,7 @@ class _Checker:
     def _kinds(self) -> Kinds:
         """Which answers are numbers and which texts, for the expressions' type check."""
         if self.kinds is None:
-            calculations = [c for _, survey in (self.surveys[sid] for sid in self.used) for _, _, page in _pages(survey) for c in page.calculate]
+            calculations = [c for _, survey in (self.surveys[sid] for sid in self.used) for _, _, page in pages_in(survey) for c in page.calculate]
             texts = list(PARTICIPANT_FIELDS) + [other_key(qid) for qid, q in self.questions.items() if isinstance(q, CHOICE_TYPES)]
             numbers = [name for name in self._exposure_names() if name.startswith("watched.")]
             self.kinds = answer_kinds(self.questions, calculations, texts, numbers)
@@ -481,7 +477,7 @@ class _Checker:
 
     def _texts(self, doc: Document, model: BaseModel, at: tuple) -> None:
         """Every per-language text has all of the study's languages (read from the file's plain data)."""
-        for path, value in _texts_in(doc.data, at):
+        for path, value in texts_in(doc.data, at):
             if isinstance(value, dict):
                 missing = [lang for lang in self.languages if not value.get(lang)]
                 if missing:
@@ -503,17 +499,6 @@ def never_true(expr: Any, questions: dict[str, Any]) -> list[str]:
     return found
 
 
-def _pages(survey: Survey) -> Iterator[tuple[tuple, Any, Page]]:
-    """(path, block or None, page) for every page of a survey, as written in its file."""
-    if survey.blocks:
-        for b, block in enumerate(survey.blocks):
-            for p, page in enumerate(block.pages):
-                yield ("blocks", b, "pages", p), block, page
-    else:
-        for p, page in enumerate(survey.pages):
-            yield ("pages", p), None, page
-
-
 def _shuffled_group(survey: Survey, block: Any, page: Page) -> list[Page]:
     """The pages whose order relative to ``page`` varies between participants."""
     if block is None:
@@ -523,42 +508,3 @@ def _shuffled_group(survey: Survey, block: Any, page: Page) -> list[Page]:
     if block.randomize:
         return list(block.pages)
     return []
-
-
-def _conditions(page: Page, at: tuple) -> Iterator[tuple[tuple, str, str]]:
-    """(path, expression, kind) for each condition on a page and its questions."""
-    if page.show_if:
-        yield at + ("show_if",), page.show_if, "show_if"
-    for i, rule in enumerate(page.screen_out):
-        yield at + ("screen_out", i, "when"), rule.when, "screen_out"
-    for q, question in enumerate(page.questions):
-        if question.show_if:
-            yield at + ("questions", q, "show_if"), question.show_if, "show_if"
-        for i, rule in enumerate(question.screen_out):
-            yield at + ("questions", q, "screen_out", i, "when"), rule.when, "screen_out"
-
-
-_LANGS = frozenset(LANGUAGES)
-_NOT_TEXT = frozenset(("show_if", "when", "value", "id", "image", "reason", "type", "code", "file", "survey", "screening", "database", "version", "min", "max"))
-
-
-def _texts_in(data: Any, at: tuple) -> Iterator[tuple[tuple, Any]]:
-    """(path, text) for every string and per-language mapping in a file's plain data under ``at``."""
-    if isinstance(data, dict):
-        if data and _LANGS.issuperset(data):
-            yield at, data
-            return
-        for key, value in data.items():
-            if key not in _NOT_TEXT:
-                yield from _texts_in(value, at + (key,))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _texts_in(item, at + (i,))
-    elif isinstance(data, str):
-        yield at, data
-
-
-def _node(data: Any, path: tuple) -> Any:
-    for part in path:
-        data = data[part]
-    return data
