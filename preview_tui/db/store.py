@@ -21,7 +21,7 @@ from typing import Any, AsyncIterator, Callable, Iterable
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ..pin import KINDS as PIN_KINDS, LIMIT as PIN_LIMIT, PinState, pin_state
@@ -33,6 +33,11 @@ from .engine import make_engine
 
 class StoreError(Exception):
     """The station could not save; the message is meant for the moderator."""
+
+
+# Every way a write to the station file can fail: what the UI catches to say why (``describe_failure``),
+# so that it never needs to know the database library.
+STORE_FAILURES: tuple[type[BaseException], ...] = (StoreError, SQLAlchemyError, OSError)
 
 
 class InvitationRefused(StoreError):

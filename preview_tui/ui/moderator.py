@@ -13,9 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
 
-from sqlalchemy.exc import SQLAlchemyError
 
-from ..db.store import InvitationRefused, StoreError, describe_failure
+from ..db.store import STORE_FAILURES, InvitationRefused, describe_failure
 from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
@@ -187,7 +186,7 @@ class ModeratorScreen(Screen):
             await self.app.resume_interrupted(session_id)
         except SealingRefused as exc:
             self._problem(f"Not resumed: {exc}.")
-        except (StoreError, SQLAlchemyError, OSError, ValueError) as exc:
+        except (*STORE_FAILURES, ValueError) as exc:
             self._problem(f"Could not resume the session: {describe_failure(exc) if not isinstance(exc, ValueError) else exc}.")
 
     async def action_abandon(self) -> None:
@@ -258,5 +257,5 @@ class ModeratorScreen(Screen):
         except (InvitationRefused, SealingRefused) as exc:
             self._problem(f"Not started: {exc}.")
             self.query_one("#code", Input).focus()
-        except (StoreError, SQLAlchemyError, OSError) as exc:  # could not be created: say why, stay here
+        except STORE_FAILURES as exc:  # could not be created: say why, stay here
             self._problem(f"Could not start the session: {describe_failure(exc)}.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Awaitable
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
@@ -13,7 +12,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Label, Static
 
-from ..db.store import StoreError, describe_failure
+from ..db.store import STORE_FAILURES, describe_failure
 from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
@@ -87,7 +86,7 @@ class ParticipantScreen(Screen):
         except SealError as exc:  # nothing was written: stop the session rather than store anything in the clear
             await self.app.sealing_failed(exc)
             return False
-        except (StoreError, SQLAlchemyError, OSError) as exc:
+        except STORE_FAILURES as exc:
             reason = describe_failure(exc)
             self.app.log.error(f"save failed: {exc!r}")
             self.notify(f"{self.w('save_failed')}\n\nModerator: {reason}.", severity="error", timeout=30)
