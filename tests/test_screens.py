@@ -39,14 +39,25 @@ class Shots:
         self.problems: list[str] = []
         self.names: list[str] = []
 
-    def take(self, name: str, *labels: str) -> None:
+    async def take(self, name: str, *labels: str, pilot=None, wait: float = 5.0) -> None:
+        """The screen as an SVG file; a problem for each label it does not show once the screen has settled.
+
+        A loaded machine may draw a screen's last parts (the footer, a mounted list) a moment late:
+        the shot is taken again, for up to ``wait`` seconds, while a label is missing.
+        """
         width, height = self.size
         file = f"{name}-{width}x{height}.svg"
-        svg = self.app.export_screenshot(title=f"{name} {width}x{height}")
+        waited = 0.0
+        while True:
+            svg = self.app.export_screenshot(title=f"{name} {width}x{height}")
+            text = "\n".join(svg_lines(svg))
+            missing = [label for label in labels if label not in text]
+            if not missing or pilot is None or waited >= wait:
+                break
+            await pilot.pause(0.1)
+            waited += 0.1
         (self.out / file).write_text(svg, encoding="utf-8")
         self.names.append(file)
-        text = "\n".join(svg_lines(svg))
-        missing = [label for label in labels if label not in text]
         if missing:
             self.problems.append(f"{file}: not on screen: {missing}")
 
@@ -84,84 +95,84 @@ async def test_every_screen_in_french_shows_what_must_be_read_or_pressed(demo_st
     async with app.run_test(size=size) as pilot:
         shots = Shots(app, out_dir, size)
         await pilot.pause(0.5)
-        shots.take("console", "Participant code", "Pilot", "Start session", "Sessions on this station", "Results", "Help")
+        await shots.take("console", "Participant code", "Pilot", "Start session", "Sessions on this station", "Results", "Help", pilot=pilot)
         await walk(pilot, ["f1"])
-        shots.take("console-help", "moderator console", "F5", "F9", "Esc or F1: close")
+        await shots.take("console-help", "moderator console", "F5", "F9", "Esc or F1: close", pilot=pilot)
         await walk(pilot, ["escape"])
         app.screen.query_one("#pilot").value = True
         await pilot.pause(0.3)
-        shots.take("console-pilot-ticked", "PILOT: the next session is a test run", "Start session")
+        await shots.take("console-pilot-ticked", "PILOT: the next session is a test run", "Start session", pilot=pilot)
         app.screen.query_one("#pilot").value = False
         await walk(pilot, [*"FR01", "enter"])
-        shots.take("language", "Français", "Deutsch", "English", "Entrée : continuer dans cette langue")
+        await shots.take("language", "Français", "Deutsch", "English", "Entrée : continuer dans cette langue", pilot=pilot)
         await walk(pilot, ["down", "enter"])
-        shots.take("consent", "Avant de commencer", "ans ou plus et j'accepte", "Je refuse", "Entrée : appuyer")
+        await shots.take("consent", "Avant de commencer", "ans ou plus et j'accepte", "Je refuse", "Entrée : appuyer", pilot=pilot)
         await walk(pilot, ["enter"])
-        shots.take("page-about_you", page_title(app), "Quel âge avez-vous", "Suivant", "Ctrl+N : page suivante")
+        await shots.take("page-about_you", page_title(app), "Quel âge avez-vous", "Suivant", "Ctrl+N : page suivante", pilot=pilot)
         await walk(pilot, ["?"])
-        shots.take("page-help", "Touches", "Tab", "question suivante", "Échap ou F1 : fermer")
+        await shots.take("page-help", "Touches", "Tab", "question suivante", "Échap ou F1 : fermer", pilot=pilot)
         await walk(pilot, ["escape"])
         await walk(pilot, ["ctrl+n"])
-        shots.take("page-problem", "Veuillez répondre à cette question.")
+        await shots.take("page-problem", "Veuillez répondre à cette question.", pilot=pilot)
         await walk(pilot, ABOUT_YOU)
         assert app.flow.current.page.id == "habits"
-        shots.take("page-habits", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await shots.take("page-habits", page_title(app), "Suivant", "Ctrl+N : page suivante", pilot=pilot)
         await walk(pilot, ["enter", "tab", "space", "tab", *"12,5", "ctrl+n"])
         assert app.flow.current.page.id == "household"
-        shots.take("page-household", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await shots.take("page-household", page_title(app), "Suivant", "Ctrl+N : page suivante", pilot=pilot)
         await walk(pilot, ["enter", "ctrl+n"])
         await wait_until(pilot, lambda: app.flow.current.kind == "storyboard")
-        shots.take("storyboard", "Image 1 sur", "→ Entrée : image suivante")
+        await shots.take("storyboard", "Image 1 sur", "→ Entrée : image suivante", pilot=pilot)
         await walk(pilot, ["right", "right"])
-        shots.take("storyboard-last", "Entrée : continuer", "← : image précédente")
+        await shots.take("storyboard-last", "Entrée : continuer", "← : image précédente", pilot=pilot)
         await walk(pilot, ["enter"], wait=0.5)
         await wait_until(pilot, lambda: app.flow.current.kind == "clip")
         await wait_until(pilot, lambda: getattr(app.screen, "state", "") == "playing")
-        shots.take("clip", "En cours de lecture", "↑ + : j'aime davantage", "↓ - : j'aime moins")
+        await shots.take("clip", "En cours de lecture", "↑ + : j'aime davantage", "↓ - : j'aime moins", pilot=pilot)
         await app.pause_session()
         await pilot.pause(0.3)
-        shots.take("paused", "La session est en pause")
+        await shots.take("paused", "La session est en pause", pilot=pilot)
         await app.resume_session()
         await wait_until(pilot, lambda: isinstance(app.screen, PageScreen), timeout=20)
         await pilot.pause(app.keys_guard.window)
         app.push_screen(StillThereScreen(app.flow.language, 30))
         await pilot.pause(0.3)
-        shots.take("still-there", "Êtes-vous toujours là")
+        await shots.take("still-there", "Êtes-vous toujours là", pilot=pilot)
         await walk(pilot, ["space"])
-        shots.take("page-overall", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await shots.take("page-overall", page_title(app), "Suivant", "Ctrl+N : page suivante", pilot=pilot)
         await walk(pilot, ["right", "right", "right", "enter", "tab", "enter", "ctrl+n"])
         while app.flow.current.kind == "page" and app.flow.current.page.id != "final":  # every question type, page by page
-            shots.take(f"page-{app.flow.current.page.id}", page_title(app), "Suivant", "Ctrl+N : page suivante")
+            await shots.take(f"page-{app.flow.current.page.id}", page_title(app), "Suivant", "Ctrl+N : page suivante", pilot=pilot)
             shots.thumbnails_whole(app)
             await walk(pilot, ["ctrl+n"])
-        shots.take("page-final", page_title(app), "Suivant", "Ctrl+N : page suivante")
+        await shots.take("page-final", page_title(app), "Suivant", "Ctrl+N : page suivante", pilot=pilot)
         await walk(pilot, [*["right"] * 9, "enter", "ctrl+n"])
-        shots.take("end", "Merci", "Entrée : terminer")
+        await shots.take("end", "Merci", "Entrée : terminer", pilot=pilot)
         await walk(pilot, ["enter"], wait=0.5)
         await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
-        shots.take("sessions", "FR01", "Sessions on this station")
+        await shots.take("sessions", "FR01", "Sessions on this station", pilot=pilot)
         await walk(pilot, ["f9"], wait=1.0)
-        shots.take("results", "Results", "Split the dial by", "Include pilot sessions", "Back to the console")
+        await shots.take("results", "Results", "Split the dial by", "Include pilot sessions", "Back to the console", pilot=pilot)
         await walk(pilot, ["escape"])
         await wait_until(pilot, lambda: isinstance(app.screen, ModeratorScreen))
         await walk(pilot, ["f8"])
-        shots.take("confirm-withdraw", "Withdraw FR01", "Withdraw and erase", "Cancel")
+        await shots.take("confirm-withdraw", "Withdraw FR01", "Withdraw and erase", "Cancel", pilot=pilot)
         await walk(pilot, ["escape"])
         app.push_screen(PinScreen(""))
         await pilot.pause(0.3)
-        shots.take("pin", "Moderator PIN")
+        await shots.take("pin", "Moderator PIN", pilot=pilot)
         await walk(pilot, ["escape"])
         await walk(pilot, ["ctrl+p"], wait=0.6)
         assert CommandPalette.is_open(app)
-        shots.take("palette", "Results of this study", "Theme")
+        await shots.take("palette", "Results of this study", "Theme", pilot=pilot)
         await walk(pilot, ["escape"])
         # A pilot session: the engine's state beside the participant's screen, and the jump list.
         app.screen.query_one("#pilot").value = True
         app.screen.query_one("#code").focus()
         await walk(pilot, [*"FR02", "enter"], ["down", "enter"], ["enter"])
-        shots.take("pilot-panel", "PILOT", "Step", "Answers", "Quel âge avez-vous")
+        await shots.take("pilot-panel", "PILOT", "Step", "Answers", "Quel âge avez-vous", pilot=pilot)
         await walk(pilot, ["f7"])
-        shots.take("jump-list", "Jump to a step", "about_you")
+        await shots.take("jump-list", "Jump to a step", "about_you", pilot=pilot)
         await walk(pilot, ["escape"])
     assert not shots.problems, "\n".join(shots.problems)
     assert len(shots.names) >= 25
