@@ -113,3 +113,11 @@ def run_with_progress(work, label: str, show: bool, *, transient: bool, describe
 
     with bar:
         return asyncio.run(work(on_progress))
+
+
+def listed(heading: str, paths) -> int:
+    """``heading``, then each file written on a line of its own; the command's success."""
+    print(heading)
+    for path in paths:
+        print(f"  {path}")
+    return EXIT_OK

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..visible import visible
-from .common import EXIT_OK, EXIT_PROBLEMS, load, named_database, prepare, print_problems, run_with_progress, say
+from .common import EXIT_OK, EXIT_PROBLEMS, listed, load, named_database, prepare, print_problems, run_with_progress, say
 from .common import private_key as read_private_key
 
 
@@ -75,7 +75,7 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
     try:
         key = read_private_key(private_key)
     except SealKeyError as exc:
-        say(f"{exc}")
+        say(str(exc))
         return EXIT_PROBLEMS
 
     if central:
@@ -88,15 +88,12 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
             "Exporting", progress, transient=True,
         )
     except (SourceError, ExportError, SealedAnswerError) as exc:
-        say(f"{exc}")
+        say(str(exc))
         return EXIT_PROBLEMS
     except OSError as exc:
         say(f"cannot write the export to {out}: {exc.strerror or exc}")
         return EXIT_PROBLEMS
-    print(f"Exported {report.sessions} participant(s) x {report.variables} variables of study '{study.id}' from {source}:")
-    for path in report.files:
-        print(f"  {path}")
-    return EXIT_OK
+    return listed(f"Exported {report.sessions} participant(s) x {report.variables} variables of study '{study.id}' from {source}:", report.files)
 
 
 def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
@@ -109,15 +106,12 @@ def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
     try:
         written = write_codebook(study, out, tuple(formats or ("md", "csv")))
     except ExportError as exc:
-        say(f"{exc}")
+        say(str(exc))
         return EXIT_PROBLEMS
     except OSError as exc:
         say(f"cannot write the codebook to {out}: {exc.strerror or exc}")
         return EXIT_PROBLEMS
-    print(f"Codebook of study '{study.id}':")
-    for path in written:
-        print(f"  {path}")
-    return EXIT_OK
+    return listed(f"Codebook of study '{study.id}':", written)
 
 
 def report(study_dir: Path, database: str | None, *, split_by: str | None, language: str | None, out: Path | None, private_key: Path | None, include_test: bool, all_sessions: bool) -> int:
@@ -138,7 +132,7 @@ def report(study_dir: Path, database: str | None, *, split_by: str | None, langu
         sessions = read_sessions(source, study.id, include_test=include_test, private_key=read_private_key(private_key))
         results = build_report(study, sessions, language=language, split_by=split_by, base="all" if all_sessions else "completed")
     except (ReportSourceError, SealKeyError, SealError, ValueError) as exc:
-        say(f"{exc}")
+        say(str(exc))
         return EXIT_PROBLEMS
     if out is not None:
         from ..report.files import ReportFileError, write_report
@@ -146,7 +140,7 @@ def report(study_dir: Path, database: str | None, *, split_by: str | None, langu
         try:
             write_report(results, out)
         except ReportFileError as exc:
-            say(f"{exc}")
+            say(str(exc))
             return EXIT_PROBLEMS
         print(f"Report of {results.n} session(s) written to {out}." + (" It includes test data." if include_test else ""))
         return EXIT_OK

@@ -50,7 +50,7 @@ def audit_anchors(db_file: Path, url: str) -> list[str] | None:
         parsed = check_url(url)
         report = asyncio.run(check_station(db_file, url))
     except SyncError as exc:
-        say(f"{exc}")
+        say(str(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - a reason, never a traceback
         say(f"cannot check the chain against the central database: {describe(exc, f'{parsed.host}:{parsed.port or 5432}/{parsed.database}', parsed.username, parsed.database)}")

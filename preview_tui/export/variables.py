@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..seal import SEALED
-from ..survey.expr import parse
+from ..survey.expr import NUMBER_FUNCTIONS, parse
 from ..survey.pipe import neutral
 from ..survey.schema import (
     CHOICE_TYPES,
@@ -697,7 +697,7 @@ def _node_kind(tree: Any) -> str:
         name = str(tree.children[0])
         if name in ("answered", "selected"):
             return "boolean"
-        if name in ("count", "min", "max", "sum", "round"):
+        if name in NUMBER_FUNCTIONS:
             return NUMERIC
         if name == "if":  # if(condition, then, else): what both of its results are
             args = tree.children[1].children if len(tree.children) > 1 else []

@@ -40,6 +40,4 @@ def pipe(text: str, lookup: Callable[[str], Any]) -> str:
 
 def neutral(text: str) -> str:
     """``text`` as a label outside any session: every ``{name}`` (with or without fallback) becomes ``[name]``."""
-    if "{" not in text and "}" not in text:
-        return text
-    return PIPE.sub(lambda m: m.group(0)[0] if m.group(0) in ("{{", "}}") else f"[{m.group(1)}]", text)
+    return pipe(text, lambda name: f"[{name}]")
