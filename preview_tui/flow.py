@@ -337,6 +337,10 @@ class Flow:
         """Store a batch of dial samples of a clip (``play`` counts its plays in this session)."""
         await self.store.save_dial_samples(self.session_id, step_id, play, samples)
 
+    async def plays_stored(self, step_id: str) -> int:
+        """How many plays of a clip this session has stored dial samples of (a resumed clip's next play comes after them)."""
+        return await self.store.last_play(self.session_id, step_id)
+
     def note_exposure(self, step_id: str, percent: float | None, completed: bool) -> None:
         """Make what was seen of a clip available to the questionnaire's conditions
         as ``watched.<clip>`` (percent, the best of its plays) and ``completed.<clip>``."""

@@ -226,3 +226,72 @@ class SyncState(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# -- the screening room's live state (local to the room computer, never synced; db/room.py) --
+
+
+class Room(Base):
+    """A screening room opened on this computer: the study it runs and the code seats join with."""
+
+    __tablename__ = "rooms"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    study_id: Mapped[str] = mapped_column(String(64))
+    join_code: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RoomClipEvent(Base):
+    """One event of the room's shared clip, as the room display's player reported it.
+
+    ``mono`` is the room computer's monotonic clock (one clock for every process
+    on that computer), so each seat rebuilds the room's media clock exactly.
+    """
+
+    __tablename__ = "room_clip_events"
+
+    room: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    step_id: Mapped[str] = mapped_column(String(64))
+    play: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    media_ms: Mapped[int | None] = mapped_column(Integer)
+    length_ms: Mapped[int | None] = mapped_column(Integer)
+    mono: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class RoomSeat(Base):
+    """A seat of the room as its process last reported it (``beat_mono``: when)."""
+
+    __tablename__ = "room_seats"
+
+    room: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seat: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pid: Mapped[int | None] = mapped_column(Integer)
+    session_id: Mapped[str | None] = mapped_column(String(36))
+    code: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    step: Mapped[str | None] = mapped_column(String(64))
+    progress: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    dial: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str | None] = mapped_column(Text)
+    last_input_mono: Mapped[float | None] = mapped_column(Float)
+    beat_mono: Mapped[float] = mapped_column(Float)
+
+
+class RoomCommand(Base):
+    """A moderator's command to one seat, carried out (``done_mono``) by the seat's process."""
+
+    __tablename__ = "room_commands"
+    __table_args__ = (Index("ix_room_commands_pending", "room", "seat", "done_mono"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room: Mapped[str] = mapped_column(String(32))
+    seat: Mapped[str] = mapped_column(String(32))
+    command: Mapped[str] = mapped_column(String(16))
+    created_mono: Mapped[float] = mapped_column(Float)
+    done_mono: Mapped[float | None] = mapped_column(Float)

@@ -465,6 +465,12 @@ class Store:
         async with self._write() as s:
             await s.execute(sqlite_insert(m.DialSample.__table__).on_conflict_do_nothing(index_elements=["session_id", "step_id", "play", "seq"]), rows)
 
+    async def last_play(self, session_id: uuid.UUID, step_id: str) -> int:
+        """The highest play number of a clip with stored dial samples in this session (0: none)."""
+        async with self._session() as s:
+            found = await s.scalar(select(func.max(m.DialSample.play)).where(m.DialSample.session_id == session_id, m.DialSample.step_id == step_id))
+            return int(found or 0)
+
     async def dial_samples(self, session_id: uuid.UUID, step_id: str | None = None) -> list[m.DialSample]:
         query = select(m.DialSample).where(m.DialSample.session_id == session_id).order_by(m.DialSample.step_id, m.DialSample.play, m.DialSample.seq)
         if step_id is not None:

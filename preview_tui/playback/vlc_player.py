@@ -599,6 +599,19 @@ class VlcPlayer:
         finally:
             self._op_lock.release()
 
+    def seek(self, media_ms: int) -> None:
+        """Jump to ``media_ms``; the listener gets ``seeked`` there at once (libVLC's time events follow). Never blocks."""
+        if not self._op_lock.acquire(blocking=False):
+            return
+        try:
+            s = self._session
+            if self._closed or s is None or s.finished or self._media is None:
+                return
+            self._player.set_time(max(0, int(media_ms)))
+            self._emit(s, "seeked", max(0, int(media_ms)))
+        finally:
+            self._op_lock.release()
+
     def stop(self) -> None:
         """Stop the clip; the listener gets ``stopped`` unless it already got
         ``ended``/``error``. Blocks while libVLC joins its input thread: call it

@@ -1,0 +1,114 @@
+"""The shared clip: the room display's events in the room file, followed by seats (fake player, real SQLite)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from preview_tui.db.migrate import upgrade
+from preview_tui.db.room import RoomDb, new_join_code
+from preview_tui.playback.fake import FakePlayer
+from preview_tui.station.room_clip import RoomDisplay, SharedClip, clock_of
+
+
+def room_file(tmp_path: Path) -> Path:
+    db = tmp_path / "room.db"
+    upgrade(db)
+    RoomDb(db, "Room 1").open_room("study", new_join_code())
+    return db
+
+
+class Collect:
+    def __init__(self) -> None:
+        self.events = []
+        self.done = threading.Event()
+
+    def __call__(self, ev) -> None:
+        self.events.append(ev)
+        if ev.kind in ("ended", "error", "stopped"):
+            self.done.set()
+
+
+def wait_for(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_seat_follows_the_room_clock_exactly(tmp_path):
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    display = RoomDisplay(FakePlayer(default_ms=1500, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    got = Collect()
+    seat.play(clip, got)  # reaches the clip before the room starts it: waits
+    time.sleep(0.2)
+    assert got.events == []
+    display.start("trailer", "clip.mp4")
+    assert got.done.wait(10)
+    assert got.events[-1].kind == "ended"
+    logged = RoomDb(db, "Room 1").clip_events()
+    assert [e.kind for e in got.events] == [r.kind for r in logged]  # every event, in order
+    room, follower = clock_of(logged), seat.clock
+    assert [(e.mono, e.media_ms) for e in got.events] == [(r.mono, r.media_ms) for r in logged]
+    for mono in (logged[1].mono + 0.1, logged[-1].mono):
+        assert follower.media_at(mono) == room.media_at(mono)
+    display.close()
+
+
+def test_a_late_seat_starts_at_the_clips_current_time(tmp_path):
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    display = RoomDisplay(FakePlayer(default_ms=3000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    display.start("trailer", "clip.mp4")
+    assert wait_for(lambda: display.media_now() > 800)
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    got = Collect()
+    joined_at = time.monotonic()
+    seat.play(clip, got)
+    assert wait_for(lambda: got.events)
+    first = got.events[0]
+    assert first.kind == "playing" and first.mono >= joined_at
+    room_now = clock_of(RoomDb(db, "Room 1").clip_events()).media_at(first.mono)
+    assert abs(first.media_ms - room_now) <= 1  # where the room's clock is, not the clip's start
+    assert got.done.wait(10)
+    display.close()
+
+
+def test_a_replay_reaches_the_seat_and_pauses_carry_who(tmp_path):
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    replays = threading.Event()
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    got = Collect()
+    seat.play(clip, got)
+    display.start("trailer", "clip.mp4")
+    assert wait_for(lambda: display.state == "playing")
+    display.pause()
+    assert wait_for(lambda: any(e.kind == "paused" for e in got.events))
+    assert [e.detail for e in got.events if e.kind == "paused"] == ["moderator"]
+    display.replay()
+    assert replays.wait(5)
+    plays = {r.play for r in RoomDb(db, "Room 1").clip_events()}
+    assert plays == {1, 2}
+    display.close()
+
+
+def test_the_join_code_is_checked_and_a_new_room_gets_a_new_one(tmp_path):
+    db = tmp_path / "room.db"
+    upgrade(db)
+    room = RoomDb(db, "Room 1")
+    room.open_room("study", "ABC234")
+    assert room.code_matches("abc234 ") and not room.code_matches("ABC235") and not room.code_matches("")
+    room.close_room()
+    assert not room.code_matches("ABC234")
+    codes = {new_join_code() for _ in range(50)}
+    assert len(codes) > 45 and all(len(c) == 6 and not set(c) & set("01OIL") for c in codes)
