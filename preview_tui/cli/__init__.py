@@ -14,6 +14,9 @@
     preview-tui export                 write the study's data as CSV, JSON, SPSS .sav and Stata .dta
     preview-tui codebook               write the study's data dictionary (Markdown and CSV)
     preview-tui keys generate --out DIR   make the key pair that seals sensitive answers
+    preview-tui room                   run a screening room: room view, room screen, seats (--serve to browsers)
+    preview-tui seat                   one seat of the room open on this computer
+    preview-tui observe                the back room's live dial trace (behind the PIN)
     preview-tui report                 the study's results: charts in the terminal, or --out FILE
                                        (.html, .png, .svg) to share
 
@@ -75,6 +78,14 @@ def _dispatch(args, studies: list[Path], study: Path, database: str | None) -> i
         if command == "codebook":
             return data.codebook(study, args.out, formats=args.formats)
         return data.report(study, args.central or database, split_by=args.split_by, language=args.language, out=args.out, private_key=args.private_key, include_test=args.include_test, all_sessions=args.all_sessions)
+    if command in ("room", "seat", "observe"):
+        from . import room
+
+        if command == "room":
+            return room.room(study, database, name=args.room_name, serve=args.serve, observers=args.observers, code=args.code)
+        if command == "seat":
+            return room.seat(study, database, name=args.room_name, seat_name=args.seat_name)
+        return room.observe(study, database, name=args.room_name)
     from .study import run
 
     return run(studies, database)

@@ -86,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--include-test", action="store_true", help="count pilot (test) sessions too; every output then says so")
     report.add_argument("--all-sessions", action="store_true", help="chart the answers of every session, not only the completed ones")
 
+    room_help = "the room's name, stored with each session (default: station.room in config.yaml)"
+    room = command("room", "run a screening room on this computer: the moderator's room view, the room's screen and the seats' server")
+    room.add_argument("--name", dest="room_name", metavar="ROOM", help=room_help)
+    room.add_argument("--serve", metavar="HOST:PORT", help="serve seats to browsers (tablets) at this address, e.g. 0.0.0.0:8000")
+    room.add_argument("--observers", metavar="HOST:PORT", help="serve the observers' live view (behind the moderator PIN) at this address")
+    room.add_argument("--code", metavar="CODE", help="the join code seats type (default: a new random one)")
+    seat = command("seat", "one seat of the room open on this computer (what a terminal or a browser tab runs)")
+    seat.add_argument("--room", dest="room_name", metavar="ROOM", help=room_help)
+    seat.add_argument("--seat", dest="seat_name", metavar="SEAT", help="this seat's name (default: the first free S1, S2...)")
+    observe = command("observe", "the back room's live dial trace of the room's shared clip (behind the moderator PIN)")
+    observe.add_argument("--room", dest="room_name", metavar="ROOM", help=room_help)
+
     keys = command("keys", "the key pair that seals sensitive answers")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     generate = command("generate", "make a key pair: the private key file stays with the research team, the public key goes in config.yaml", into=keys_sub)

@@ -351,6 +351,7 @@ class ClipStep(Strict):
     dial: bool | DialSettings = Field(False, description="true: the dial with the screening's settings; or settings of its own")
     must_watch: bool = Field(False, description="the next step opens only once the clip has ended (the moderator can skip only a failed clip)")
     skippable: bool = Field(False, description="the participant may skip the clip (S)")
+    shared: bool | None = Field(None, description="in a screening room: played once on the room's screen for every seat, started by the moderator; unset: the screening's shared_clips")
 
     @model_validator(mode="after")
     def _skip_or_watch(self) -> "ClipStep":
@@ -378,6 +379,11 @@ class Screening(Strict):
     steps: list[Step] = Field(min_length=1)
     dial: DialSettings = Field(DialSettings(), description="the dial's settings for clips with dial: true")
     stimulus_order: StimulusOrder | None = Field(None, description="vary the order of some storyboard and clip steps between participants")
+    shared_clips: bool = Field(False, description="in a screening room, every clip is shared (one play on the room's screen) unless it says shared: false")
+
+    def is_shared(self, step: "ClipStep") -> bool:
+        """Whether a clip plays on the room's screen when the screening runs as a room (elsewhere every clip plays on its station)."""
+        return self.shared_clips if step.shared is None else step.shared
 
 
 # What a study may collect, as its consent text lists it; the last six are the law's sensitive categories.

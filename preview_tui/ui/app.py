@@ -384,6 +384,14 @@ class PreviewApp(KeysAndThemes, LiteralApp, App[None]):
                 log.warning("no player: %s", exc)
         return self._player
 
+    def shares_clip(self, step) -> bool:
+        """Whether a clip plays on a screening room's screen (a seat of a room says yes for its shared clips)."""
+        return False
+
+    def clip_player(self, step, on_replay: Callable[[], None]) -> Player | None:
+        """The player of a shared clip (a room's seat follows the room display); a station has none."""
+        return None
+
     # -- moderator controls of a clip ----------------------------------------
     # App actions: keys outside kiosk mode, palette commands (behind the PIN) in it.
 

@@ -34,6 +34,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar, Static
 
+from ..db.store import STORE_FAILURES
 from ..flow import Flow
 from ..playback.base import PlayerEvent
 from ..playback.dial import DialRecorder, MediaClock
@@ -46,6 +47,7 @@ from .participant import ParticipantScreen
 
 START_TIMEOUT = 15.0  # seconds without "playing" before the clip counts as failed
 DIAL_FLUSH_S = 0.5  # dial samples reach the database at least this often
+ROOM_FLUSH_S = 0.25  # on a shared clip, more often: the back room's live trace reads them
 MODERATOR_KEYS = "F2 pause/resume · F3 replay · F4 skip"
 
 
@@ -90,6 +92,9 @@ class ClipScreen(ParticipantScreen):
             self.event = event
             self.play = play
 
+    class RoomReplay(Message):
+        """The moderator played the room's shared clip again."""
+
     def __init__(self, flow: Flow):
         super().__init__(flow)
         item = flow.current
@@ -111,6 +116,8 @@ class ClipScreen(ParticipantScreen):
         self._unsaved: list[tuple[int, list[Any]]] = []
         self._flushing = False
         self._stopping: asyncio.Task | None = None
+        # In a screening room a shared clip plays on the room's screen; this screen follows its clock.
+        self.shared = bool(getattr(self.app, "shares_clip", lambda step: False)(self.step))
 
     # -- layout ---------------------------------------------------------------
 
@@ -133,8 +140,12 @@ class ClipScreen(ParticipantScreen):
     async def on_mount(self) -> None:
         self.set_interval(0.2, self._show_progress)
         if self.dial is not None:
-            self.set_interval(DIAL_FLUSH_S, self._flush_dial)
-        player = self.app.player()
+            self.set_interval(ROOM_FLUSH_S if self.shared else DIAL_FLUSH_S, self._flush_dial)
+        try:  # a resumed session's plays go on from the last one stored: its samples never collide with the new ones
+            self.play_no = await self.flow.plays_stored(self.step.id)
+        except STORE_FAILURES:
+            self.play_no = 0
+        player = self.app.clip_player(self.step, lambda: self.post_message(self.RoomReplay())) if self.shared else self.app.player()
         if player is None:
             await self.fail("no_player", f"No video player on this station: {self.app.player_problem}")
             return
@@ -160,7 +171,7 @@ class ClipScreen(ParticipantScreen):
         self.pauses = 0
         self.buffering = False
         self.pending_pause_by = self.pending_resume_by = None
-        self._status(self.w("clip_starting"))
+        self._status(self.w("clip_room_waiting" if self.shared else "clip_starting"))
         if self.dial is not None:
             self.recorder = DialRecorder(self.dial.rate_hz, self.dial.neutral).start()
             self.query_one("#dial", DialGauge).value = self.dial.neutral
@@ -172,7 +183,8 @@ class ClipScreen(ParticipantScreen):
                 recorder.on_event(event)
             self.post_message(self.PlayerMessage(event, play))
 
-        self.watchdog = self.set_timer(START_TIMEOUT, lambda: self._no_start(play))
+        # A shared clip starts when the moderator starts it: no time limit for that.
+        self.watchdog = self.set_timer(START_TIMEOUT, lambda: self._no_start(play), pause=self.shared)
         # play() stops a clip still loaded from before (even one that ended), which
         # waits for libVLC's input thread: off the UI loop.
         await asyncio.to_thread(self.player.play, self.path, listener)
@@ -193,14 +205,14 @@ class ClipScreen(ParticipantScreen):
             if self.state == "starting":
                 await self.ledger("clip_play", event)
             elif self.state == "paused":
-                await self.ledger("clip_resume", event, by=self.pending_resume_by or "system")
+                await self.ledger("clip_resume", event, by=self.pending_resume_by or self._by(event))
             self.pending_resume_by = None
             self.state = "playing"
-            self._status(f"▶ {self.w('clip_playing')}")
+            self._status(f"▶ {self.w('clip_room_playing' if self.shared else 'clip_playing')}")
         elif kind == "paused":
             self.state = "paused"
             self.pauses += 1
-            await self.ledger("clip_pause", event, by=self.pending_pause_by or "system")
+            await self.ledger("clip_pause", event, by=self.pending_pause_by or self._by(event))
             self.pending_pause_by = None
             self._status(f"⏸ {self.w('clip_paused')}")
         elif kind == "buffering":
@@ -226,6 +238,14 @@ class ClipScreen(ParticipantScreen):
                 await self.fail("playback_error", f"Clip not shown: {event.detail or 'the player reported an error'}.", record=False)
         elif kind == "stopped":
             await self.ledger("clip_stop", event)
+
+    @staticmethod
+    def _by(event: PlayerEvent) -> str:
+        """Who caused a pause or resume the participant did not ask for: the room's moderator, or the system."""
+        return "moderator" if event.detail == "moderator" else "system"
+
+    async def on_clip_screen_room_replay(self, _message: RoomReplay) -> None:
+        await self.moderator_replay()
 
     async def ledger(self, kind: str, event: PlayerEvent | None = None, **detail: Any) -> bool:
         """One row of the exposure ledger, at the media clock's time of the event."""
@@ -276,7 +296,7 @@ class ClipScreen(ParticipantScreen):
         if action == "dial":
             return self.dial is not None
         if action == "participant_skip":
-            return self.step.skippable and not self.step.must_watch
+            return self.step.skippable and not self.step.must_watch and not self.shared
         return True
 
     def action_dial(self, direction: int) -> None:
@@ -341,6 +361,8 @@ class ClipScreen(ParticipantScreen):
         await self.skip("moderator")
 
     async def action_participant_skip(self) -> None:
+        if self.shared:
+            return
         if self.state in ("playing", "paused", "starting") and self.step.skippable and not self.step.must_watch:
             await self.skip("participant")
 

@@ -32,7 +32,7 @@ class Chart(PlotextPlot):
     def __init__(self, draw: Callable[..., None], item: Any, **options: Any) -> None:
         super().__init__(**options)
         self.draw, self.item = draw, item
-        self.styles.height = chart_height(item)
+        self.styles.height = chart_height(item) if item is not None else "1fr"  # None: drawn once there is something (the live view)
 
     def show(self, item: Any) -> None:
         self.item = item
