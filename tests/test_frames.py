@@ -1,0 +1,72 @@
+"""Frames as libVLC shows them: the stamp reader, the frame tap, and a real clip through both.
+
+The stamped clip's frames carry their own numbers (bench/stamped_clip.py); a
+FrameTap in place of VlcPlayer's video output notes when each is displayed.
+Bounds are generous on purpose: a loaded CI machine may drop a frame or hold
+a callback for a while, and none of that is what these tests are about.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.stamped_clip import CELLS, make_stamped_clip, read_stamp, stamp_cells, synthetic_frame  # noqa: E402
+
+FPS = 25
+
+# ---------------------------------------------------------------- read_stamp
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 37, 255, 256, 1000, 4095, 65535, (1 << 20) - 1])
+@pytest.mark.parametrize(("width", "height", "bpp"), [(160, 120, 4), (320, 240, 3), (64, 48, 4), (101, 77, 3)])
+def test_read_stamp_round_trips_on_synthetic_pictures(n, width, height, bpp):
+    pixels, pitch = synthetic_frame(n, width, height, bpp=bpp)
+    assert read_stamp(pixels, width, height, pitch, bpp=bpp) == n
+
+
+def test_read_stamp_reads_through_padded_lines():
+    # libVLC's lines may be longer than the picture (the tap pads them to 32 bytes).
+    pixels, pitch = synthetic_frame(4242, 150, 100, bpp=3, pitch=480)
+    assert read_stamp(pixels, 150, 100, pitch, bpp=3) == 4242
+
+
+def test_an_unstamped_or_damaged_picture_reads_as_none():
+    grey, pitch = synthetic_frame(None)
+    assert read_stamp(grey, 160, 120, pitch) is None
+    assert read_stamp(bytes(pitch * 120), 160, 120, pitch) is None  # black
+    assert read_stamp(b"\xff" * (pitch * 120), 160, 120, pitch) is None  # white
+
+    good, pitch = synthetic_frame(1234)
+    # One data cell flipped: the CRC must catch it rather than read another number.
+    cells = stamp_cells(1234)
+    k = 5
+    damaged = bytearray(good)
+    x0, x1 = (k * 160) // CELLS, ((k + 1) * 160) // CELLS
+    for y in range(120):
+        level = 0 if cells[k] else 255
+        damaged[y * pitch + x0 * 4 : y * pitch + x1 * 4] = bytes([level]) * ((x1 - x0) * 4)
+    assert read_stamp(bytes(damaged), 160, 120, pitch) is None
+
+    # A picture too short for its size, or too small to hold a stamp.
+    assert read_stamp(good[: pitch * 60], 160, 120, pitch) is None
+    small, spitch = synthetic_frame(7, 40, 30)
+    assert read_stamp(small, 40, 30, spitch) is None
+
+
+def test_stamps_survive_h264_at_a_low_bit_rate(tmp_path: Path):
+    import av  # the test extras install PyAV
+    clip = make_stamped_clip(tmp_path / "s.mp4", seconds=1.0, fps=FPS, crf=45, audio=False)
+    got = []
+    with av.open(str(clip)) as container:
+        for frame in container.decode(video=0):
+            rgb = frame.reformat(width=160, height=120, format="bgra")
+            plane = rgb.planes[0]
+            got.append(read_stamp(bytes(plane), 160, 120, plane.line_size))
+    assert got == list(range(FPS))
