@@ -8,6 +8,7 @@ a callback for a while, and none of that is what these tests are about.
 
 from __future__ import annotations
 
+import ctypes
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.stamped_clip import CELLS, make_stamped_clip, read_stamp, stamp_cells, synthetic_frame  # noqa: E402
+from preview_tui.playback import probe_vlc  # noqa: E402
+from preview_tui.playback.frames import FrameTap  # noqa: E402
 
 FPS = 25
 
@@ -70,3 +73,83 @@ def test_stamps_survive_h264_at_a_low_bit_rate(tmp_path: Path):
             plane = rgb.planes[0]
             got.append(read_stamp(bytes(plane), 160, 120, plane.line_size))
     assert got == list(range(FPS))
+
+
+# ----------------------------------------------------------- FrameTap alone
+
+
+def _show(tap: FrameTap, pixels: bytes) -> None:
+    """What libVLC does for one picture: render into the tap's buffer, then display."""
+    ctypes.memmove(tap.address, pixels, len(pixels))
+    tap._on_display(None, None)
+
+
+def test_tap_keeps_each_displayed_picture_with_its_moment():
+    tap = FrameTap(160, 120, keep=3)
+    assert tap.address % 32 == 0 and tap.pitch % 32 == 0 and tap.pitch >= 160 * 4
+    for n in range(5):
+        pixels, _ = synthetic_frame(n, 160, 120, pitch=tap.pitch)
+        _show(tap, pixels)
+    frames = tap.frames()
+    assert tap.count == 5
+    assert [f.seq for f in frames] == [2, 3, 4]  # keep=3: the oldest went
+    assert [read_stamp(f.data, 160, 120, tap.pitch) for f in frames] == [2, 3, 4]
+    assert all(b.mono >= a.mono for a, b in zip(frames, frames[1:]))
+    assert len(tap.drain()) == 3 and tap.frames() == []
+
+
+def test_tap_runs_the_decoder_and_survives_its_failures():
+    calls = []
+
+    def decoder(pixels, width, height, pitch):
+        calls.append((width, height, pitch))
+        if len(calls) == 2:
+            raise ValueError("boom")
+        return read_stamp(pixels, width, height, pitch, bpp=3)
+
+    tap = FrameTap(96, 72, chroma="RV24", decoder=decoder)
+    for n in (10, 11, 12):
+        pixels, _ = synthetic_frame(n, 96, 72, bpp=3, pitch=tap.pitch)
+        _show(tap, pixels)
+    assert [f.data for f in tap.frames()] == [10, 12]
+    assert tap.failures == 1 and tap.count == 3
+    assert calls[0] == (96, 72, tap.pitch)
+
+
+def test_tap_rejects_what_it_cannot_do():
+    with pytest.raises(ValueError):
+        FrameTap(chroma="I420")
+    with pytest.raises(ValueError):
+        FrameTap(0, 10)
+    from preview_tui.playback.vlc_player import VlcPlayer
+
+    with pytest.raises(ValueError, match="window"):
+        VlcPlayer(video="window", frame_tap=FrameTap())
+
+
+# ------------------------------------------------------ a real clip in libVLC
+
+
+@pytest.mark.real
+def test_tap_installs_its_callbacks_and_format_once():
+    assert probe_vlc().ok, f"libVLC is required (CI installs it): {probe_vlc().message()}"
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def video_set_callbacks(self, *args):
+            self.calls.append(("callbacks", args))
+
+        def video_set_format(self, *args):
+            self.calls.append(("format", args))
+
+    tap = FrameTap(128, 96)
+    player = Recorder()
+    tap.install(player)
+    (kind, (lock, unlock, display, opaque)), (fkind, fmt) = player.calls
+    assert kind == "callbacks" and fkind == "format"
+    assert unlock is None and opaque is None and lock is not None and display is not None
+    assert fmt == ("RV32", 128, 96, 512)
+    with pytest.raises(RuntimeError):
+        tap.install(Recorder())
