@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,12 @@ from conftest import ROOT
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.frame_timing import pct, timing_errors  # noqa: E402
 from bench.stamped_clip import CELLS, make_stamped_clip, read_stamp, stamp_cells, synthetic_frame  # noqa: E402
-from preview_tui.playback import probe_vlc  # noqa: E402
+from preview_tui.playback import PlayerEvent, probe_vlc  # noqa: E402
 from preview_tui.playback.frames import FrameTap  # noqa: E402
 
+CLIP_S = 3.6
 FPS = 25
 
 # ---------------------------------------------------------------- read_stamp
@@ -153,3 +156,49 @@ def test_tap_installs_its_callbacks_and_format_once():
     assert fmt == ("RV32", 128, 96, 512)
     with pytest.raises(RuntimeError):
         tap.install(Recorder())
+
+
+@pytest.mark.real
+def test_a_stamped_clip_through_vlc_player_and_a_frame_tap(tmp_path: Path):
+    assert probe_vlc().ok, f"libVLC is required (CI installs it): {probe_vlc().message()}"
+    from preview_tui.playback.vlc_player import VlcPlayer
+
+    clip = make_stamped_clip(tmp_path / "stamped.mp4", seconds=CLIP_S, fps=FPS)
+    total = round(CLIP_S * FPS)
+    tap = FrameTap(160, 120)  # keeps the pictures; decoded here, off libVLC's thread
+    events: list[PlayerEvent] = []
+    done = threading.Event()
+
+    def listener(ev: PlayerEvent) -> None:
+        events.append(ev)
+        if ev.kind in ("ended", "error", "stopped"):
+            done.set()
+
+    player = VlcPlayer(video="headless", audio="dummy", log_file=tmp_path / "vlc.log", frame_tap=tap)
+    try:
+        player.play(clip, listener)
+        assert done.wait(CLIP_S + 30), [e.kind for e in events]
+    finally:
+        player.close()
+
+    assert events[-1].kind == "ended", [(e.kind, e.detail) for e in events if e.kind != "time"]
+    frames = tap.frames()
+    shown = [(f.mono, read_stamp(f.data, tap.width, tap.height, tap.pitch)) for f in frames]
+    numbers = [n for _, n in shown if n is not None]
+    # libVLC may drop a late picture on a loaded machine; most are shown, and nearly all read.
+    assert len(frames) >= total // 2, (len(frames), total, tap.failures)
+    assert len(numbers) >= 0.9 * len(frames), [n for _, n in shown]
+    assert all(0 <= n < total for n in numbers), numbers
+    assert all(b >= a for a, b in zip(numbers, numbers[1:])), numbers
+    # The pictures came at the clip's pace: wall time between the first and the
+    # last read frame against their own times.
+    readable = [(m, n) for m, n in shown if n is not None]
+    (m0, n0), (m1, n1) = readable[0], readable[-1]
+    assert n1 - n0 >= total // 2, (n0, n1)
+    ratio = (m1 - m0) / ((n1 - n0) / FPS)
+    assert 0.9 <= ratio <= 1.1, (ratio, m1 - m0, n0, n1)
+    # The media clock on the player's events agrees with the screen (loosely: the
+    # benchmark measures how well).
+    errors = timing_errors(readable, events, FPS)
+    assert len(errors) >= len(readable) // 2
+    assert pct([abs(e) for e in errors], 50) <= 150, sorted(errors)[:: max(1, len(errors) // 20)]
