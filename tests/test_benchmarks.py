@@ -34,3 +34,13 @@ def test_export_csv_benchmark_runs():
     figures = dict(line.split(":", 1) for line in proc.stdout.strip().splitlines())
     assert figures["participants x variables"].strip() == "300 x 100"
     assert float(figures["ratio preview-tui / pandas"]) > 0
+
+
+@pytest.mark.real
+def test_frame_timing_benchmark_reads_the_frames_and_prints_the_errors():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "frame_timing.py"), "--seconds", "2"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "frames displayed:" in out and "unreadable" in out
+    for name in ("clock vs frame shown", "libVLC's last report", "dial samples vs screen"):
+        assert f"error |ms|, {name}:" in out and "p95" in out, out

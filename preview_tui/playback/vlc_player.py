@@ -43,10 +43,13 @@ import threading
 import time
 import weakref
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .base import EventKind, Listener, PlayerEvent, PlayerUnavailable
 from .libvlc import INSTALL_HINT, has_display, import_vlc
+
+if TYPE_CHECKING:
+    from .frames import FrameTap
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +264,8 @@ class VlcPlayer:
     - ``start_timeout``: seconds after ``play()`` without ``playing`` before
       an ``error`` is reported (None: no watchdog).
     - ``extra_args``: more libVLC options, appended last (they win).
+    - ``frame_tap``: a :class:`~preview_tui.playback.frames.FrameTap` that
+      takes the place of the video output (headless; benchmarks and tests).
 
     Raises :class:`PlayerUnavailable` when libVLC cannot be loaded or started.
     """
@@ -278,7 +283,11 @@ class VlcPlayer:
         hw_decoding: bool = False,
         start_timeout: float | None = 10.0,
         extra_args: tuple[str, ...] | list[str] = (),
+        frame_tap: FrameTap | None = None,
     ) -> None:
+        if frame_tap is not None:
+            video = frame_tap.video_mode(video)  # the tap is the video output: headless
+        self.frame_tap = frame_tap  # held here for as long as libVLC may call it
         self.video_mode = resolve_video(video)
         self.headless = self.video_mode == "headless"
         self.audio_mode = resolve_audio(audio, self.headless)
@@ -331,6 +340,8 @@ class VlcPlayer:
         self._player = self._instance.media_player_new()
         if self._player is None:
             raise PlayerUnavailable("libVLC could not create a media player")
+        if self.frame_tap is not None:
+            self.frame_tap.install(self._player)
         if self.fullscreen:
             self._player.set_fullscreen(True)
         if self.volume is not None:
