@@ -32,6 +32,9 @@ What the server does (textual-serve 1.1, with the changes made here):
   a dropped network, a frozen browser) is noticed by the websocket's
   heartbeat: a ping after 15 s of silence, 7.5 s for the answer; with a
   frozen browser the app ended 23 s later.
+* An app that ends by itself (it crashed, or it is no Textual app at all)
+  gets its tab closed, so the tab says "Session ended." instead of showing
+  the loading splash for ever as textual-serve would.
 * Stopping the server (SIGINT or SIGTERM) closes every open tab's websocket,
   so every app gets "quit"; the server exits once they have ended (or been
   killed). textual-serve alone leaves the websockets open and aiohttp waits
@@ -51,11 +54,14 @@ What the server does (textual-serve 1.1, with the changes made here):
   that stylesheet out and needs nothing but this server; the terminal uses
   a local monospace font.
 * textual-serve prints a banner and rich-formatted log lines on stdout, and
-  copies every app's stderr to its stdout when that app ends. Here nothing
-  is printed on stdout: the log (the server's start and stop, every tab's
-  app process and how it ended, aiohttp's requests and errors) and the
-  apps' stderr go to ``log_file`` when one is given; otherwise warnings,
-  errors and the apps' stderr go to stderr.
+  copies every app's stderr to its stdout when that app ends (losing what
+  the app wrote just before it ended: a crash's traceback). Here nothing is
+  printed on stdout. With ``log_file`` the log (the server's start and stop,
+  every tab's app process and how it ended, aiohttp's requests and errors)
+  goes there, and the apps' stderr is appended to it directly
+  (``exec COMMAND 2>>LOG_FILE``; Textual's web driver draws on stdout, so
+  this takes nothing from the screen). Without it, warnings, errors and what
+  textual-serve passes on of the apps' stderr go to stderr.
 
 textual-serve is imported only when :func:`serve` runs, so importing this
 module is cheap and imports no Textual.
@@ -156,8 +162,11 @@ def serve(
             logger.propagate = False
             stack.callback(_restore, logger, saved)
         stack.enter_context(contextlib.redirect_stdout(stream))
+        line = f"exec {command}"
+        if log_file is not None:  # reliably: textual-serve may drop what an app wrote just before it ended
+            line += f" 2>>{shlex.quote(os.fspath(Path(log_file).resolve()))}"
         server = _seat_server(
-            f"exec {command}",
+            line,
             host=host,
             port=port,
             title=title,
@@ -236,9 +245,21 @@ def _seat_server(
             process = app_service._process
             log.info("tab opened: app process %s", process.pid)
             self._sockets.add(websocket)
+            messages = asyncio.ensure_future(super()._process_messages(websocket, app_service))
+            ended = asyncio.ensure_future(process.wait())
             try:
-                await super()._process_messages(websocket, app_service)
+                await asyncio.wait({messages, ended}, return_when=asyncio.FIRST_COMPLETED)
+                if not messages.done():
+                    # The app ended by itself without saying so (it crashed, or never started):
+                    # textual-serve would leave the tab on its loading splash.
+                    log.warning("app process %s ended with status %s; closing its tab", process.pid, process.returncode)
+                    await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the app ended")
+                await messages
+            except asyncio.CancelledError:  # the server is stopping
+                messages.cancel()
+                raise
             finally:
+                ended.cancel()
                 self._sockets.discard(websocket)
                 # Runs beside textual-serve's own wait for the app (which has no time limit).
                 self._reapers[asyncio.current_task()] = asyncio.get_running_loop().create_task(self._reap(process))
@@ -299,7 +320,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give the command to serve after --")
     line = shlex.join(command)
     try:
-        serve(line, host=args.host, port=args.port, title=args.title or line, public_url=args.public_url, log_file=args.log_file, exit_grace=args.exit_grace)
+        serve(
+            line,
+            host=args.host,
+            port=args.port,
+            title=args.title or line,
+            public_url=args.public_url,
+            log_file=args.log_file,
+            exit_grace=args.exit_grace,
+        )
     except ValueError as exc:
         parser.error(str(exc))
     except OSError as exc:  # the port is taken, the log file cannot be opened, ...

@@ -151,6 +151,22 @@ def test_an_app_that_does_not_quit_is_killed_after_the_grace_period(browser, ech
         assert f"app process {pid} still running 1s after its tab closed; killing it" in server.log()
 
 
+def test_an_app_that_crashes_closes_its_tab_and_leaves_its_error_in_the_log(browser, tmp_path):
+    crash = "import sys; print('no study here: [b]/srv', file=sys.stderr); sys.exit(3)"
+    with ServedCommand([sys.executable, "-c", crash], cwd=tmp_path) as server:
+        tab = browser.open(server.url)
+        with pytest.raises(AssertionError, match="the session ended"):
+            wait_for_text(tab, "anything", timeout=20)  # fails as soon as the tab says the session ended
+        assert "Session ended." in tab.inner_text("body")
+        (pid,) = server.app_pids()
+        wait_for(
+            lambda: f"app process {pid} ended with status 3" in server.log(),
+            10,
+            lambda: f"the server did not log how {pid} ended:\n{server.log()}",
+        )
+        assert "no study here: [b]/srv\n" in server.log()
+
+
 def test_stopping_the_server_ends_the_apps_of_open_tabs_and_says_so_in_the_tab(browser, echo_app, tmp_path):
     with ServedCommand([sys.executable, str(echo_app)], cwd=tmp_path) as server:
         tab = browser.open(server.url)
