@@ -13,7 +13,7 @@ or, from Python (blocking until SIGINT or SIGTERM)::
 
     serve(shlex.join(argv), host="127.0.0.1", port=8000, title="Room 1")
 
-What the server does (textual-serve 1.1, with the changes made here):
+What the server does (textual-serve 1.1 underneath, and what this module adds):
 
 * Only the given command is served: one command, run for every tab by
   ``/bin/sh -c "exec COMMAND"``, so the app process is the server's own child
