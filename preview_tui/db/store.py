@@ -173,7 +173,7 @@ class Store:
             try:
                 sync.execute(insert(m.AuditEntry.__table__), rows)  # Core: the ORM's bulk machinery is not needed here
             except IntegrityError as exc:
-                if direct.HEAD_MOVED in str(exc.orig):
+                if direct.head_moved(str(exc.orig)):
                     return False
                 raise
             return True
