@@ -10,7 +10,6 @@ Terminal seats run ``preview-tui seat`` against the same file.
 
 from __future__ import annotations
 
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -42,19 +41,24 @@ def _python_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "preview_tui", *args]
 
 
-def _serve(address: str, command: list[str], title: str) -> tuple[subprocess.Popen, str] | None:
+def _serve(address: str, command: list[str], title: str, log_name: str) -> tuple[subprocess.Popen, str] | None:
+    import socket
+
+    from ..settings import log_dir
+
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit():
-        say(f"--serve and --observers take HOST:PORT (e.g. 0.0.0.0:8000), not {address!r}")
+        say(f"--serve and --observers take HOST:PORT (e.g. 192.168.1.10:8000), not {address!r}")
         return None
+    # On every address, tablets reach the room computer by its name.
+    url = f"http://{socket.gethostname() if host in ('0.0.0.0', '::') else host}:{port}/"
     server = subprocess.Popen(
-        [sys.executable, "-m", "preview_tui.serve", "--host", host, "--port", port, "--title", title, "--", shlex.join(command)],
+        [sys.executable, "-m", "preview_tui.serve", "--host", host, "--port", port, "--title", title, "--public-url", url.rstrip("/"), "--log-file", str(log_dir() / log_name), "--", *command],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # textual-serve's log goes to its own file (preview_tui/serve.py); never onto the room view
+        stderr=subprocess.DEVNULL,  # its log goes to the log file; never onto the room view
     )
-    shown = "localhost" if host in ("0.0.0.0", "::") else host
-    return server, f"http://{shown}:{port}/"
+    return server, url
 
 
 def room(study_dir: Path, database: str | None, *, name: str | None, serve: str | None, observers: str | None, code: str | None) -> int:
@@ -83,7 +87,7 @@ def room(study_dir: Path, database: str | None, *, name: str | None, serve: str 
     try:
         for address, command, title in ((serve, _python_command("seat", *base, "--room", the_room), "Seat"), (observers, _python_command("observe", *base, "--room", the_room), "Observers")):
             if address:
-                started = _serve(address, command, f"{study.id} · {title}")
+                started = _serve(address, command, f"{study.id} · {title}", f"serve-{title.lower()}.log")
                 if started is None:
                     return EXIT_PROBLEMS
                 servers.append(started[0])
