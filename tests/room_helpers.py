@@ -115,5 +115,5 @@ def after_the_clip(term) -> None:
 def answers(db: Path) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
     for code, qid, value in rows(db, "select s.participant_code, a.question_id, a.value from answers a join sessions s on s.id = a.session_id"):
-        out.setdefault(code, {})[qid] = json.loads(value)
+        out.setdefault(code, {})[qid] = json.loads(value) if isinstance(value, str) else value
     return out
