@@ -112,3 +112,15 @@ def test_the_join_code_is_checked_and_a_new_room_gets_a_new_one(tmp_path):
     assert not room.code_matches("ABC234")
     codes = {new_join_code() for _ in range(50)}
     assert len(codes) > 45 and all(len(c) == 6 and not set(c) & set("01OIL") for c in codes)
+
+
+def test_a_dial_that_starts_mid_clip_samples_from_there_on_the_grid():
+    from preview_tui.playback.base import PlayerEvent
+    from preview_tui.playback.dial import DialSampler
+
+    sampler = DialSampler(10, 50)
+    now = time.monotonic()
+    sampler.on_event(PlayerEvent("playing", media_ms=5374, length_ms=14000, mono=now - 1.0))
+    samples = sampler.due(now)
+    assert samples and samples[0].media_ms == 5400 and all(s.media_ms % 100 == 0 for s in samples)
+    assert abs(samples[0].mono - (now - 1.0 + 0.026)) < 1e-6  # taken when the clock reached 5.4 s, not backdated to the clip's start

@@ -247,7 +247,10 @@ class DialSampler:
 
     def on_event(self, ev: PlayerEvent) -> None:
         with self._lock:
+            started = self.clock.anchor_mono is None
             self.clock.on_event(ev)
+            if started and self.clock.anchor_mono is not None:  # a clock that starts mid-clip (a seat joining late) samples from there
+                self._slot = math.ceil(self.clock.anchor_media / self.period_ms - 1e-9)
             if self.clock.generation != self._generation:
                 self._generation = self.clock.generation
                 if self.clock.backward:
