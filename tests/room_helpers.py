@@ -117,3 +117,32 @@ def answers(db: Path) -> dict[str, dict[str, object]]:
     for code, qid, value in rows(db, "select s.participant_code, a.question_id, a.value from answers a join sessions s on s.id = a.session_id"):
         out.setdefault(code, {})[qid] = json.loads(value) if isinstance(value, str) else value
     return out
+
+
+class BrowserSeat:
+    """A seat in a browser tab, driven with the same calls as a tmux seat (``tests/browser.py`` underneath)."""
+
+    KEYS = {"Enter": "enter", "Down": "down", "Up": "up", "C-n": "ctrl+n", "Space": "space", "Tab": "tab"}
+
+    def __init__(self, tab):
+        self.tab = tab
+
+    def wait_for(self, pattern, timeout: float = 10.0) -> str:
+        from browser import wait_for_text
+
+        return wait_for_text(self.tab, pattern, timeout=timeout)
+
+    def send(self, *keys: str) -> None:
+        from browser import press as press_keys
+
+        press_keys(self.tab, *(self.KEYS.get(k, k) for k in keys))
+
+    def send_text(self, text: str) -> None:
+        from browser import type_text
+
+        type_text(self.tab, text)
+
+    def screen(self) -> str:
+        from browser import screen_text
+
+        return screen_text(self.tab)

@@ -124,3 +124,12 @@ def test_a_dial_that_starts_mid_clip_samples_from_there_on_the_grid():
     samples = sampler.due(now)
     assert samples and samples[0].media_ms == 5400 and all(s.media_ms % 100 == 0 for s in samples)
     assert abs(samples[0].mono - (now - 1.0 + 0.026)) < 1e-6  # taken when the clock reached 5.4 s, not backdated to the clip's start
+
+
+def test_seats_opened_together_never_share_a_name(tmp_path):
+    import concurrent.futures
+
+    db = room_file(tmp_path)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        names = list(pool.map(lambda _: RoomDb(db, "Room 1").claim(), range(16)))
+    assert sorted(names, key=lambda n: int(n[1:])) == [f"S{i}" for i in range(1, 17)]

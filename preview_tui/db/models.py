@@ -241,6 +241,8 @@ class Room(Base):
     join_code: Mapped[str] = mapped_column(String(16))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every event of the shared clip up to this moment is in the log (the seats sample no further).
+    published_mono: Mapped[float | None] = mapped_column(Float)
 
 
 class RoomClipEvent(Base):

@@ -146,6 +146,14 @@ class RoomDb:
                 raise
         return seq
 
+    def publish(self, mono: float) -> None:
+        """Every event of the shared clip up to ``mono`` is in the log."""
+        self._write("UPDATE rooms SET published_mono = ? WHERE name = ?", (mono, self.room))
+
+    def published(self) -> float:
+        rows = self._rows("SELECT published_mono FROM rooms WHERE name = ?", (self.room,))
+        return rows[0][0] if rows and rows[0][0] is not None else float("-inf")
+
     def clip_events(self, after_seq: int = 0) -> list[ClipRow]:
         rows = self._rows(
             "SELECT seq, step_id, play, kind, media_ms, length_ms, mono, COALESCE(detail, '') FROM room_clip_events WHERE room = ? AND seq > ? ORDER BY seq",
@@ -174,6 +182,30 @@ class RoomDb:
             f"INSERT INTO room_seats (room, seat, {names}, beat_mono) VALUES (?, ?, {marks}, ?) ON CONFLICT (room, seat) DO UPDATE SET {updates}, beat_mono = excluded.beat_mono",
             (self.room, seat, *(values[name] for name in SEAT_FIELDS), time.monotonic()),
         )
+
+    def claim(self, prefix: str = "S") -> str:
+        """The first free seat name ``S1``, ``S2``... (no live process reports it), taken at once: two tabs
+        opened together never get the same one."""
+        with self._lock:
+            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                now = time.monotonic()
+                taken = {seat for seat, beat in self._con.execute("SELECT seat, beat_mono FROM room_seats WHERE room = ?", (self.room,)) if now - beat < BEAT_STALE_S}
+                n = 1
+                while f"{prefix}{n}" in taken:
+                    n += 1
+                name = f"{prefix}{n}"
+                self._con.execute(
+                    "INSERT INTO room_seats (room, seat, status, beat_mono) VALUES (?, ?, 'joined', ?) ON CONFLICT (room, seat) DO UPDATE SET status = 'joined', "
+                    + ", ".join(f"{f} = NULL" for f in SEAT_FIELDS if f != "status")
+                    + ", beat_mono = excluded.beat_mono",
+                    (self.room, name, now),
+                )
+                self._con.execute("COMMIT")
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+        return name
 
     def seats(self) -> list[SeatRow]:
         rows = self._rows(f"SELECT seat, {', '.join(SEAT_FIELDS)}, beat_mono FROM room_seats WHERE room = ? ORDER BY seat", (self.room,))

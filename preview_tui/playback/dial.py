@@ -310,7 +310,10 @@ class DialRecorder:
     called on that thread for every sample.
     """
 
-    def __init__(self, rate_hz: float = 10.0, neutral: int = 50, *, on_sample: Callable[[DialSample], None] | None = None) -> None:
+    def __init__(self, rate_hz: float = 10.0, neutral: int = 50, *, on_sample: Callable[[DialSample], None] | None = None, horizon: Callable[[], float] | None = None) -> None:
+        # ``horizon``: up to which moment the clock's events are known (a room's seat hears of the room
+        # display's pause one read later); nothing after it is sampled, so no sample runs past a pause.
+        self.horizon = horizon
         self.sampler = DialSampler(rate_hz, neutral)
         self._on_sample = on_sample
         self._cond = threading.Condition()
@@ -357,6 +360,8 @@ class DialRecorder:
         return self.drain()
 
     def _collect(self, now: float) -> None:
+        if self.horizon is not None:
+            now = min(now, self.horizon())
         samples = self.sampler.due(now)
         if not samples:
             return
@@ -377,6 +382,8 @@ class DialRecorder:
             self._collect(now)
             nxt = self.sampler.next_due()
             wait = period if nxt is None else min(period, max(0.0, nxt - time.monotonic()))
+            if self.horizon is not None:
+                wait = max(wait, 0.01)  # a sample due but not yet known to be: look again soon, not at once
             with self._cond:
                 if self._stop:
                     return

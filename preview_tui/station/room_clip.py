@@ -36,6 +36,7 @@ from ..playback.dial import MediaClock
 log = logging.getLogger(__name__)
 
 POLL_S = 0.05  # how often a seat reads the clip log
+PUBLISH_S = 0.03  # how often the room display says the log is complete up to now
 BY_MODERATOR = "moderator"  # an event's detail when the moderator caused it (the seat's ledger says by: moderator)
 FINAL = ("ended", "error", "stopped")
 
@@ -136,7 +137,12 @@ class RoomDisplay:
 
     def _write_loop(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=PUBLISH_S)
+            except queue.Empty:
+                if self.state in ("starting", "playing", "paused"):
+                    self._publish()
+                continue
             if item is None:
                 return
             step_id, play, ev = item
@@ -144,6 +150,14 @@ class RoomDisplay:
                 self.room.append_clip(step_id, play, ev.kind, mono=ev.mono, media_ms=ev.media_ms, length_ms=ev.length_ms, detail=ev.detail)
             except Exception:  # noqa: BLE001 - the room display goes on; seats see the next event
                 log.exception("could not log the room clip's %s event", ev.kind)
+
+    def _publish(self) -> None:
+        # Nothing is queued: every event made before now is in the log (a few ms spare for an event
+        # stamped just before it was queued).
+        try:
+            self.room.publish(time.monotonic() - 0.005)
+        except Exception:  # noqa: BLE001 - seats wait for the next one
+            log.warning("could not publish the room clip's progress", exc_info=True)
 
 
 class SharedClip:
@@ -158,6 +172,11 @@ class SharedClip:
         self.clock = MediaClock()
         self.play_no: int | None = None  # the room's play this seat follows
         self._since = time.monotonic()
+        self._horizon = float("-inf")
+
+    def horizon(self) -> float:
+        """Up to which moment this seat knows the room's clip events (the dial samples no further)."""
+        return self._horizon
 
     def play(self, path: Path, listener: Listener) -> None:
         self.stop()
@@ -189,6 +208,7 @@ class SharedClip:
         rows_of_play: list[ClipRow] = []  # the events of the play this seat follows
         while not stop.is_set():
             try:
+                polled = min(time.monotonic(), self.room.published())  # the log is complete up to here
                 rows = self.room.clip_events(seen)
             except Exception:  # noqa: BLE001 - a busy file: read again at the next poll
                 log.warning("could not read the room's clip log", exc_info=True)
@@ -210,6 +230,7 @@ class SharedClip:
                 for row in rows_of_play[sent:]:
                     self._hand(listener, event_of(row))
             sent = len(rows_of_play)
+            self._horizon = polled
             if joined and self._final(rows_of_play):
                 return
             stop.wait(self.poll_s)

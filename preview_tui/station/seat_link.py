@@ -24,13 +24,7 @@ COMMANDS = ("start", "pause", "resume", "end", "withdraw")
 
 def claim_seat(room: RoomDb, wanted: str | None) -> str:
     """The seat's name: the one asked for, or the first free ``S<n>`` (no live process reports it)."""
-    if wanted:
-        return wanted
-    taken = {row.seat for row in room.seats() if row.connected()}
-    n = 1
-    while f"S{n}" in taken:
-        n += 1
-    return f"S{n}"
+    return wanted or room.claim("S")
 
 
 class SeatLink:

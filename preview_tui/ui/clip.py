@@ -173,7 +173,7 @@ class ClipScreen(ParticipantScreen):
         self.pending_pause_by = self.pending_resume_by = None
         self._status(self.w("clip_room_waiting" if self.shared else "clip_starting"))
         if self.dial is not None:
-            self.recorder = DialRecorder(self.dial.rate_hz, self.dial.neutral).start()
+            self.recorder = DialRecorder(self.dial.rate_hz, self.dial.neutral, horizon=getattr(self.player, "horizon", None)).start()
             self.query_one("#dial", DialGauge).value = self.dial.neutral
         recorder = self.recorder
 

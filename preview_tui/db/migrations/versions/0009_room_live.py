@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("join_code", sa.String(length=16), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("published_mono", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("name"),
     )
     op.create_table(
