@@ -22,7 +22,7 @@ from .themes import moderator_theme, register_themes
 from ..db import models as m
 from ..db.store import Store
 from ..flow import Flow, Participant, station_balance
-from ..next_session import NextSession
+from ..station.next_session import NextSession
 from ..playback.base import Player, PlayerUnavailable
 from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
 from ..survey.schema import StationSettings

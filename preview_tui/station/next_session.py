@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .db.store import Store
-from .flow import Flow, Participant
-from .survey.study import Study
+from ..db.store import Store
+from ..flow import Flow, Participant
+from ..survey.study import Study
 
 
 @dataclass
