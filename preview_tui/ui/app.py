@@ -61,10 +61,10 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
         Binding("f4", "moderator_skip", show=False, priority=True),
     ]
 
-    def __init__(self, *, settings: StationSettings, station: Station, player_factory: PlayerFactory, prefs: Path | None = None):
+    def __init__(self, *, station: Station, player_factory: PlayerFactory, prefs: Path | None = None):
         super().__init__()
-        self.settings = settings
         self.station = station
+        self.settings = settings = station.settings
         self.store = station.store
         self._player_factory = player_factory
         self._player: Player | None = None
@@ -314,7 +314,10 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
 
 def build_app(*, settings: StationSettings, study: Study, store: Store, player_factory: PlayerFactory, more_studies: Iterable[Study] = (), prefs: Path | None = None, station: Station | None = None) -> PreviewApp:
     """The app, from its parts: station settings, the study (and any others this station offers), the store, a way to make a player
-    and the per-user settings file (``preview_tui.prefs.prefs_path()``; None keeps nothing, as in tests). ``station`` runs the
-    sessions; by default one over ``study`` and ``store``."""
-    station = station or Station(settings=settings, study=study, store=store, more_studies=more_studies)
-    return PreviewApp(settings=settings, station=station, player_factory=player_factory, prefs=prefs)
+    and the per-user settings file (``preview_tui.prefs.prefs_path()``; None keeps nothing, as in tests).
+
+    ``station`` runs the sessions; by default one built from these settings, studies and store. A caller
+    that shares it with another front end builds it from the same parts: the app shows that station's."""
+    if station is None:
+        station = Station(settings=settings, study=study, store=store, more_studies=more_studies)
+    return PreviewApp(station=station, player_factory=player_factory, prefs=prefs)
