@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 from pathlib import Path
-from typing import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterable
 
 from textual import events
 from textual.app import App
@@ -17,7 +17,6 @@ from .app_keys import KeysAndThemes
 from .keys import KeyGuard
 from .themes import moderator_theme, register_themes
 
-from ..db.store import Store
 from ..flow import Flow, Participant
 from ..playback.base import Player, PlayerUnavailable
 from ..station import Notice, Station, withdrawal_question
@@ -27,6 +26,9 @@ from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, 
 from ..survey.schema import StationSettings
 from ..survey.study import Study
 from .literal import LiteralApp, clicks_an_action
+
+if TYPE_CHECKING:  # the app reaches the store through the station
+    from ..db.store import Store
 
 log = logging.getLogger(__name__)
 
