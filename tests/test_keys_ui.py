@@ -90,7 +90,7 @@ async def test_the_pilot_box_is_cleared_after_a_pilot_session(demo_study, tmp_pa
         await walk(pilot, [*"PILOT1", "enter"], ["enter"], ["enter"], UNDER_18)
         await walk(pilot, ["enter"], wait=0.5)  # the end screen
         await wait_until(pilot, lambda: app.screen is console)
-        assert not box.value and not console.query_one("#pilot-next").display and not app.next_session.pilot
+        assert not box.value and not console.query_one("#pilot-next").display and not app.station.next_session.pilot
         await walk(pilot, [*"REAL1", "enter"], ["enter"], ["enter"], UNDER_18, ["enter"])
         await wait_until(pilot, lambda: app.screen is console)
     assert rows(db, "select participant_code, is_test from sessions order by started_at") == [("PILOT1", 1), ("REAL1", 0)]

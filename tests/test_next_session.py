@@ -8,7 +8,7 @@ from conftest import rows
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import InvitationRefused, Store, StoreError
 from preview_tui.flow import Participant
-from preview_tui.next_session import NextSession
+from preview_tui.station.next_session import NextSession
 from preview_tui.survey.study import load_study
 
 

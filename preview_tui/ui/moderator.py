@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
 
@@ -87,9 +88,9 @@ class ModeratorScreen(Screen):
                 with Horizontal(classes="form-row"):
                     options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
                     yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
-                    yield Checkbox("Pilot", app.next_session.pilot, id="pilot", tooltip="The next session only: a researcher's test run, marked as test data, kept out of counts and exports; F7 jumps to any step")
+                    yield Checkbox("Pilot", app.station.next_session.pilot, id="pilot", tooltip="The next session only: a researcher's test run, marked as test data, kept out of counts and exports; F7 jumps to any step")
                     yield Button("Start session", id="start", variant="primary")
-            yield Static(PILOT_NEXT, id="pilot-next", classes="shown" if app.next_session.pilot else "")
+            yield Static(PILOT_NEXT, id="pilot-next", classes="shown" if app.station.next_session.pilot else "")
             yield Static("", id="form-problem")
             yield Static("", id="station-notice")
             with Horizontal(id="sync-status"):
@@ -111,7 +112,7 @@ class ModeratorScreen(Screen):
         for field in ("#code", "#seat"):
             self.query_one(field, Input).value = ""
         self.query_one("#language", Select).clear()
-        self.query_one("#pilot", Checkbox).value = self.app.next_session.pilot  # a pilot is for one session
+        self.query_one("#pilot", Checkbox).value = self.app.station.next_session.pilot  # a pilot is for one session
         self.query_one("#form-problem", Static).update("")
         self.query_one("#code", Input).focus()
         await self.refresh_sessions()
@@ -161,6 +162,20 @@ class ModeratorScreen(Screen):
         box.update(literal("\n".join(notice)))
         box.display = bool(notice)  # no empty line between the form and the list
 
+    def show_sync(self, message: str, *, progress: tuple[int, int | None] | None, failed: bool) -> None:
+        """The sync's state under the form (``progress``: records done and in all; None hides the bar)."""
+        try:
+            box = self.query_one("#sync-status")
+        except NoMatches:  # being recomposed for another study
+            return
+        box.set_class(True, "shown")
+        box.set_class(failed, "failed")
+        box.query_one("#sync-label", Label).update(literal(message))
+        bar = box.query_one("#sync-progress", ProgressBar)
+        bar.display = progress is not None
+        if progress is not None:
+            bar.update(total=progress[1], progress=progress[0])
+
     def _selected(self) -> tuple[uuid.UUID, str] | None:
         table = self.query_one("#sessions", DataTable)
         if table.row_count == 0:
@@ -194,7 +209,7 @@ class ModeratorScreen(Screen):
         if selected is None or selected[1] != "interrupted":
             self._problem("Select an interrupted session to mark it abandoned.")
             return
-        await self.app.store.finish(selected[0], "abandoned", "ended_by_moderator")
+        await self.app.station.mark_abandoned(selected[0])
         await self.refresh_sessions()
 
     async def action_withdraw(self) -> None:
@@ -219,7 +234,7 @@ class ModeratorScreen(Screen):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox.id == "pilot":
             event.stop()
-            self.app.next_session.pilot = event.value
+            self.app.station.next_session.pilot = event.value
             self.query_one("#pilot-next", Static).set_class(event.value, "shown")
 
     async def on_select_changed(self, event: Select.Changed) -> None:

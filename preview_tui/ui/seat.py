@@ -124,6 +124,10 @@ class SeatApp(PreviewApp):
         self._snapshot: dict[str, Any] = {"status": "joined"}
         self.link = SeatLink(room, self.seat_name, snapshot=lambda: self._snapshot, on_command=lambda cid, cmd: self.call_from_thread(self._command, cid, cmd))
 
+    @property
+    def last_input(self) -> float:
+        return self.station.last_input
+
     async def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # not the station's start: no console beneath a seat, ever
         self.title = f"{self.study.id} · {self.seat_name}"
@@ -229,7 +233,7 @@ class SeatApp(PreviewApp):
                 else:
                     await self.end_session()
             elif command == "withdraw" and self.flow is not None:
-                await self.store.withdraw(self.flow.session_id)
+                await self.station.withdraw(self.flow.session_id)  # the moderator confirmed it in the room view
                 await self.end_session()
         except STORE_FAILURES as exc:
             self.seat_problem = f"{command} failed: {describe_failure(exc)}"
@@ -239,8 +243,7 @@ class SeatApp(PreviewApp):
 
     async def end_session(self) -> None:
         """Back to the join screen, with nothing of the participant left on it."""
-        self.flow = None
-        self.paused = False
+        self.station.end()
         self.code = None
         self.status = "joined"
         while len(self.screen_stack) > 2:
@@ -274,6 +277,8 @@ class SeatApp(PreviewApp):
         self._snapshot = snap
 
 
-def build_seat(*, room: RoomDb, seat: str | None, **parts: Any) -> SeatApp:
-    """A seat's app, from the station's parts and the room's file."""
-    return SeatApp(room=room, seat=seat, **parts)
+def build_seat(*, room: RoomDb, seat: str | None, settings: Any, study: Any, store: Any, player_factory: Callable[[], Any]) -> SeatApp:
+    """A seat's app, from the station's parts and the room's file: the same session service a station runs."""
+    from ..station import Station
+
+    return SeatApp(room=room, seat=seat, station=Station(settings=settings, study=study, store=store), player_factory=player_factory)

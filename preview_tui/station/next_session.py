@@ -4,7 +4,8 @@ A pilot is a researcher's test run: its data are stored as test data (``is_test`
 of quotas, counterbalancing and exports. Choosing it is a choice for one session: once a session
 has started with it, it is cleared, so the next participant is never stored as test data because
 a box stayed ticked. Every front end (the Textual console, a room seat, a plain prompt) starts its
-sessions through :meth:`NextSession.start` and shows :attr:`NextSession.pilot`.
+sessions through ``Station.start`` (``station/session.py``), which holds one of these, and shows
+:attr:`NextSession.pilot`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .db.store import Store
-from .flow import Flow, Participant
-from .survey.study import Study
+from ..db.store import Store
+from ..flow import Flow, Participant
+from ..survey.study import Study
 
 
 @dataclass
