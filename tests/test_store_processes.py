@@ -39,3 +39,17 @@ def test_seats_writing_at_the_same_moment_keep_one_audit_chain(tmp_path: Path):
     report = verify(db)
     assert report.ok, report.problems
     assert report.entries >= 5 * 25
+
+
+def test_processes_starting_together_on_a_new_file_make_it_once(tmp_path: Path):
+    db = tmp_path / "new" / "room.sqlite"
+    start = time.time() + 1.5
+    script = tmp_path / "opener.py"
+    script.write_text("import sys, time\nfrom pathlib import Path\nfrom preview_tui.db.migrate import upgrade\nwhile time.time() < float(sys.argv[2]):\n    pass\nupgrade(Path(sys.argv[1]))\n")
+    procs = [subprocess.Popen([sys.executable, str(script), str(db), str(start)], stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), [err[-400:] for _, err in results]
+    from preview_tui.db.migrate import HEAD, current_revision
+
+    assert current_revision(db) == HEAD
+    assert oct(db.stat().st_mode & 0o777) == "0o600"

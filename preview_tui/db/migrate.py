@@ -38,11 +38,51 @@ def upgrade(path: Path) -> None:
     from . import station_file
 
     path = Path(path)
-    kind, version = station_file.check(path, int(HEAD))
-    if kind == station_file.STATION and version == int(HEAD):
-        return
-    if kind == station_file.NEW and not path.exists():
-        private_file(path, exclusive=True)
+    try:
+        kind, version = station_file.check(path, int(HEAD))
+        if kind == station_file.STATION and version == int(HEAD):
+            return
+    except station_file.StationFileError:
+        pass  # perhaps another process is making it right now: checked again below, once it is done
+    with _migrating(path):  # a room's processes start together: one makes or upgrades the file, the others wait
+        kind, version = station_file.check(path, int(HEAD))
+        if kind == station_file.STATION and version == int(HEAD):
+            return
+        if kind == station_file.NEW and not path.exists():
+            private_file(path, exclusive=True)
+        _migrate(path)
+
+
+def _migrating(path: Path):
+    """An exclusive lock for migrating this file, for as long as the ``with`` lasts.
+
+    The lock file lives in the temporary folder, named after the station file's absolute path: nothing
+    is made beside the station file (nor its folders) before the check has said it may be.
+    """
+    import contextlib
+    import fcntl
+    import hashlib
+    import os
+    import tempfile
+
+    name = hashlib.sha256(str(path.absolute()).encode()).hexdigest()[:24]
+    lock = Path(tempfile.gettempdir()) / f"preview-tui-migrate-{os.getuid()}-{name}.lock"
+
+    @contextlib.contextmanager
+    def held():
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    return held()
+
+
+def _migrate(path: Path) -> None:
+    from . import station_file
+
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine, event
