@@ -314,8 +314,7 @@ class VlcPlayer:
 
         if self.audio_mode != "dummy":
             silence_alsa()
-        if not self.headless:
-            quiet_wayland()
+        quiet_wayland()  # headless too: libVLC's plugins may still ask libwayland, which complains on stderr
 
         instance = vlc.Instance(list(self.args))
         if instance is None:
