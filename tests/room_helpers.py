@@ -91,13 +91,7 @@ def join(term, join_code: str, code: str) -> None:
 def to_the_clip(term, gender: int) -> None:
     """From the language screen to the shared clip, in English."""
     term.wait_for("Please choose your language", timeout=60)
-    for _ in range(5):  # the first Enter of a seat started by the moderator is sometimes not taken (see the README's known issues)
-        press(term, "Enter")
-        try:
-            term.wait_for("Do you agree?", timeout=4)
-            break
-        except AssertionError:
-            continue
+    press(term, "Enter")
     term.wait_for("Do you agree?", timeout=30)
     press(term, "Enter")
     term.wait_for("Your gender?", timeout=30)

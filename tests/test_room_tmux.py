@@ -138,6 +138,7 @@ def test_a_room_of_seats_follows_one_clip_and_the_back_room_sees_it_live(tmp_pat
             except AssertionError as exc:
                 raise AssertionError(f"seat {i}: {exc}\nroom clip log: {[(k, m) for _, _, k, m, *_ in room_clip_events(db)][-6:]}") from None
         observer.wait_for("ended: the whole trace", timeout=20)
+        assert "error" not in room.screen().lower()  # nothing of libVLC's or a seat's on the moderator's screen
         final_screen = observer.screen()
         assert time.monotonic() - started < 120
     finally:

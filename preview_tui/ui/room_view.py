@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..db.room import RoomDb, SeatRow
 from ..db.store import STORE_FAILURES, Store, describe_failure
@@ -31,6 +31,11 @@ from .literal import LiteralApp, literal
 
 COLUMNS = ("Seat", "Code", "Lang", "Step", "Progress", "Idle", "Status", "Dial", "Problem")
 SEEK_S = 5
+KEYS = (
+    f"Seat (↑↓ to choose): S start · P pause/resume · E end · W withdraw\n"
+    f"Room: A start all waiting · ⇧P pause all · ⇧E end all · Ctrl+Q close the room\n"
+    f"Shared clip: C start · Space pause/resume · [ ] −/+{SEEK_S} s · R play again"
+)
 
 
 class RoomApp(LiteralApp, App[None]):
@@ -40,6 +45,7 @@ class RoomApp(LiteralApp, App[None]):
     #room-clip { height: auto; padding: 0 1; }
     #room-message { height: auto; padding: 0 1; color: $warning; }
     #seats { height: 1fr; }
+    #room-keys { height: auto; padding: 0 1; background: $panel; color: $text-muted; }
     """
     TITLE = "preview-tui room"
     BINDINGS = [
@@ -77,7 +83,7 @@ class RoomApp(LiteralApp, App[None]):
         table = DataTable(id="seats", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
-        yield Footer()
+        yield Static(KEYS, id="room-keys")  # every key, wrapped to the terminal's width (a footer would cut them at 80 columns)
 
     async def on_mount(self) -> None:
         await self.store.open()
