@@ -9,7 +9,8 @@ stays on the same screen with everything they entered, and can try again.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .db import audit
@@ -55,13 +56,23 @@ def session_sealer(study: Study, *, pilot: bool) -> Sealer | None:
     raise SealingRefused(f"live sessions of study '{study.id}' are refused: {problem}. Sensitive answers must be sealed; a pilot session can run (test data, sealed with a throwaway key)")
 
 
-async def full_quotas(study: Study, store: Store, more: list[dict[str, Any]] = ()) -> set[str]:
-    """The quotas whose cells already hold their target of completed sessions on this station (and in ``more``: other stations')."""
+HOLD = timedelta(minutes=30)  # how long a session in progress keeps its place without answering anything
+
+
+async def full_quotas(study: Study, store: Store, more: list[dict[str, Any]] = (), *, exclude: uuid.UUID | None = None) -> set[str]:
+    """The quota cells that hold their target on this station (and in ``more``: other stations' completed sessions).
+
+    A cell counts its completed sessions, and holds a place for every session in progress whose answers
+    already fall in it (a room's seats answering at the same time): a session that answered something in
+    the last ``HOLD`` keeps its place while it goes on; one that ends, is withdrawn or stops answering frees it.
+    ``exclude`` is the session asking, which never counts against itself.
+    """
     cells = study.quota_cells()
     if not cells:
         return set()
     counts = {cell: 0 for cell, _, _ in cells}
-    for answers in [*await store.completed_answers(study.id), *more]:
+    reserved = await store.reserved_answers(study.id, exclude=exclude, active_since=datetime.now(UTC) - HOLD)
+    for answers in [*await store.completed_answers(study.id), *reserved, *more]:
         for cell, when, _ in cells:
             if parse(when).holds(answers):
                 counts[cell] += 1
@@ -82,6 +93,7 @@ def station_balance(central_url: str | None) -> Balance:
 class QuotaState:
     full: set[str]
     note: str | None  # which count was used, for the moderator; None without quotas or without a central database
+    others: list[dict[str, Any]] | None = field(default_factory=list)  # other stations' completed answers; None: counted no further (closed)
 
 
 async def quota_state(study: Study, store: Store, central: str | None) -> QuotaState:
@@ -102,10 +114,10 @@ async def quota_state(study: Study, store: Store, central: str | None) -> QuotaS
         others = await others_completed_answers(central, study.id, station_db=store.path, questions=questions)
     except CentralUnreachable as exc:
         if study.settings.quotas_offline == CLOSED:
-            return QuotaState({cell for cell, _, _ in cells}, f"Quotas closed: {exc}; participants in a quota are screened out until it answers (quotas_offline: closed).")
+            return QuotaState({cell for cell, _, _ in cells}, f"Quotas closed: {exc}; participants in a quota are screened out until it answers (quotas_offline: closed).", None)
         return QuotaState(await full_quotas(study, store), f"Quotas: this station's count only: {exc} (quotas_offline: local).")
     full = await full_quotas(study, store, others)
-    return QuotaState(full, f"Quotas: counted on every station ({len(others)} completed elsewhere, central database within {CENTRAL_TIMEOUT:g} s).")
+    return QuotaState(full, f"Quotas: counted on every station ({len(others)} completed elsewhere, central database within {CENTRAL_TIMEOUT:g} s).", others)
 
 
 class Flow:
@@ -123,6 +135,7 @@ class Flow:
         self.reask: set[str] = set()  # sealed answers that showing logic needs, asked again after resuming
         self._saved: SavedProgress | None = None  # what a resumed session stored, replayed past a page asked again
         self.quota_note: str | None = None  # which quota count the session started with, for the moderator
+        self.quota_others: list[dict[str, Any]] | None = []  # other stations' completed answers at the start; None: quotas closed
 
     @classmethod
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str, balance: Balance = local_balance, central: str | None = None) -> "Flow":
@@ -143,7 +156,7 @@ class Flow:
         runner = Runner(study, code=participant.code, seat=participant.seat, seed=seed, full_quotas=full)
         flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer, balance=balance)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
-        flow.quota_note = quotas.note
+        flow.quota_note, flow.quota_others = quotas.note, quotas.others
         return flow
 
     @classmethod
@@ -166,7 +179,7 @@ class Flow:
         if saved.stimulus_order is not None:  # the order it was shown keeps, whatever other sessions did since
             runner.assign_stimuli(saved.stimulus_order)
         flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer, balance=balance)
-        flow.quota_note = quotas.note
+        flow.quota_note, flow.quota_others = quotas.note, quotas.others
         flow.recorded.update(saved.orders_recorded)
         for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
             flow.note_exposure(clip, percent, completed)
@@ -262,6 +275,7 @@ class Flow:
         A soft-required question left empty is answered with a warning, which is recorded;
         submitting again then goes on.
         """
+        await self._count_quotas()
         result = self.runner.submit(values)
         if result.problems:
             soft = [p for p in result.problems if p.soft]
@@ -294,6 +308,16 @@ class Flow:
         await self._order_stimuli()
         await self._finish_if_done()
         return []
+
+    async def _count_quotas(self) -> None:
+        """Count the quotas again, now, before a page that decides a quota cell: the sessions that completed
+        or took a place since this one started count too (a room's other seats, this station's)."""
+        item = self.runner.current
+        if self.quota_others is None or self.pilot or not isinstance(item, PageItem):
+            return
+        asked = set(self.runner.page_keys(item.page))
+        if any(parse(when).names & asked for _, when, _ in self.study.quota_cells()):
+            self.runner.full_quotas = frozenset(await full_quotas(self.study, self.store, self.quota_others, exclude=self.session_id))
 
     def _sealed(self, answers: dict[str, Any]) -> dict[str, Any]:
         """``answers`` with every value the study seals sealed (a value already sealed stays as it is)."""

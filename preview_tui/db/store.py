@@ -14,6 +14,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
+from datetime import datetime
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -427,6 +428,23 @@ class Store:
             .join(m.Session, m.Session.id == m.Answer.session_id)
             .where(m.Session.study_id == study_id, m.Session.status == m.COMPLETED, m.Session.is_test.is_(False))
         )
+        sessions: dict[uuid.UUID, dict[str, Any]] = {}
+        async with self._session() as s:
+            for session_id, question_id, value in await s.execute(query):
+                sessions.setdefault(session_id, {})[question_id] = value
+        return list(sessions.values())
+
+    async def reserved_answers(self, study_id: str, *, exclude: uuid.UUID | None, active_since: datetime) -> list[dict[str, Any]]:
+        """The answers of the sessions in progress (not test, not ``exclude``) that answered something since
+        ``active_since``: each holds its place in a quota cell its answers already fall in (``flow.full_quotas``)."""
+        active = select(m.Answer.session_id).where(m.Answer.answered_at >= active_since).distinct()
+        query = (
+            select(m.Answer.session_id, m.Answer.question_id, m.Answer.value)
+            .join(m.Session, m.Session.id == m.Answer.session_id)
+            .where(m.Session.study_id == study_id, m.Session.status == m.IN_PROGRESS, m.Session.is_test.is_(False), m.Answer.session_id.in_(active))
+        )
+        if exclude is not None:
+            query = query.where(m.Session.id != exclude)
         sessions: dict[uuid.UUID, dict[str, Any]] = {}
         async with self._session() as s:
             for session_id, question_id, value in await s.execute(query):
