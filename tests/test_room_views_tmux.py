@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 
-from room_helpers import PIN, command, join, press, write_room_study
+from room_helpers import PIN, command, join, press, rows, write_room_study
 from tmux import TmuxSession
 
 ROOM_KEYS = ["S start", "P pause/resume", "E end", "W withdraw", "A start all waiting", "⇧P pause all", "⇧E end all", "Ctrl+Q close the room", "C start", "Space pause/resume", "−/+5 s", "R play again"]
@@ -44,9 +45,9 @@ def test_the_room_and_the_back_room_show_everything_at_80_and_120_columns(tmp_pa
         seat.wait_for("En cours sur l'écran de la salle", timeout=30)
         press(seat, "Up", "Up")
         press(observer, "Enter", "Down", "Enter")  # split by gender
-        for cols, rows in ((80, 24), (120, 40)):
+        for cols, height in ((80, 24), (120, 40)):
             for term in (room, seat, observer):
-                term.resize(cols, rows)
+                term.resize(cols, height)
             screen = room.wait_for(re.compile(r"playing \d:\d\d"), timeout=20)
             for text in ["Join code: ROOM42", "1 of 1 seats on it", "[b]P-1[/b]", "fr", *COLUMNS, *ROOM_KEYS]:
                 assert text in screen, (cols, text, screen)
@@ -57,3 +58,15 @@ def test_the_room_and_the_back_room_show_everything_at_80_and_120_columns(tmp_pa
             watching = seat.screen()
             for text in ["La bande-annonce", "En cours sur l'écran de la salle", "60"]:
                 assert text in watching, (cols, text, watching)
+        press(room, "]")  # seeks 5 s ahead on the room's screen
+        press(room, "r")  # then the moderator plays it again from the start
+        room.wait_for("every seat on it records a replay", timeout=20)
+        seat.wait_for("En cours sur l'écran de la salle", timeout=30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:  # the seat's ledger is written as the room's events reach it
+            ledger = [kind for (kind,) in rows(db, "select kind from events where kind like 'clip_%' order by at")]
+            if ledger.count("clip_play") == 2:
+                break
+            time.sleep(0.2)
+    assert "clip_seek" in ledger and "clip_replay" in ledger, ledger
+    assert ledger.count("clip_play") == 2, ledger  # the seat's second play follows the room's
