@@ -9,8 +9,7 @@ stays on the same screen with everything they entered, and can try again.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from .db import audit
@@ -20,6 +19,7 @@ from .db.store import SavedProgress, Store
 from .seal import SealError, Sealer, SealKeyError, is_sealed, parse_public_key
 from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner, item_name
 from .survey.expr import parse
+from .quotas import full_quotas, quota_state
 from .survey.order import least_used
 from .survey.study import Study, other_key
 
@@ -56,29 +56,6 @@ def session_sealer(study: Study, *, pilot: bool) -> Sealer | None:
     raise SealingRefused(f"live sessions of study '{study.id}' are refused: {problem}. Sensitive answers must be sealed; a pilot session can run (test data, sealed with a throwaway key)")
 
 
-HOLD = timedelta(minutes=30)  # how long a session in progress keeps its place without answering anything
-
-
-async def full_quotas(study: Study, store: Store, more: list[dict[str, Any]] = (), *, exclude: uuid.UUID | None = None) -> set[str]:
-    """The quota cells that hold their target on this station (and in ``more``: other stations' completed sessions).
-
-    A cell counts its completed sessions, and holds a place for every session in progress whose answers
-    already fall in it (a room's seats answering at the same time): a session that answered something in
-    the last ``HOLD`` keeps its place while it goes on; one that ends, is withdrawn or stops answering frees it.
-    ``exclude`` is the session asking, which never counts against itself.
-    """
-    cells = study.quota_cells()
-    if not cells:
-        return set()
-    counts = {cell: 0 for cell, _, _ in cells}
-    reserved = await store.reserved_answers(study.id, exclude=exclude, active_since=datetime.now(UTC) - HOLD)
-    for answers in [*await store.completed_answers(study.id), *reserved, *more]:
-        for cell, when, _ in cells:
-            if parse(when).holds(answers):
-                counts[cell] += 1
-    return {cell for cell, _, quota in cells if counts[cell] >= quota.target}
-
-
 def station_balance(central_url: str | None) -> Balance:
     """How a station counts the stimulus orders given: across stations when it has a central database
     (``sync/balance.py``, this station's alone while the centre does not answer), else on its own."""
@@ -87,37 +64,6 @@ def station_balance(central_url: str | None) -> Balance:
     from .sync.balance import CentralBalance  # light: the database driver is imported only when it counts
 
     return CentralBalance(central_url)
-
-
-@dataclass
-class QuotaState:
-    full: set[str]
-    note: str | None  # which count was used, for the moderator; None without quotas or without a central database
-    others: list[dict[str, Any]] | None = field(default_factory=list)  # other stations' completed answers; None: counted no further (closed)
-
-
-async def quota_state(study: Study, store: Store, central: str | None) -> QuotaState:
-    """The full quota cells, counted on every station when the central database answers in time.
-
-    Otherwise the study's ``quotas_offline`` decides: ``local`` counts this station's
-    sessions only, ``closed`` treats every cell as full until the centre answers again.
-    """
-    cells = study.quota_cells()
-    if not cells:
-        return QuotaState(set(), None)
-    if not central:
-        return QuotaState(await full_quotas(study, store), None)  # a station on its own: nothing to tell
-    from .sync.quotas import CENTRAL_TIMEOUT, CLOSED, CentralUnreachable, others_completed_answers
-
-    questions = {name for _, when, _ in cells for name in parse(when).names}
-    try:
-        others = await others_completed_answers(central, study.id, station_db=store.path, questions=questions)
-    except CentralUnreachable as exc:
-        if study.settings.quotas_offline == CLOSED:
-            return QuotaState({cell for cell, _, _ in cells}, f"Quotas closed: {exc}; participants in a quota are screened out until it answers (quotas_offline: closed).", None)
-        return QuotaState(await full_quotas(study, store), f"Quotas: this station's count only: {exc} (quotas_offline: local).")
-    full = await full_quotas(study, store, others)
-    return QuotaState(full, f"Quotas: counted on every station ({len(others)} completed elsewhere, central database within {CENTRAL_TIMEOUT:g} s).", others)
 
 
 class Flow:

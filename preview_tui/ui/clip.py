@@ -24,14 +24,11 @@ import asyncio
 import time
 from typing import Any
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar, Static
 
 from ..db.store import STORE_FAILURES
@@ -40,6 +37,7 @@ from ..playback.base import PlayerEvent
 from ..playback.dial import DialRecorder, MediaClock
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
+from .dial_gauge import DialGauge, clock
 from .keys import KeyBar
 from ..visible import visible
 from .literal import literal
@@ -49,34 +47,6 @@ START_TIMEOUT = 15.0  # seconds without "playing" before the clip counts as fail
 DIAL_FLUSH_S = 0.5  # dial samples reach the database at least this often
 ROOM_FLUSH_S = 0.25  # on a shared clip, more often: the back room's live trace reads them
 MODERATOR_KEYS = "F2 pause/resume · F3 replay · F4 skip"
-
-
-def clock(ms: float | None) -> str:
-    if ms is None or ms < 0:
-        return "-:--"
-    s = int(ms) // 1000
-    return f"{s // 60}:{s % 60:02d}"
-
-
-class DialGauge(Static):
-    """The dial as a horizontal gauge with its value."""
-
-    DEFAULT_CSS = """
-    DialGauge { height: 1; width: 100%; margin: 1 0 0 0; }
-    """
-    value: reactive[int] = reactive(50)
-
-    def __init__(self, value: int, low: str, high: str, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.low, self.high = low, high
-        self.set_reactive(DialGauge.value, value)
-
-    def render(self) -> Text:
-        # As wide as the box allows (up to 30 cells), so that long labels never push the value off.
-        spare = (self.content_region.width or 60) - cell_len(self.low) - cell_len(self.high) - 9
-        cells = max(10, min(30, spare))
-        filled = round(self.value * cells / 100)
-        return Text(f"{self.low} ▕{'█' * filled}{'░' * (cells - filled)}▏ {self.high}  {self.value:3d}", overflow="fold")
 
 
 class ClipScreen(ParticipantScreen):

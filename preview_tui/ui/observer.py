@@ -23,7 +23,7 @@ from ..report.numbers import split_candidates
 from ..report.terminal import draw_clip
 from ..station.live import LiveTrace
 from ..survey.study import Study
-from .clip import clock
+from .dial_gauge import clock
 from .literal import LiteralApp, literal
 from .results import Chart
 

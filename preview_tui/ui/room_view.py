@@ -26,7 +26,7 @@ from ..station.room_clip import RoomDisplay
 from ..survey.schema import ClipStep
 from ..survey.study import Study, text
 from ..visible import visible
-from .clip import clock
+from .dial_gauge import clock
 from .literal import LiteralApp, literal
 
 COLUMNS = ("Seat", "Code", "Lang", "Step", "Progress", "Idle", "Status", "Dial", "Problem")
