@@ -159,31 +159,39 @@ def test_a_room_of_seats_follows_one_clip_and_the_back_room_sees_it_live(tmp_pat
     logged = RoomDb(db, ROOM).clip_events()
     samples = rows(db, "select s.participant_code, d.media_ms, d.mono, d.value from dial_samples d join sessions s on s.id = d.session_id order by d.mono")
     assert len({code for code, *_ in samples}) == SEATS + TABS
-    clock, seen, off = MediaClock(), 0, []
+    # libVLC corrects the room's clock now and then: at the start its first time report comes a few hundred
+    # ms after "playing" and says the picture had not moved yet, and under load a report may move it by tens
+    # of ms. A seat keys each sample to the course it knew when it took it, and hears of a correction at its
+    # next read of the log, so seats may differ by a correction near that media time, never by more.
+    corrections: list[tuple[float, float]] = []  # (media ms, size in ms) of each correction the room's clock made
+    replay = MediaClock()
+    for row in logged:
+        before = replay.media_at(row.mono) if replay.anchor_mono is not None else None
+        replay.on_event(event_of(row))
+        if row.kind == "time" and before is not None and replay.anchor_mono is not None:
+            corrections.append((before, abs(replay.media_at(row.mono) - before)))
+
+    def allowed(media: float) -> float:
+        """What the seats may differ by at ``media``, in ms: 5, plus a correction within a second of it."""
+        return 5.0 + max((size for at, size in corrections if abs(at - media) <= 1000), default=0.0)
+
+    clock, seen = MediaClock(), 0
+    off: list[tuple[int, float]] = []
     for _, media, mono, _ in samples:  # the room's clock as it ran, at each sample's moment
         while seen < len(logged) and logged[seen].mono <= mono:
             clock.on_event(event_of(logged[seen]))
             seen += 1
-        off.append(abs(clock.media_at(mono) - media))
+        off.append((media, abs(clock.media_at(mono) - media)))
     # One clock: at every media time, every seat's sample carries the same moment of the room's clock.
     moments: dict[int, list[float]] = {}
     for code, media, mono, _ in samples:
         if not (code == "P01" and mono > rejoined_at):  # the rejoined seat's clock starts where it came back, checked below
             moments.setdefault(media, []).append(mono)
-    spreads = sorted(max(m) - min(m) for m in moments.values() if len(m) > 1)
-    # Seats read the log at their own moments: around one of libVLC's corrections, one seat may take a
-    # sample just before hearing of it and another just after.
-    # libVLC corrects the room's clock now and then (at the start, its first time report comes a few
-    # hundred ms after "playing" and says the picture had not moved yet): what a seat sampled before it heard
-    # of a correction keeps the course it had. No sample may run past a pause, though (that would be a second).
-    later = {media: max(m) - min(m) for media, m in moments.items() if media >= 1000}  # past libVLC's first report
-    assert spreads[int(0.9 * (len(spreads) - 1))] <= 0.005 and spreads[-1] <= 0.6, spreads[-10:]
-    assert max(later.values()) <= 0.05, sorted(later.items(), key=lambda kv: kv[1])[-5:]
-    # And that clock is the room display's: the log replayed gives each sample's media time. A sample is
-    # keyed to the course the seat knew when it took it; a later correction of libVLC's (its next time
-    # report, when the display stalled) reaches the seats one poll later and moves nothing already taken.
-    off.sort()
-    assert off[int(0.95 * (len(off) - 1))] <= 20.0 and off[-1] <= 600.0, (off[-10:], len(off))
+    spread = {media: (max(m) - min(m)) * 1000 for media, m in moments.items()}
+    assert all(ms <= allowed(media) for media, ms in spread.items()), sorted(((ms, media) for media, ms in spread.items()), reverse=True)[:5]
+    # And it is the room display's clock: the log replayed gives each sample's media time.
+    assert all(ms <= 20.0 + allowed(media) for media, ms in off), sorted(((ms, media) for media, ms in off), reverse=True)[:5]
+    assert sum(1 for _, ms in off if ms > 5.0) <= 0.05 * len(off)  # most samples exactly on it
     assert all(media % 100 == 0 for _, media, _, _ in samples)  # on the room's 10 Hz grid
     late = [mono for code, _, mono, _ in samples if code == "P01" and mono > rejoined_at]
     assert late and min(late) >= rejoined_at  # the rejoined seat sampled from when it came back, not from the start
