@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -110,11 +109,6 @@ def share(window: seats_.Window, pids: list[int]) -> str:
     return f"CPU {100 * sum(c for c, _ in rows) / window.seconds:.0f}% of a core, RSS {sum(r for _, r in rows) / 1024:.0f} MB"
 
 
-def pytest_processes() -> int:
-    out = subprocess.run(["pgrep", "-fc", "pytest"], capture_output=True, text=True, check=False).stdout.strip()
-    return int(out or 0)
-
-
 def send_probes(display, seat_terms: dict, sessions: dict[str, str], probers: list[str], until_ms: float) -> list[Probe]:
     """Dial keys, one seat after the other every PROBE_GAP_S, each seat's dial going 50 -> 55 -> 50 ..."""
     values = {name: 50 for name in probers}
@@ -147,7 +141,7 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
     from bench.stamped_clip import read_stamp
     from room_helpers import ROOM
 
-    load_before, others = " ".join(Path("/proc/loadavg").read_text().split()[:3]), pytest_processes()
+    load_before, others = " ".join(Path("/proc/loadavg").read_text().split()[:3]), seats_.test_runs()
     study_dir = make_study(tmp / "study", args.seconds, args.fps)
     study = load_study(study_dir)
     db = tmp / "room.sqlite"
@@ -158,7 +152,7 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
     rate_hz = study.screening.dial.rate_hz
     lines = [f"room bench: {args.seats} terminal seats ({'one tmux server' if args.tmux == 'shared' else 'a tmux server each'}), "
              f"stamped clip {args.seconds:g} s at {args.fps} fps, dial {rate_hz:g} Hz, {args.tabs} tabs; {os.cpu_count()} CPUs; "
-             f"load before {load_before}; pytest processes on the machine {others}"]
+             f"load before {load_before}; test runs (pytest) on the machine {others}"]
 
     tabs, no_tabs = None, "--tabs 0"
     if args.tabs and not os.access(CHROMIUM, os.X_OK):
@@ -260,7 +254,8 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
         rss = [r / 1024 for r in tabs.rss_kb]
         lines.append(f"4 tabs interactive s: p50 {pct(tabs.interactive, 50):.1f} max {max(tabs.interactive, default=float('nan')):.1f} total {tabs.total:.1f} "
                      f"({len(tabs.interactive)} of {tabs.tabs} tabs opened at once; join screen shown p50 {pct(tabs.shown, 50):.1f} max {max(tabs.shown, default=float('nan')):.1f}; "
-                     f"tab seat RSS MB {mean_max(rss, '{:.0f}')}; failed {len(tabs.failures)}{' ' + tabs.failures[0] if tabs.failures else ''})")
+                     f"tab seat RSS MB {mean_max(rss, '{:.0f}')}; CPU s meanwhile: seat processes {tabs.cpu_seats:.0f}, seat server {tabs.cpu_server:.0f}, "
+                     f"chromium {tabs.cpu_browser:.0f} (on the room computer here, unlike tablets); failed {len(tabs.failures)}{' ' + tabs.failures[0] if tabs.failures else ''})")
     else:
         lines.append(f"4 tabs interactive s: not measured ({no_tabs})")
     lines.append(f"5 per seat, waiting for the start: {per_seat(waiting, seat_pids)}")
@@ -268,7 +263,7 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
     lines.append(f"5 per seat, during the clip: {per_seat(playing, seat_pids)}")
     lines.append(f"machine during the clip: CPUs {100 * playing.machine:.0f}% busy; load {playing.load}; "
                  f"tmux ({len(tmux_pids)} server{'s' if len(tmux_pids) != 1 else ''}) {share(playing, tmux_pids)}; "
-                 f"this process (room display, trace, drivers) {share(playing, [os.getpid()])}")
+                 f"this process (room display, trace, drivers) {share(playing, [os.getpid()])}; test runs (pytest) on the machine now {seats_.test_runs()}")
     return lines
 
 

@@ -144,6 +144,41 @@ def usage_of(pids: Iterable[int]) -> dict[int, Usage]:
     return out
 
 
+def parents() -> dict[int, int]:
+    """Every process's parent, from /proc."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                out[int(entry.name)] = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def descendants(pid: int, tree: dict[int, int] | None = None) -> set[int]:
+    tree = parents() if tree is None else tree
+    out, grew = set(), True
+    while grew:
+        fresh = {child for child, parent in tree.items() if (parent == pid or parent in out) and child not in out}
+        out |= fresh
+        grew = bool(fresh)
+    return out
+
+
+def test_runs() -> int:
+    """Test runs (pytest processes) on the machine: another suite's load is in every figure."""
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            count += any(Path(a.decode(errors="replace")).name == "pytest" for a in argv)
+    return count
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from room_seats import proc_usage  # puts tests/ on sys.path
+from room_seats import descendants, parents, proc_usage  # puts tests/ on sys.path
 
 from browser import CHROMIUM, INIT_SCRIPT, READ_SCRIPT, ServedCommand  # noqa: E402
 
@@ -42,6 +42,9 @@ class TabRun:
     interactive: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)  # each tab's seat process, once all were interactive
+    cpu_seats: float = float("nan")  # CPU seconds the tabs' seat processes had used by then
+    cpu_server: float = float("nan")  # the seat server's, over the same time
+    cpu_browser: float = float("nan")  # chromium's (and Playwright's driver), from the browser's launch
     total: float = float("nan")  # until the last tab was interactive
 
 
@@ -80,11 +83,16 @@ def tabs_connecting(study: Path, db: Path, room: str, tabs: int, *, typed: str, 
         return asyncio.run(_measure(server, tabs, typed, timeout))
 
 
+def _cpu(pids) -> float:
+    return sum(u.cpu_s for pid in pids if (u := proc_usage(pid)) is not None)
+
+
 async def _measure(server: ServedCommand, tabs: int, typed: str, timeout: float) -> TabRun:
     """All tabs at once; each seat process's memory is read while its tab is still open."""
     from playwright.async_api import async_playwright
 
     run = TabRun(tabs)
+    server_before = _cpu([server.process.pid])
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"], headless=True, env=env)
@@ -96,6 +104,12 @@ async def _measure(server: ServedCommand, tabs: int, typed: str, timeout: float)
             if len(run.interactive) == tabs:
                 run.total = max(run.interactive)
             run.rss_kb = [u.rss_kb for pid in server.app_pids() if (u := proc_usage(pid)) is not None]
+            tree = parents()
+            apps = descendants(server.process.pid, tree)
+            browser_side = descendants(os.getpid(), tree) - apps - {server.process.pid}
+            run.cpu_seats = _cpu(apps)
+            run.cpu_browser = _cpu(browser_side)
+            run.cpu_server = _cpu([server.process.pid]) - server_before
         finally:
             await browser.close()
     return run
