@@ -34,6 +34,7 @@ be run, 2 if libVLC or tmux is missing.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import sys
@@ -82,31 +83,30 @@ def walk(terms: dict, job, what: str) -> dict[str, str]:
     """Run ``job(name, term)`` for every seat in parallel; the seats that failed, with why."""
     failures: dict[str, str] = {}
 
-    def one(name, term):
-        def run():
-            try:
-                job(name, term)
-            except Exception as exc:  # noqa: BLE001 - a seat that did not make it is reported
-                failures[name] = f"{what}: {str(exc).splitlines()[0][:200]}"
+    def attempt(name, term) -> None:
+        try:
+            job(name, term)
+        except Exception as exc:  # noqa: BLE001 - a seat that did not make it is reported
+            failures[name] = f"{what}: {str(exc).splitlines()[0][:200]}"
 
-        return run
-
-    seats_.in_parallel([one(n, t) for n, t in terms.items()])
+    seats_.in_parallel([functools.partial(attempt, n, t) for n, t in terms.items()])
     return failures
 
 
 def per_seat(window: seats_.Window, seat_pids: set[int]) -> str:
-    rows = [(cpu, rss) for pid, cpu, rss in window.per_process() if pid in seat_pids]
+    rows = [(cpu, u) for pid, cpu, u in window.per_process() if pid in seat_pids]
     if not rows:
         return "no seat alive"
     cpu = [100 * c / window.seconds for c, _ in rows]
-    rss = [r / 1024 for _, r in rows]
-    return f"CPU % of a core {mean_max(cpu, '{:.1f}')}; RSS MB {mean_max(rss, '{:.0f}')}; over {window.seconds:.1f} s, {len(rows)} seats; load {window.load}"
+    rss = [u.rss_kb / 1024 for _, u in rows]
+    pss = [u.pss_kb / 1024 for _, u in rows]
+    return (f"CPU % of a core {mean_max(cpu, '{:.1f}')}; RSS MB {mean_max(rss, '{:.0f}')} (PSS mean {sum(pss) / len(pss):.0f}); "
+            f"over {window.seconds:.1f} s, {len(rows)} seats; load {window.load}")
 
 
 def share(window: seats_.Window, pids: list[int]) -> str:
-    rows = [(cpu, rss) for pid, cpu, rss in window.per_process() if pid in pids]
-    return f"CPU {100 * sum(c for c, _ in rows) / window.seconds:.0f}% of a core, RSS {sum(r for _, r in rows) / 1024:.0f} MB"
+    rows = [(cpu, u) for pid, cpu, u in window.per_process() if pid in pids]
+    return f"CPU {100 * sum(c for c, _ in rows) / window.seconds:.0f}% of a core, RSS {sum(u.rss_kb for _, u in rows) / 1024:.0f} MB"
 
 
 def send_probes(display, seat_terms: dict, sessions: dict[str, str], probers: list[str], until_ms: float) -> list[Probe]:
@@ -247,7 +247,9 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
                  f"extra {lost.extra}, duplicates {lost.duplicates}; seats still on the clip 30 s after its end {len(behind)}); goal 0: {'met' if lost.missing == 0 else 'NOT met'}")
     lat = probe_latencies(probes, samples, live.play.samples if live.play else {}, watch.history)
     lp99 = pct(lat.total, 99)
-    lines.append(f"3 key to trace latency s: {spread(lat.total)} (n={len(lat.total)} of {len(probes)} keys, {len(probers)} seats; key to sample p50 {pct(lat.to_sample, 50):.2f}; "
+    rest = [t - k for t, k in zip(lat.total, lat.to_sample)]
+    lines.append(f"3 key to trace latency s: {spread(lat.total)} (n={len(lat.total)} of {len(probes)} keys, {len(probers)} seats; key to sample p50 {pct(lat.to_sample, 50):.2f} max {max(lat.to_sample, default=float('nan')):.2f}, "
+                 f"sample to trace p50 {pct(rest, 50):.2f} max {max(rest, default=float('nan')):.2f}; "
                  f"trace refreshed every {REFRESH_S:g} s, refresh+trace {mean_max(watch.costs, '{:.3f}')} s{'; trace error ' + repr(watch.error) if watch.error else ''}); "
                  f"goal p99 <= 1 s: {'met' if lp99 <= 1 else 'NOT met'}")
     if tabs is not None:

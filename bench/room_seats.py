@@ -121,24 +121,27 @@ def to_the_shared_clip(term: TmuxSession, timeout: float) -> None:
 class Usage:
     rss_kb: int
     cpu_s: float  # user + system since the process started
+    pss_kb: int = 0  # the process's share of its pages: libraries shared by all seats count once in the sum
 
 
-def proc_usage(pid: int) -> Usage | None:
-    """VmRSS and utime+stime of a running process; None when it is gone."""
+def proc_usage(pid: int, *, pss: bool = False) -> Usage | None:
+    """VmRSS and utime+stime of a running process (and its PSS, which costs a walk of its mappings); None when it is gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         stat = Path(f"/proc/{pid}/stat").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text() if pss else ""
     except OSError:
         return None
     rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    shared = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
     fields = stat.rpartition(")")[2].split()  # the name in parentheses may hold spaces
-    return Usage(rss, (int(fields[11]) + int(fields[12])) / CLK_TCK)  # fields 14 and 15 of proc(5)
+    return Usage(rss, (int(fields[11]) + int(fields[12])) / CLK_TCK, shared)  # fields 14 and 15 of proc(5)
 
 
-def usage_of(pids: Iterable[int]) -> dict[int, Usage]:
+def usage_of(pids: Iterable[int], *, pss: bool = False) -> dict[int, Usage]:
     out = {}
     for pid in pids:
-        u = proc_usage(pid)
+        u = proc_usage(pid, pss=pss)
         if u is not None:
             out[pid] = u
     return out
@@ -200,7 +203,7 @@ class Window:
         self.load = ""
 
     def close(self) -> Window:
-        self.after = usage_of(self.pids)
+        self.after = usage_of(self.pids, pss=True)
         self.seconds = time.monotonic() - self.start_mono
         busy, total = machine_busy()
         db, dt = busy - self.machine_before[0], total - self.machine_before[1]
@@ -208,6 +211,6 @@ class Window:
         self.load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         return self
 
-    def per_process(self) -> list[tuple[int, float, int]]:
-        """(pid, CPU seconds in the window, RSS kB at its end) of each process alive at both ends."""
-        return [(pid, self.after[pid].cpu_s - self.before[pid].cpu_s, self.after[pid].rss_kb) for pid in self.pids if pid in self.before and pid in self.after]
+    def per_process(self) -> list[tuple[int, float, Usage]]:
+        """(pid, CPU seconds in the window, usage at its end) of each process alive at both ends."""
+        return [(pid, self.after[pid].cpu_s - self.before[pid].cpu_s, self.after[pid]) for pid in self.pids if pid in self.before and pid in self.after]
