@@ -142,6 +142,8 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
     from room_helpers import ROOM
 
     load_before, others = " ".join(Path("/proc/loadavg").read_text().split()[:3]), seats_.test_runs()
+    test_watch = seats_.TestRunWatch()
+    test_watch.start()
     study_dir = make_study(tmp / "study", args.seconds, args.fps)
     study = load_study(study_dir)
     db = tmp / "room.sqlite"
@@ -265,7 +267,7 @@ def run(args: argparse.Namespace, tmp: Path) -> list[str]:
     lines.append(f"5 per seat, during the clip: {per_seat(playing, seat_pids)}")
     lines.append(f"machine during the clip: CPUs {100 * playing.machine:.0f}% busy; load {playing.load}; "
                  f"tmux ({len(tmux_pids)} server{'s' if len(tmux_pids) != 1 else ''}) {share(playing, tmux_pids)}; "
-                 f"this process (room display, trace, drivers) {share(playing, [os.getpid()])}; test runs (pytest) on the machine now {seats_.test_runs()}")
+                 f"this process (room display, trace, drivers) {share(playing, [os.getpid()])}; test runs (pytest) on the machine now {seats_.test_runs()}, at most {test_watch.stop()} at once during the run")
     return lines
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -180,6 +181,23 @@ def test_runs() -> int:
                 continue
             count += any(Path(a.decode(errors="replace")).name == "pytest" for a in argv)
     return count
+
+
+class TestRunWatch(threading.Thread):
+    """The most test runs seen on the machine at once during the benchmark (one that came and went is in the figures too)."""
+
+    def __init__(self, every_s: float = 2.0):
+        super().__init__(name="test-run-watch", daemon=True)
+        self.every_s, self.most = every_s, test_runs()
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.every_s):
+            self.most = max(self.most, test_runs())
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        return self.most
 
 
 def machine_busy() -> tuple[float, float]:
