@@ -53,6 +53,7 @@ from typing import Any
 __all__ = [
     "CHROMIUM",
     "INIT_SCRIPT",
+    "READ_SCRIPT",
     "Browser",
     "BrowserUnavailable",
     "ServedCommand",
@@ -88,8 +89,8 @@ INIT_SCRIPT = r"""
 })();
 """
 
-# Evaluated in the tab: the state of its terminal, as a dict for Python.
-_READ_SCRIPT = r"""
+# Evaluated in the tab: the state of its terminal, as a dict for Python (the room benchmark reads tabs with it too).
+READ_SCRIPT = r"""
 () => {
   const closed = document.body !== null && document.body.classList.contains("-closed");
   const terminals = window.__previewTerminals || [];
@@ -416,7 +417,7 @@ class Browser:
 
 
 def _read(page) -> dict[str, Any]:
-    return page.evaluate(_READ_SCRIPT)
+    return page.evaluate(READ_SCRIPT)
 
 
 def screen_text(page) -> str:

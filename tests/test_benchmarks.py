@@ -44,3 +44,31 @@ def test_frame_timing_benchmark_reads_the_frames_and_prints_the_errors():
     assert "frames displayed:" in out and "unreadable" in out
     for name in ("clock vs frame shown", "libVLC's last report", "dial samples vs screen"):
         assert f"error |ms|, {name}:" in out and "p95" in out, out
+
+
+@pytest.mark.real
+def test_room_benchmark_runs_a_tiny_room_and_prints_every_figure():
+    """Two terminal seats, a 4 s clip and two tabs: every figure's line is printed, with numbers."""
+    import re
+
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "room.py"), "--seats", "2", "--seconds", "4", "--tabs", "2", "--idle", "1.5", "--timeout", "60"],
+        capture_output=True, text=True, timeout=150,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    number = r"\d+(?:\.\d+)?"
+    expected = {
+        "1 sample time error vs frame shown": rf"p50 {number}  p95 {number}  p99 {number}  max {number} \(n=[1-9]\d* of",
+        "2 dropped samples": r": \d+ of [1-9]\d* expected \(2 seats",
+        "3 key to trace latency": rf"p99 {number}  max {number} \(n=[1-9]\d* of",
+        "4 tabs interactive": rf"p50 {number} max {number} total {number} \(2 of 2 tabs",
+        "5 per seat, waiting for the start": rf"mean {number} max {number}; RSS MB mean {number} max {number}",
+        "5 per seat, waiting on the clip": rf"mean {number} max {number}; RSS MB mean {number}",
+        "5 per seat, during the clip": rf"mean {number} max {number}; RSS MB mean {number}",
+        "machine during the clip": rf"CPUs {number}% busy; load {number}",
+    }
+    for start, pattern in expected.items():
+        line = next((line for line in out.splitlines() if line.startswith(start)), None)
+        assert line is not None, (start, out, proc.stderr[-2000:])
+        assert re.search(pattern, line) and "nan" not in line, (line, pattern)
