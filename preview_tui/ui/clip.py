@@ -98,7 +98,8 @@ class ClipScreen(ParticipantScreen):
                 if self.step.instructions:
                     yield Static(literal(self.t(self.step.instructions)), id="clip-instructions")
                 yield Label(self.w("clip_starting"), id="clip-status")
-                yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="clip-progress")
+                # A seat waiting for the room's clip shows an empty bar: the moving one costs a seat half its CPU while it waits.
+                yield ProgressBar(total=1 if self.shared else None, show_eta=False, show_percentage=False, id="clip-progress")
                 yield Label("", id="clip-time")
                 if self.dial is not None:
                     low = self.t(self.dial.low_label) if self.dial.low_label else self.w("dial_low")
