@@ -33,6 +33,7 @@ which.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import ctypes.util
 import itertools
@@ -43,7 +44,7 @@ import threading
 import time
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Iterator, Literal
 
 from .base import EventKind, Listener, PlayerEvent, PlayerUnavailable
 from .libvlc import INSTALL_HINT, has_display, import_vlc
@@ -584,43 +585,37 @@ class VlcPlayer:
             if self._player.play() == -1:
                 self._fail_soon(s, f"libVLC refused to start {path.name}")
 
-    def pause(self) -> None:
-        """Pause the clip if it is playing and can pause; never blocks."""
+    @contextlib.contextmanager
+    def _current(self) -> Iterator[_Session | None]:
+        """The session a clip control acts on, or None: closed, nothing playing, already over, or the
+        player busy (play, stop or close holds the lock while libVLC blocks): a control never waits."""
         if not self._op_lock.acquire(blocking=False):
+            yield None
             return
         try:
             s = self._session
-            if self._closed or s is None or s.finished or self._media is None:
-                return
-            if self._player.can_pause():
-                self._player.set_pause(1)
+            yield None if self._closed or s is None or s.finished or self._media is None else s
         finally:
             self._op_lock.release()
+
+    def pause(self) -> None:
+        """Pause the clip if it is playing and can pause; never blocks."""
+        with self._current() as s:
+            if s is not None and self._player.can_pause():
+                self._player.set_pause(1)
 
     def resume(self) -> None:
         """Resume a paused clip; never blocks."""
-        if not self._op_lock.acquire(blocking=False):
-            return
-        try:
-            s = self._session
-            if self._closed or s is None or s.finished or self._media is None:
-                return
-            self._player.set_pause(0)
-        finally:
-            self._op_lock.release()
+        with self._current() as s:
+            if s is not None:
+                self._player.set_pause(0)
 
     def seek(self, media_ms: int) -> None:
         """Jump to ``media_ms``; the listener gets ``seeked`` there at once (libVLC's time events follow). Never blocks."""
-        if not self._op_lock.acquire(blocking=False):
-            return
-        try:
-            s = self._session
-            if self._closed or s is None or s.finished or self._media is None:
-                return
-            self._player.set_time(max(0, int(media_ms)))
-            self._emit(s, "seeked", max(0, int(media_ms)))
-        finally:
-            self._op_lock.release()
+        with self._current() as s:
+            if s is not None:
+                self._player.set_time(max(0, int(media_ms)))
+                self._emit(s, "seeked", max(0, int(media_ms)))
 
     def stop(self) -> None:
         """Stop the clip; the listener gets ``stopped`` unless it already got
