@@ -50,6 +50,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from tmux import _describe, _frame, _matches  # the same screen matching and framing as the terminal tests
+
 __all__ = [
     "CHROMIUM",
     "INIT_SCRIPT",
@@ -497,23 +499,3 @@ def _key_name(key: str) -> str:
 
 def _join(rows: list[str]) -> str:
     return "\n".join(row.rstrip() for row in rows).rstrip("\n")
-
-
-def _matches(pattern: str | re.Pattern[str], screen: str) -> bool:
-    if isinstance(pattern, re.Pattern):
-        return pattern.search(screen) is not None
-    return pattern in screen
-
-
-def _describe(pattern: str | re.Pattern[str]) -> str:
-    if isinstance(pattern, re.Pattern):
-        return f"regex {pattern.pattern!r}"
-    return repr(pattern)
-
-
-def _frame(screen: str) -> str:
-    """The screen between two rulers, so blank lines and edges stay visible."""
-    lines = screen.split("\n") if screen else [""]
-    width = max(len(line) for line in lines)
-    ruler = "+" + "-" * width + "+"
-    return "\n".join([ruler, *(f"|{line.ljust(width)}|" for line in lines), ruler])
