@@ -20,6 +20,11 @@ from .literal import literal
 log = logging.getLogger(__name__)
 
 
+def title_in_all(settings) -> str:
+    """The study's title in each of its languages, once each (nobody has chosen a language yet)."""
+    return " · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))
+
+
 class WelcomeScreen(Screen):
     """What a participant sees between sessions: nothing of the one before."""
 
@@ -27,8 +32,13 @@ class WelcomeScreen(Screen):
         settings = self.app.study.settings
         lines = [text(settings.welcome, lang) for lang in settings.languages] if settings.welcome else [word("welcome", lang) for lang in settings.languages]
         with Center(id="welcome-box"):
-            yield Static(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))), id="welcome-title", classes="title")
+            yield Static(literal(title_in_all(settings)), id="welcome-title", classes="title")
             yield Static(literal("\n\n".join(dict.fromkeys(lines))), id="welcome-text")
+            yield from self.below()
+
+    def below(self) -> ComposeResult:
+        """What a screen built on this one shows under the welcome (nothing here)."""
+        return iter(())
 
 
 class PinScreen(ModalScreen[bool]):

@@ -31,9 +31,9 @@ from ..flow import Participant, SealingRefused
 from ..station.room_clip import SharedClip
 from ..station.seat_link import SeatLink, claim_seat
 from ..survey.runner import item_name
-from ..survey.study import text
 from ..words import word
 from .app import PreviewApp
+from .kiosk import WelcomeScreen, title_in_all
 from .literal import literal
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class JoinScreen(Screen):
         languages = settings.languages
         with Center(id="welcome-box"):
             with Vertical(id="join-box"):
-                yield Static(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in languages))), id="welcome-title", classes="title")
+                yield Static(literal(title_in_all(settings)), id="welcome-title", classes="title")
                 yield Label(in_all("seat_room_code", languages), classes="join-label")
                 yield Input(id="room-code", max_length=16, value=self.app.room_code_typed)
                 yield Label(in_all("seat_your_code", languages), classes="join-label")
@@ -95,17 +95,12 @@ class JoinScreen(Screen):
         await self.app.join(code)
 
 
-class WaitScreen(Screen):
+class WaitScreen(WelcomeScreen):
     """Joined: the study's welcome until the moderator starts the session."""
 
-    def compose(self) -> ComposeResult:
-        settings = self.app.study.settings
-        lines = [text(settings.welcome, lang) for lang in settings.languages] if settings.welcome else [word("welcome", lang) for lang in settings.languages]
-        with Center(id="welcome-box"):
-            yield Static(literal(" · ".join(dict.fromkeys(text(settings.title, lang) for lang in settings.languages))), id="welcome-title", classes="title")
-            yield Static(literal("\n\n".join(dict.fromkeys(lines))), id="welcome-text")
-            yield Static("", id="join-problem")
-            yield Static(literal(f"{self.app.room_name} · {self.app.seat_name}"), id="join-seat")
+    def below(self) -> ComposeResult:
+        yield Static("", id="join-problem")
+        yield Static(literal(f"{self.app.room_name} · {self.app.seat_name}"), id="join-seat")
 
 
 class SeatApp(PreviewApp):
