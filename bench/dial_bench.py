@@ -37,7 +37,7 @@ from media_helpers import write_small_clip  # noqa: E402
 from preview_tui.db.migrate import upgrade  # noqa: E402
 from preview_tui.db.store import Store  # noqa: E402
 from preview_tui.playback import PlayerEvent, probe_vlc  # noqa: E402
-from preview_tui.playback.dial import DialRecorder  # noqa: E402
+from preview_tui.playback.recorder import DialRecorder  # noqa: E402
 from preview_tui.playback.vlc_player import VlcPlayer  # noqa: E402
 
 

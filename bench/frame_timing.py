@@ -135,7 +135,7 @@ def summary(errors: Sequence[float]) -> str:
 
 def play(clip: Path, workdir: Path, *, timeout: float, rate_hz: float = 10.0) -> tuple[list[Any], list[PlayerEvent], list[DialSample], Any]:
     """Play ``clip`` through a VlcPlayer with a FrameTap; (frames, events, dial samples, tap)."""
-    from preview_tui.playback.dial import DialRecorder
+    from preview_tui.playback.recorder import DialRecorder
     from preview_tui.playback.frames import FrameTap
     from preview_tui.playback.vlc_player import VlcPlayer
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from preview_tui.playback import FakePlayer, PlayerEvent
-from preview_tui.playback.dial import DialRecorder, DialSampler, MediaClock
+from preview_tui.playback.dial import DialSampler, MediaClock
+from preview_tui.playback.recorder import DialRecorder
 
 
 def ev(kind: str, mono: float, media: int | None = None, length: int | None = 10_000) -> PlayerEvent:
@@ -95,6 +96,26 @@ def test_pause_stops_sampling_and_resume_goes_on_from_there() -> None:
     out = s.due(5.2)
     assert [x.media_ms for x in out] == [400, 500]
     assert [round(x.mono, 6) for x in out] == [5.05, 5.15]
+
+
+def test_a_pause_heard_of_late_still_samples_what_came_before_it() -> None:
+    # A seat follows the room's clock: it may hear of a pause only after the moment of the last sample
+    # before it. That sample belongs to the course before the pause, on every seat, however late it polls.
+    early, late = DialSampler(10), DialSampler(10)
+    for s in (early, late):
+        s.on_event(ev("playing", 0.0, 0))
+        s.set_value(80, 0.33)
+    assert [x.media_ms for x in early.due(0.32)] == [0, 100, 200, 300]
+    assert [x.media_ms for x in late.due(0.25)] == [0, 100, 200]
+    for s in (early, late):
+        s.on_event(ev("paused", 0.35))
+        s.set_value(20, 1.0)
+    assert [(x.media_ms, round(x.mono, 6), x.value) for x in late.due(0.4)] == [(300, 0.3, 50)]
+    assert early.due(5.0) == [] and late.due(5.0) == [] and late.next_due() is None
+    for s in (early, late):
+        s.on_event(ev("playing", 5.0, 350))
+    assert [(x.media_ms, round(x.mono, 6)) for x in early.due(5.1)] == [(400, 5.05)]
+    assert [(x.media_ms, round(x.mono, 6)) for x in late.due(5.1)] == [(400, 5.05)]
 
 
 def test_seeks_skip_or_restart_the_slots() -> None:

@@ -15,7 +15,7 @@ import pytest
 from media_helpers import write_small_clip
 
 from preview_tui.playback import PlayerEvent, probe_vlc
-from preview_tui.playback.dial import DialRecorder
+from preview_tui.playback.recorder import DialRecorder
 from preview_tui.playback.vlc_player import VlcPlayer
 
 pytestmark = pytest.mark.real

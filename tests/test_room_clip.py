@@ -133,3 +133,44 @@ def test_seats_opened_together_never_share_a_name(tmp_path):
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         names = list(pool.map(lambda _: RoomDb(db, "Room 1").claim(), range(16)))
     assert sorted(names, key=lambda n: int(n[1:])) == [f"S{i}" for i in range(1, 17)]
+
+
+class HeldPlayer:
+    """A player whose events the test makes, stamped whenever it likes (a libVLC thread held up after the stamp)."""
+
+    name = "held"
+
+    def __init__(self) -> None:
+        self.listener = None
+
+    def play(self, path, listener) -> None:
+        self.listener = listener
+
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def stop(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def test_an_event_stamped_before_what_was_published_comes_just_after_it(tmp_path):
+    from preview_tui.playback.base import PlayerEvent
+
+    db = room_file(tmp_path)
+    (tmp_path / "clip.mp4").write_bytes(b"x")
+    player = HeldPlayer()
+    display = RoomDisplay(player, RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    reader = RoomDb(db, "Room 1")
+    try:
+        display.start("trailer", "clip.mp4")
+        player.listener(PlayerEvent("playing", media_ms=0, length_ms=10_000))
+        stamped = time.monotonic()  # the pause's stamp, before its thread hands it over
+        assert wait_for(lambda: reader.clip_since()[0] > stamped + 0.05)
+        published, _ = reader.clip_since()
+        player.listener(PlayerEvent("paused", media_ms=500, length_ms=10_000, mono=stamped))
+        assert wait_for(lambda: [r.kind for r in reader.clip_since()[1]] == ["playing", "paused"])
+        paused = reader.clip_since()[1][-1]
+        # A seat that read ``published`` may have sampled up to it: the pause is after that, for everyone.
+        assert paused.mono > published
+        assert display.clock.media_at(paused.mono + 1) == clock_of(reader.clip_events()).media_at(paused.mono + 1)
+    finally:
+        display.close()

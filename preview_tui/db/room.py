@@ -20,6 +20,7 @@ the seat's own :class:`~preview_tui.db.store.Store`, with all its guarantees.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -97,24 +98,30 @@ class RoomDb:
             cur = self._con.execute(sql, args)
             return cur.lastrowid or 0
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction under the lock, holding the file's write lock from its start."""
+        with self._lock:
+            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
     # -- the room ------------------------------------------------------------
 
     def open_room(self, study_id: str, join_code: str) -> None:
         """Open (or open again) the room with a fresh join code; the clip log starts empty."""
-        with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
-            try:
-                self._con.execute(
-                    "INSERT INTO rooms (name, study_id, join_code, opened_at, closed_at) VALUES (?, ?, ?, ?, NULL) "
-                    "ON CONFLICT (name) DO UPDATE SET study_id = excluded.study_id, join_code = excluded.join_code, opened_at = excluded.opened_at, closed_at = NULL",
-                    (self.room, study_id, join_code, _utc_now()),
-                )
-                self._con.execute("DELETE FROM room_clip_events WHERE room = ?", (self.room,))
-                self._con.execute("DELETE FROM room_commands WHERE room = ?", (self.room,))
-                self._con.execute("COMMIT")
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            self._con.execute(
+                "INSERT INTO rooms (name, study_id, join_code, opened_at, closed_at) VALUES (?, ?, ?, ?, NULL) "
+                "ON CONFLICT (name) DO UPDATE SET study_id = excluded.study_id, join_code = excluded.join_code, opened_at = excluded.opened_at, closed_at = NULL",
+                (self.room, study_id, join_code, _utc_now()),
+            )
+            self._con.execute("DELETE FROM room_clip_events WHERE room = ?", (self.room,))
+            self._con.execute("DELETE FROM room_commands WHERE room = ?", (self.room,))
 
     def close_room(self) -> None:
         self._write("UPDATE rooms SET closed_at = ? WHERE name = ?", (_utc_now(), self.room))
@@ -132,27 +139,28 @@ class RoomDb:
 
     def append_clip(self, step_id: str, play: int, kind: str, *, mono: float, media_ms: int | None = None, length_ms: int | None = None, detail: str = "") -> int:
         """Add one event at the end of the log; returns its sequence number."""
-        with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
-            try:
-                (seq,) = self._con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM room_clip_events WHERE room = ?", (self.room,)).fetchone()
-                self._con.execute(
-                    "INSERT INTO room_clip_events (room, seq, step_id, play, kind, media_ms, length_ms, mono, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (self.room, seq, step_id, play, kind, media_ms, length_ms, mono, detail or None),
-                )
-                self._con.execute("COMMIT")
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            (seq,) = self._con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM room_clip_events WHERE room = ?", (self.room,)).fetchone()
+            self._con.execute(
+                "INSERT INTO room_clip_events (room, seq, step_id, play, kind, media_ms, length_ms, mono, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.room, seq, step_id, play, kind, media_ms, length_ms, mono, detail or None),
+            )
         return seq
 
     def publish(self, mono: float) -> None:
         """Every event of the shared clip up to ``mono`` is in the log."""
         self._write("UPDATE rooms SET published_mono = ? WHERE name = ?", (mono, self.room))
 
-    def published(self) -> float:
-        rows = self._rows("SELECT published_mono FROM rooms WHERE name = ?", (self.room,))
-        return rows[0][0] if rows and rows[0][0] is not None else float("-inf")
+    def clip_since(self, after_seq: int = 0) -> tuple[float, list[ClipRow]]:
+        """(published, events after ``after_seq``), read in one statement, so in one snapshot: every
+        event up to ``published`` is among them."""
+        rows = self._rows(
+            "SELECT r.published_mono, e.seq, e.step_id, e.play, e.kind, e.media_ms, e.length_ms, e.mono, COALESCE(e.detail, '') "
+            "FROM rooms r LEFT JOIN room_clip_events e ON e.room = r.name AND e.seq > ? WHERE r.name = ? ORDER BY e.seq",
+            (after_seq, self.room),
+        )
+        published = rows[0][0] if rows and rows[0][0] is not None else float("-inf")
+        return published, [ClipRow(*row[1:]) for row in rows if row[1] is not None]
 
     def clip_events(self, after_seq: int = 0) -> list[ClipRow]:
         rows = self._rows(
@@ -186,25 +194,19 @@ class RoomDb:
     def claim(self, prefix: str = "S") -> str:
         """The first free seat name ``S1``, ``S2``... (no live process reports it), taken at once: two tabs
         opened together never get the same one."""
-        with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
-            try:
-                now = time.monotonic()
-                taken = {seat for seat, beat in self._con.execute("SELECT seat, beat_mono FROM room_seats WHERE room = ?", (self.room,)) if now - beat < BEAT_STALE_S}
-                n = 1
-                while f"{prefix}{n}" in taken:
-                    n += 1
-                name = f"{prefix}{n}"
-                self._con.execute(
-                    "INSERT INTO room_seats (room, seat, status, beat_mono) VALUES (?, ?, 'joined', ?) ON CONFLICT (room, seat) DO UPDATE SET status = 'joined', "
-                    + ", ".join(f"{f} = NULL" for f in SEAT_FIELDS if f != "status")
-                    + ", beat_mono = excluded.beat_mono",
-                    (self.room, name, now),
-                )
-                self._con.execute("COMMIT")
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            now = time.monotonic()
+            taken = {seat for seat, beat in self._con.execute("SELECT seat, beat_mono FROM room_seats WHERE room = ?", (self.room,)) if now - beat < BEAT_STALE_S}
+            n = 1
+            while f"{prefix}{n}" in taken:
+                n += 1
+            name = f"{prefix}{n}"
+            self._con.execute(
+                "INSERT INTO room_seats (room, seat, status, beat_mono) VALUES (?, ?, 'joined', ?) ON CONFLICT (room, seat) DO UPDATE SET status = 'joined', "
+                + ", ".join(f"{f} = NULL" for f in SEAT_FIELDS if f != "status")
+                + ", beat_mono = excluded.beat_mono",
+                (self.room, name, now),
+            )
         return name
 
     def seats(self) -> list[SeatRow]:

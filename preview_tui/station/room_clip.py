@@ -22,7 +22,9 @@ of the same clip (the moderator's replay) reaches the seat as a replay.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 import queue
 import threading
 import time
@@ -32,10 +34,11 @@ from typing import Callable
 from ..db.room import ClipRow, RoomDb
 from ..playback.base import Listener, Player, PlayerEvent
 from ..playback.dial import MediaClock
+from ..playback.horizon import Horizon
 
 log = logging.getLogger(__name__)
 
-POLL_S = 0.05  # how often a seat reads the clip log
+POLL_S = 0.1  # how often a seat reads the clip log (its dial samples are taken then: 10 Hz keeps them near the trace)
 PUBLISH_S = 0.03  # how often the room display says the log is complete up to now
 BY_MODERATOR = "moderator"  # an event's detail when the moderator caused it (the seat's ledger says by: moderator)
 FINAL = ("ended", "error", "stopped")
@@ -65,10 +68,11 @@ class RoomDisplay:
         self.problem: str | None = None
         self._pending_by: str | None = None
         self._queue: queue.Queue[tuple[str, int, PlayerEvent] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._published = float("-inf")  # the moment last said to be complete (no event may be logged before it)
+        self._file = ""
         self._writer = threading.Thread(target=self._write_loop, name="room-clip-log", daemon=True)
         self._writer.start()
-        self._lock = threading.Lock()
-        self._file = ""
 
     def start(self, step_id: str, file: str) -> None:
         """Play the clip from its start, as a new play; seats on it follow. Blocks briefly (libVLC's stop): off the UI loop."""
@@ -123,6 +127,11 @@ class RoomDisplay:
             ev = PlayerEvent(ev.kind, media_ms=ev.media_ms, length_ms=ev.length_ms, mono=ev.mono, detail=ev.detail or self._pending_by)
             self._pending_by = None
         with self._lock:
+            if ev.mono <= self._published:
+                # Stamped before a moment already published (this thread was held up between the stamp and
+                # here): it happens just after that moment, for the room and every seat alike, so no seat has
+                # sampled past it unaware.
+                ev = dataclasses.replace(ev, mono=math.nextafter(self._published, math.inf))
             if play == self.play:
                 self.clock.on_event(ev)
                 if ev.kind == "playing":
@@ -133,7 +142,7 @@ class RoomDisplay:
                     self.state = "ended"
                 elif ev.kind == "error":
                     self.state, self.problem = "error", ev.detail or "the player reported an error"
-        self._queue.put((step_id, play, ev))
+            self._queue.put((step_id, play, ev))  # under the lock: the publisher sees it queued, or it comes after
 
     def _write_loop(self) -> None:
         while True:
@@ -152,10 +161,14 @@ class RoomDisplay:
                 log.exception("could not log the room clip's %s event", ev.kind)
 
     def _publish(self) -> None:
-        # Nothing is queued: every event made before now is in the log (a few ms spare for an event
-        # stamped just before it was queued).
+        # Nothing queued means every event before now is in the log: one stamped before now but not yet
+        # handed over is moved to just after it (``_on_event``).
+        with self._lock:
+            if not self._queue.empty():
+                return  # written first, then published
+            self._published = now = time.monotonic()
         try:
-            self.room.publish(time.monotonic() - 0.005)
+            self.room.publish(now)
         except Exception:  # noqa: BLE001 - seats wait for the next one
             log.warning("could not publish the room clip's progress", exc_info=True)
 
@@ -172,11 +185,7 @@ class SharedClip:
         self.clock = MediaClock()
         self.play_no: int | None = None  # the room's play this seat follows
         self._since = time.monotonic()
-        self._horizon = float("-inf")
-
-    def horizon(self) -> float:
-        """Up to which moment this seat knows the room's clip events (the dial samples no further)."""
-        return self._horizon
+        self.horizon = Horizon()  # up to which moment this seat knows the room's clip events (the dial samples no further)
 
     def play(self, path: Path, listener: Listener) -> None:
         self.stop()
@@ -208,8 +217,8 @@ class SharedClip:
         rows_of_play: list[ClipRow] = []  # the events of the play this seat follows
         while not stop.is_set():
             try:
-                polled = min(time.monotonic(), self.room.published())  # the log is complete up to here
-                rows = self.room.clip_events(seen)
+                published, rows = self.room.clip_since(seen)
+                polled = min(time.monotonic(), published)  # the log is complete up to here
             except Exception:  # noqa: BLE001 - a busy file: read again at the next poll
                 log.warning("could not read the room's clip log", exc_info=True)
                 stop.wait(self.poll_s)
@@ -230,7 +239,7 @@ class SharedClip:
                 for row in rows_of_play[sent:]:
                     self._hand(listener, event_of(row))
             sent = len(rows_of_play)
-            self._horizon = polled
+            self.horizon.advance(polled)
             if joined and self._final(rows_of_play):
                 return
             stop.wait(self.poll_s)
