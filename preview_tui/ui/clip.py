@@ -29,15 +29,17 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Label, Static
 
 from ..db.store import STORE_FAILURES
 from ..flow import Flow
 from ..playback.base import PlayerEvent
-from ..playback.dial import DialRecorder, MediaClock
+from ..playback.dial import MediaClock
+from ..playback.recorder import DialRecorder
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
-from .dial_gauge import DialGauge, clock
+from .clip_progress import ClipProgress
+from .dial_gauge import DialGauge
 from .keys import KeyBar
 from ..visible import visible
 from .literal import literal
@@ -98,9 +100,7 @@ class ClipScreen(ParticipantScreen):
                 if self.step.instructions:
                     yield Static(literal(self.t(self.step.instructions)), id="clip-instructions")
                 yield Label(self.w("clip_starting"), id="clip-status")
-                # A seat waiting for the room's clip shows an empty bar: the moving one costs a seat half its CPU while it waits.
-                yield ProgressBar(total=1 if self.shared else None, show_eta=False, show_percentage=False, id="clip-progress")
-                yield Label("", id="clip-time")
+                yield ClipProgress(waiting=self.shared)
                 if self.dial is not None:
                     low = self.t(self.dial.low_label) if self.dial.low_label else self.w("dial_low")
                     high = self.t(self.dial.high_label) if self.dial.high_label else self.w("dial_high")
@@ -385,10 +385,7 @@ class ClipScreen(ParticipantScreen):
         media = self.clock.media_at(time.monotonic()) if self.clock.anchor_mono is not None else None
         if self.state == "leaving" and self.clock.finished and length:
             media = length
-        bar = self.query_one("#clip-progress", ProgressBar)
-        if length:
-            bar.update(total=length, progress=max(0, min(media or 0, length)))
-        self.query_one("#clip-time", Label).update(f"{clock(min(media, length) if media is not None and length else media)} / {clock(length)}")
+        self.query_one(ClipProgress).show(media, length)
 
     async def on_unmount(self) -> None:
         if self.recorder is not None:
