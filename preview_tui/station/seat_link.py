@@ -1,9 +1,9 @@
 """A seat's link to its room: it reports itself and takes the moderator's commands.
 
-A seat's process runs one thread for this. Twice a second it writes the seat's
-row (``db/room.py``: the heartbeat the moderator's room view shows) from a
-snapshot the front end keeps up to date, and reads the commands the moderator
-sent it. Commands are handed to the front end, which carries each one out
+A seat's process runs one thread for this. Twice a second it reads the commands the
+moderator sent it and writes the seat's row (``db/room.py``: the heartbeat the
+moderator's room view shows) from a snapshot the front end keeps up to date,
+when that snapshot changed, and at least once a second. Commands are handed to the front end, which carries each one out
 through the same session service a station uses, then marks it done.
 """
 
@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from typing import Any, Callable
 
 from ..db.room import BEAT_STALE_S, RoomDb
 
 log = logging.getLogger(__name__)
 
-BEAT_S = 0.5
+BEAT_S = 0.5  # how often a seat reads its commands, and writes its row when it changed
+SAME_BEAT_S = 1.0  # how often a seat's unchanged row is written again (the room view calls it disconnected after BEAT_STALE_S)
 COMMANDS = ("start", "pause", "resume", "end", "withdraw")
 
 
@@ -33,6 +35,8 @@ class SeatLink:
         self._snapshot, self._on_command, self.beat_s = snapshot, on_command, beat_s
         self._stop = threading.Event()
         self._handed: set[int] = set()
+        self._last_fields: dict[str, Any] | None = None
+        self._last_beat = float("-inf")
         self._thread = threading.Thread(target=self._run, name=f"seat-link-{seat}", daemon=True)
 
     def start(self) -> "SeatLink":
@@ -45,10 +49,16 @@ class SeatLink:
         if self._thread.is_alive():
             self._thread.join(timeout=2)
 
-    def beat(self) -> None:
+    def beat(self, *, unless_same: bool = False) -> None:
+        """Write the seat's row; with ``unless_same``, only when it changed or ``SAME_BEAT_S`` have passed
+        (a full room's seats would otherwise take the file's write lock twice a second each for nothing)."""
         fields = dict(self._snapshot())
         fields["pid"] = os.getpid()
+        now = time.monotonic()
+        if unless_same and fields == self._last_fields and now - self._last_beat < SAME_BEAT_S:
+            return
         self.room.beat(self.seat, **fields)
+        self._last_fields, self._last_beat = fields, now
 
     def done(self, command_id: int) -> None:
         self.room.done(command_id)
@@ -56,7 +66,7 @@ class SeatLink:
     def _run(self) -> None:
         while not self._stop.wait(self.beat_s):
             try:
-                self.beat()
+                self.beat(unless_same=True)
                 for command_id, command in self.room.pending(self.seat):
                     if command_id in self._handed:
                         continue

@@ -27,7 +27,7 @@ from .dial_gauge import clock
 from .literal import LiteralApp, literal
 from .results import Chart
 
-REFRESH_S = 0.4
+REFRESH_S = 0.25  # the back room's trace is read and drawn again this often (a dial turn reaches it within a second)
 NO_SPLIT = "none"
 
 
