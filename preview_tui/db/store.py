@@ -342,10 +342,14 @@ class Store:
                 orders.add(f"{data.get('what')}:{data.get('of')}")
         return SavedProgress(row, answers, pages, done, warned, orders, stimuli, exposure)
 
-    async def list_sessions(self, study_id: str | None = None, limit: int = 200) -> list[m.Session]:
+    async def list_sessions(self, study_id: str | None = None, limit: int = 200, *, code: str | None = None, room: str | None = None, status: str | None = None, tests: bool = True) -> list[m.Session]:
+        """The newest sessions first, of a study, a participant's code, a room and a status when given (pilots unless ``tests=False``)."""
         query = select(m.Session).order_by(m.Session.started_at.desc()).limit(limit)
-        if study_id:
-            query = query.where(m.Session.study_id == study_id)
+        for column, value in ((m.Session.study_id, study_id), (m.Session.participant_code, code), (m.Session.room, room), (m.Session.status, status)):
+            if value:
+                query = query.where(column == value)
+        if not tests:
+            query = query.where(m.Session.is_test.is_(False))
         async with self._session() as s:
             return list((await s.scalars(query)).all())
 

@@ -192,9 +192,8 @@ class SeatApp(PreviewApp):
         self._refresh_snapshot()
 
     async def _interrupted(self, code: str):
-        sessions = await self.store.list_sessions(self.study.id)
-        found = [s for s in sessions if s.participant_code == code and s.room == self.room_name and s.status == m.IN_PROGRESS and not s.is_test]
-        return max(found, key=lambda s: s.started_at).id if found else None
+        found = await self.store.list_sessions(self.study.id, 1, code=code, room=self.room_name, status=m.IN_PROGRESS, tests=False)
+        return found[0].id if found else None
 
     async def start_waiting(self) -> None:
         if self.status != "waiting" or self.code is None:
