@@ -182,3 +182,21 @@ async def test_invitation_codes_are_single_use_and_kept_only_as_digests(store):
         await store.create_session(study_id="s1", station="st", code="INV-AAA", invitation_required=True)
     await store.close()
     assert b"INV-BBB" not in file_bytes(store.path)
+
+
+async def test_a_participants_session_in_progress_is_found_among_many(store):
+    # A seat that joins again looks for its own session in progress by code and room, however many
+    # sessions the study has (the newest 200 of them were once all it looked at).
+    mine = await store.create_session(study_id="s1", station="st", code="AB12", room="Room 1")
+    for i in range(205):
+        await store.create_session(study_id="s1", station="st", code=f"X{i:03d}", room="Room 1")
+    pilot = await store.create_session(study_id="s1", station="st", code="AB12", room="Room 1", is_test=True)
+    elsewhere = await store.create_session(study_id="s1", station="st", code="AB12", room="Room 2")
+    done = await store.create_session(study_id="s1", station="st", code="AB12", room="Room 1")
+    await store.finish(done, m.COMPLETED)
+    found = await store.list_sessions("s1", 1, code="AB12", room="Room 1", status=m.IN_PROGRESS, tests=False)
+    assert [s.id for s in found] == [mine]
+    with_pilots = await store.list_sessions("s1", 5, code="AB12", room="Room 1", status=m.IN_PROGRESS)
+    assert {s.id for s in with_pilots} == {mine, pilot}
+    assert {s.id for s in await store.list_sessions("s1", 10, code="AB12")} == {mine, pilot, elsewhere, done}
+    assert len(await store.list_sessions("s1")) == 200
