@@ -22,6 +22,24 @@ async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:
     return predicate()
 
 
+async def walk_to_the_clip(pilot, app, db: Path) -> None:
+    """Join with the room's code, be started by the moderator, answer the page before the shared clip."""
+    await pilot.pause(0.3)
+    app.screen.query_one("#room-code").value = "abc234"
+    app.screen.query_one("#participant-code").value = "P2"
+    app.screen.query_one("#participant-code").focus()
+    await pilot.press("enter")
+    assert await wait_until(pilot, lambda: type(app.screen).__name__ == "WaitScreen")
+    RoomDb(db, ROOM).command("T1", "start")
+    assert await wait_until(pilot, lambda: type(app.screen).__name__ == "LanguageScreen")
+    await pilot.press("enter")
+    assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsentScreen")
+    await pilot.press("enter")
+    assert await wait_until(pilot, lambda: type(app.screen).__name__ == "PageScreen")
+    await pilot.press("enter", "ctrl+n")
+    assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ClipScreen")
+
+
 async def test_a_seat_joins_waits_for_the_moderator_and_follows_the_shared_clip(tmp_path: Path):
     root = write_room_study(tmp_path / "study", clip_seconds=2)
     db = tmp_path / "room.db"
@@ -63,3 +81,38 @@ async def test_a_seat_joins_waits_for_the_moderator_and_follows_the_shared_clip(
     assert "clip_pause" in kinds and "clip_resume" in kinds
     samples = rows(db, "select media_ms, value from dial_samples order by media_ms")
     assert samples and samples[-1][1] == 60 and all(m % 100 == 0 for m, _ in samples)
+
+
+async def test_a_seat_paused_by_the_moderator_keeps_no_dial_while_the_room_plays_on(tmp_path: Path):
+    root = write_room_study(tmp_path / "study", clip_seconds=5)
+    db = tmp_path / "room.db"
+    upgrade(db)
+    RoomDb(db, ROOM).open_room("room_t", "ABC234")
+    study = load_study(root)
+    app = build_seat(room=RoomDb(db, ROOM), seat="T1", settings=study.config.station, study=study, store=Store(db), player_factory=FakePlayer)
+    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, ROOM), study.media)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to_the_clip(pilot, app, db)
+        clip = app.screen
+        display.start("trailer", "clip.mp4")
+        assert await wait_until(pilot, lambda: clip.state == "playing" and display.media_now() > 800)
+        RoomDb(db, ROOM).command("T1", "pause")
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "PausedScreen")
+        held_from = display.media_now()
+        await pilot.pause(1.2)
+        RoomDb(db, ROOM).command("T1", "resume")
+        assert await wait_until(pilot, lambda: app.screen is clip)
+        held_to = display.media_now()
+        assert clip.state == "playing"  # the room's clip never stopped
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "PageScreen", timeout=15)
+    display.close()
+    ledger = rows(db, "select kind, media_ms, detail from events where kind in ('clip_pause', 'clip_resume') order by mono")
+    assert [k for k, _, _ in ledger] == ["clip_pause", "clip_resume"]
+    assert all('"seat": true' in d and '"by": "moderator"' in d for _, _, d in ledger)
+    (_, paused_at, _), (_, resumed_at, _) = ledger
+    media = [m for (m,) in rows(db, "select media_ms from dial_samples order by media_ms")]
+    assert media and media[0] == 0 and media[-1] >= 3800
+    kept_while_held = [m for m in media if paused_at + 100 < m < resumed_at - 100]
+    assert kept_while_held == [], (paused_at, resumed_at, kept_while_held)
+    assert abs(paused_at - held_from) < 500 and abs(resumed_at - held_to) < 500  # at the room clock's times
+    assert any(m < paused_at for m in media) and any(m > resumed_at for m in media)

@@ -32,6 +32,7 @@ class DialRecorder:
         self._pending: list[DialSample] = []
         self._stop = False
         self.count = 0
+        self.held = False  # while held, samples come due as ever but are not kept (a seat whose session is paused)
         self._thread = threading.Thread(target=self._run, name="dial-sampler", daemon=True)
 
     @property
@@ -83,7 +84,7 @@ class DialRecorder:
         if self.horizon is not None:
             now = min(now, self.horizon())
         samples = self.sampler.due(now)
-        if not samples:
+        if not samples or self.held:
             return
         if self._on_sample is not None:
             for s in samples:

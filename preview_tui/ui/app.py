@@ -170,23 +170,25 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
     # -- the moderator's control of the current session -------------------------
 
     async def pause_session(self) -> None:
+        from .clip import ClipScreen
         from .kiosk import PausedScreen
 
         if not self.station.pause():
             return
-        if getattr(self.screen, "state", None) == "playing":  # a clip: it stops while the session is paused
-            await self._moderator("pause")
+        if isinstance(self.screen, ClipScreen):  # a clip stops (or a room's seat stops watching) while paused
+            await self.screen.session_paused(True)
         await self.push_screen(PausedScreen(self.flow.language))
 
     async def resume_session(self) -> None:
+        from .clip import ClipScreen
         from .kiosk import PausedScreen
 
         if not self.station.resume_paused():
             return
         if isinstance(self.screen, PausedScreen):
             await self.pop_screen()
-        if getattr(self.screen, "state", None) == "paused":
-            await self._moderator("pause")
+        if isinstance(self.screen, ClipScreen):
+            await self.screen.session_paused(False)
 
     async def abandon_session(self, reason: str = ENDED_BY_MODERATOR) -> None:
         """End the current session early: what was stored stays, the session is marked abandoned."""

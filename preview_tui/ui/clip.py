@@ -36,6 +36,7 @@ from ..flow import Flow
 from ..playback.base import PlayerEvent
 from ..playback.dial import MediaClock
 from ..playback.recorder import DialRecorder
+from ..station.clip_ledger import ledger_row
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
 from .clip_progress import ClipProgress
@@ -220,22 +221,7 @@ class ClipScreen(ParticipantScreen):
 
     async def ledger(self, kind: str, event: PlayerEvent | None = None, **detail: Any) -> bool:
         """One row of the exposure ledger, at the media clock's time of the event."""
-        mono = event.mono if event is not None else time.monotonic()
-        media: int | None = None
-        if self.clock.anchor_mono is not None:
-            media = round(self.clock.media_at(mono))
-        elif event is not None:
-            media = event.media_ms
-        if kind == "clip_end" and event is not None and event.media_ms:
-            media = event.media_ms
-        info: dict[str, Any] = {"play": self.play_no}
-        if event is not None and event.media_ms is not None:
-            info["vlc_ms"] = event.media_ms
-        if event is not None and event.detail and kind != "clip_buffering":
-            info["detail"] = event.detail
-        if self.length_ms:
-            info["length_ms"] = self.length_ms
-        info.update(detail)
+        media, mono, info = ledger_row(kind, self.clock, event, play=self.play_no, length_ms=self.length_ms, **detail)
         return await self.guarded(self.flow.record(kind, media_ms=media, mono=mono, detail=info))
 
     async def end_play(self, *, completed: bool) -> None:
@@ -295,6 +281,22 @@ class ClipScreen(ParticipantScreen):
             self._flushing = False
 
     # -- moderator and participant controls ----------------------------------
+
+    async def session_paused(self, paused: bool) -> None:
+        """The moderator paused (or resumed) the whole session while this clip is on.
+
+        A clip of this station stops with it. The room's shared clip plays on for the other seats: this
+        seat's dial is held (no sample kept) and its ledger records that it stopped watching and when it
+        came back, at the room clock's times.
+        """
+        if not self.shared:
+            if (self.state == "playing") == paused:
+                await self.moderator_pause()
+            return
+        if self.recorder is None or self.recorder.held == paused or self.state in ("leaving", "failed"):
+            return
+        self.recorder.held = paused
+        await self.ledger("clip_pause" if paused else "clip_resume", by="moderator", seat=True)
 
     async def moderator_pause(self) -> None:
         """F2: pause a playing clip, or resume a paused one."""
