@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -55,9 +56,12 @@ def test_the_room_and_the_back_room_show_everything_at_80_and_120_columns(tmp_pa
             shown = observer.wait_for(re.compile(r"Another: now \d+\.\d"), timeout=20)
             for text in ["Back room · Room T", "Clip trailer · play 1 · playing", "1 seat(s) with samples", "Split by", "gender", "seconds of the clip", "^q Quit"]:
                 assert text.lower() in shown.lower(), (cols, text, shown)
-            watching = seat.screen()
+            watching = seat.wait_for(re.compile(rf"(?m)^ {{{(cols - 70) // 2}}}╭"), timeout=10)  # laid out again for this size: the 70-cell box centred
             for text in ["La bande-annonce", "En cours sur l'écran de la salle", "60"]:
                 assert text in watching, (cols, text, watching)
+            assert re.search(r"\b0:[0-2]\d / 0:30\b", watching), (cols, watching)  # the room clock's time, whole
+            if os.environ.get("SHOW_SCREENS"):
+                print(f"--- seat at {cols} columns ---\n{watching}")
         press(room, "]")  # seeks 5 s ahead on the room's screen
         press(room, "r")  # then the moderator plays it again from the start
         room.wait_for("every seat on it records a replay", timeout=20)

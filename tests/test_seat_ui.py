@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from preview_tui.db.migrate import upgrade
@@ -104,6 +105,10 @@ async def test_a_seat_paused_by_the_moderator_keeps_no_dial_while_the_room_plays
         assert await wait_until(pilot, lambda: app.screen is clip)
         held_to = display.media_now()
         assert clip.state == "playing"  # the room's clip never stopped
+        await pilot.pause(0.5)
+        shown = app.export_screenshot()  # what the seat shows: the room clock's time and a bar that moved
+        assert re.search(r"0:0[1-4] / 0:04", str(clip.query_one("#clip-time").render())) and "0:04" in shown
+        assert 0 < clip.query_one("#clip-progress").progress < 4000
         assert await wait_until(pilot, lambda: type(app.screen).__name__ == "PageScreen", timeout=15)
     display.close()
     ledger = rows(db, "select kind, media_ms, detail from events where kind in ('clip_pause', 'clip_resume') order by mono")
