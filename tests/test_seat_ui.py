@@ -23,14 +23,28 @@ async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:
     return predicate()
 
 
-async def walk_to_the_clip(pilot, app, db: Path) -> None:
-    """Join with the room's code, be started by the moderator, answer the page before the shared clip."""
-    await pilot.pause(0.3)
+def a_seat(tmp_path: Path, *, clip_seconds: float, room_ms: int):
+    """A seat's app on a room study, and the room display of that room (a fake player of ``room_ms``)."""
+    root = write_room_study(tmp_path / "study", clip_seconds=clip_seconds)
+    db = tmp_path / "room.db"
+    upgrade(db)
+    RoomDb(db, ROOM).open_room("room_t", "ABC234")
+    study = load_study(root)
+    app = build_seat(room=RoomDb(db, ROOM), seat="T1", settings=study.config.station, study=study, store=Store(db), player_factory=FakePlayer)
+    display = RoomDisplay(FakePlayer(default_ms=room_ms, tick_ms=250), RoomDb(db, ROOM), study.media)
+    return app, display, db
+
+
+async def walk_to_the_clip(pilot, app, db: Path, code: str | None = None) -> None:
+    """Join with the room's code (and ``code``, unless typed already), wait to be started by the
+    moderator, answer the page before the shared clip."""
     app.screen.query_one("#room-code").value = "abc234"
-    app.screen.query_one("#participant-code").value = "P2"
+    if code is not None:
+        app.screen.query_one("#participant-code").value = code
     app.screen.query_one("#participant-code").focus()
     await pilot.press("enter")
     assert await wait_until(pilot, lambda: type(app.screen).__name__ == "WaitScreen")
+    assert await wait_until(pilot, lambda: (RoomDb(db, ROOM).seat("T1") or None) is not None and RoomDb(db, ROOM).seat("T1").status == "waiting")
     RoomDb(db, ROOM).command("T1", "start")
     assert await wait_until(pilot, lambda: type(app.screen).__name__ == "LanguageScreen")
     await pilot.press("enter")
@@ -42,32 +56,14 @@ async def walk_to_the_clip(pilot, app, db: Path) -> None:
 
 
 async def test_a_seat_joins_waits_for_the_moderator_and_follows_the_shared_clip(tmp_path: Path):
-    root = write_room_study(tmp_path / "study", clip_seconds=2)
-    db = tmp_path / "room.db"
-    upgrade(db)
-    RoomDb(db, ROOM).open_room("room_t", "ABC234")
-    study = load_study(root)
-    app = build_seat(room=RoomDb(db, ROOM), seat="T1", settings=study.config.station, study=study, store=Store(db), player_factory=FakePlayer)
-    display = RoomDisplay(FakePlayer(default_ms=1500, tick_ms=250), RoomDb(db, ROOM), study.media)
+    app, display, db = a_seat(tmp_path, clip_seconds=2, room_ms=1500)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
         for key in "XYZ999":
             await pilot.press(key)
         await pilot.press("enter", "P", "1", "enter")
         assert "not the room's code" in str(app.screen.query_one("#join-problem").render())
-        app.screen.query_one("#room-code").value = "abc234"
-        app.screen.query_one("#participant-code").focus()
-        await pilot.press("enter")
-        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "WaitScreen")
-        assert await wait_until(pilot, lambda: (RoomDb(db, ROOM).seat("T1") or None) is not None and RoomDb(db, ROOM).seat("T1").status == "waiting")
-        RoomDb(db, ROOM).command("T1", "start")
-        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "LanguageScreen")
-        await pilot.press("enter")
-        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsentScreen")
-        await pilot.press("enter")
-        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "PageScreen")
-        await pilot.press("enter", "ctrl+n")
-        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ClipScreen")
+        await walk_to_the_clip(pilot, app, db)
         assert "watch the room's screen" in str(app.screen.query_one("#clip-status").render())
         display.start("trailer", "clip.mp4")
         assert await wait_until(pilot, lambda: app.screen.state == "playing")
@@ -85,15 +81,10 @@ async def test_a_seat_joins_waits_for_the_moderator_and_follows_the_shared_clip(
 
 
 async def test_a_seat_paused_by_the_moderator_keeps_no_dial_while_the_room_plays_on(tmp_path: Path):
-    root = write_room_study(tmp_path / "study", clip_seconds=5)
-    db = tmp_path / "room.db"
-    upgrade(db)
-    RoomDb(db, ROOM).open_room("room_t", "ABC234")
-    study = load_study(root)
-    app = build_seat(room=RoomDb(db, ROOM), seat="T1", settings=study.config.station, study=study, store=Store(db), player_factory=FakePlayer)
-    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, ROOM), study.media)
+    app, display, db = a_seat(tmp_path, clip_seconds=5, room_ms=4000)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk_to_the_clip(pilot, app, db)
+        await pilot.pause(0.3)
+        await walk_to_the_clip(pilot, app, db, code="P2")
         clip = app.screen
         display.start("trailer", "clip.mp4")
         assert await wait_until(pilot, lambda: clip.state == "playing" and display.media_now() > 800)

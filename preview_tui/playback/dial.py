@@ -86,7 +86,11 @@ class MediaClock:
 
     def mono_at(self, media_ms: float) -> float | None:
         """When the clock reaches ``media_ms`` on its current course; None while frozen."""
-        if not self.running or self.anchor_mono is None:
+        return self.mono_on_course(media_ms) if self.running else None
+
+    def mono_on_course(self, media_ms: float) -> float | None:
+        """When the clock passes ``media_ms`` on its last course, frozen or not; None before it started."""
+        if self.anchor_mono is None:
             return None
         return self.anchor_mono + (media_ms - self.anchor_media) / 1000.0 / self.rate
 
@@ -283,16 +287,16 @@ class DialSampler:
                 if clock.end_ms is not None:
                     if media >= clock.end_ms:
                         break
-                    at = clock.anchor_mono - (clock.anchor_media - media) / 1000.0 / clock.rate  # type: ignore[operator]
+                    at = clock.mono_on_course(media)
+                    if at is None:
+                        break
                 else:
                     if clock.length_ms and media >= clock.length_ms:
                         break  # the clock ran past the end before the end was reported
                     at = clock.mono_at(media)
-                    if at is None:  # frozen (paused): a slot before the pause point was due before it
-                        if clock.anchor_mono is None or media >= clock.anchor_media:
-                            break
-                        at = clock.anchor_mono - (clock.anchor_media - media) / 1000.0 / clock.rate
-                    if at > now:
+                    if at is None and media < clock.anchor_media:  # paused: a slot before the pause point was due before it
+                        at = clock.mono_on_course(media)
+                    if at is None or at > now:
                         break
                 at = max(at, self._last_mono)  # never before the last sample
                 self._last_mono = at

@@ -124,7 +124,7 @@ class RoomDisplay:
     def _on_event(self, step_id: str, play: int, ev: PlayerEvent) -> None:
         # On libVLC's thread: bookkeeping and a queue, never a call into the player or a wait on the disk.
         if ev.kind in ("paused", "playing") and self._pending_by:
-            ev = PlayerEvent(ev.kind, media_ms=ev.media_ms, length_ms=ev.length_ms, mono=ev.mono, detail=ev.detail or self._pending_by)
+            ev = dataclasses.replace(ev, detail=ev.detail or self._pending_by)
             self._pending_by = None
         with self._lock:
             if ev.mono <= self._published:

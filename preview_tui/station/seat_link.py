@@ -1,10 +1,11 @@
 """A seat's link to its room: it reports itself and takes the moderator's commands.
 
-A seat's process runs one thread for this. Twice a second it reads the commands the
-moderator sent it and writes the seat's row (``db/room.py``: the heartbeat the
-moderator's room view shows) from a snapshot the front end keeps up to date,
-when that snapshot changed, and at least once a second. Commands are handed to the front end, which carries each one out
-through the same session service a station uses, then marks it done.
+A seat's process runs one thread for this. Twice a second it reads the
+commands the moderator sent it and writes the seat's row (``db/room.py``: the
+heartbeat the moderator's room view shows) from a snapshot the front end keeps
+up to date, when that snapshot changed, and at least once a second. Commands
+are handed to the front end, which carries each one out through the same
+session service a station uses, then marks it done.
 """
 
 from __future__ import annotations

@@ -290,7 +290,7 @@ class ClipScreen(ParticipantScreen):
         came back, at the room clock's times.
         """
         if not self.shared:
-            if (self.state == "playing") == paused:
+            if self.state == ("playing" if paused else "paused"):
                 await self.moderator_pause()
             return
         if self.recorder is None or self.recorder.held == paused or self.state in ("leaving", "failed"):
