@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .playback.base import Player, PlayerUnavailable
-from .survey.schema import StationSettings
+
+if TYPE_CHECKING:
+    from .survey.schema import StationSettings
 
 APP_NAME = "preview-tui"
 
@@ -28,9 +31,9 @@ def log_file() -> Path:
     return log_dir() / "preview-tui.log"
 
 
-def database_path(settings: StationSettings, study_root: Path, override: str | None = None) -> Path:
+def database_path(settings: StationSettings | None, study_root: Path, override: str | None = None) -> Path:
     """``--database``, then ``PREVIEW_TUI_DATABASE``, then config.yaml, then the per-user data directory."""
-    chosen = override or os.environ.get("PREVIEW_TUI_DATABASE") or settings.database
+    chosen = override or os.environ.get("PREVIEW_TUI_DATABASE") or (settings.database if settings is not None else None)
     if chosen:
         path = Path(chosen).expanduser()
         return path if path.is_absolute() else (study_root / path)

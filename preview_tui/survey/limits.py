@@ -24,11 +24,7 @@ try:  # libyaml's composer is several times faster; fall back when absent
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 512 * 1024  # 512 KiB: five times a 200-question survey in three languages
-MAX_NODES = 100_000  # keys, values and items in one file, aliases expanded
-MAX_DEPTH = 32  # nested mappings and lists; a study file needs about 10
-MAX_STUDY_FILES = 200  # YAML files in screens/ and surveys/ together
-MAX_STUDY_BYTES = 4 * 1024 * 1024  # the files in screens/ and surveys/ together: four times a 2,000-question study
+from .sizes import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_STUDY_BYTES, MAX_STUDY_FILES  # noqa: F401 (read from here too)
 
 
 # An anchor (&name) or a tag (!tag) can only start a node: a file where neither can stand has no

@@ -8,30 +8,22 @@ given ``literal(text)`` (a ``DataTable`` cell ``literal_cell(text)``), never the
 notifications and the header's title are made literal by ``LiteralApp``, which the app mixes
 in, and in kiosk mode the app drops mouse presses on anything that carries an action
 (``clicks_an_action``). Text inputs keep what was typed or stored and draw each control character
-as one glyph (``CONTROLS_SHOWN``, ``LiteralTextArea``).
+as one glyph (``CONTROLS_SHOWN``, ``literal_widgets.LiteralTextArea``).
 
 The consent and rewards texts are the only study texts with formatting: a small Markdown subset
-(``StudyMarkdown``) in which links, images, HTML and character references are shown as written.
+(``literal_widgets.StudyMarkdown``) in which links, images, HTML and character references are shown as written.
 Nothing in a study text can be clicked to an action or opened.
 """
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.content import Content
-from textual.widgets import Markdown, TextArea
 
 from ..visible import INVISIBLE, visible
-
-# Markdown a study may use: paragraphs, headings, emphasis, strikethrough, inline code, lists,
-# block quotes, code blocks, tables and rules. Everything that could point elsewhere or carry
-# hidden characters is left out, so its source text is shown as typed.
-MARKDOWN_LEFT_OUT = ["link", "image", "autolink", "linkify", "html_inline", "html_block", "entity", "reference"]
-
 
 def literal(text: object) -> Content:
     """``text`` as content shown literally: no markup, no actions, no control sequences."""
@@ -71,29 +63,6 @@ class ControlsShown(Highlighter):
 
 
 CONTROLS_SHOWN = ControlsShown()
-
-
-class LiteralTextArea(TextArea):
-    """A text area that draws a pasted or stored control character as one glyph, like ``CONTROLS_SHOWN``."""
-
-    def get_line(self, line_index: int) -> Text:
-        return Text(ControlsShown.shown(self.document.get_line(line_index)), end="", no_wrap=True)
-
-
-def study_markdown_parser() -> MarkdownIt:
-    """The parser of the Markdown subset a study's consent and rewards texts may use."""
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    parser.enable(["table", "strikethrough"])
-    parser.disable(MARKDOWN_LEFT_OUT)
-    return parser
-
-
-class StudyMarkdown(Markdown):
-    """A study's Markdown text: the documented subset, control characters visible, no link ever opened."""
-
-    def __init__(self, markdown: str, **options) -> None:
-        # open_links=False: even a link the subset let through would never start a browser.
-        super().__init__(visible(markdown or ""), parser_factory=study_markdown_parser, open_links=False, **options)
 
 
 class LiteralApp:

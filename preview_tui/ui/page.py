@@ -23,7 +23,8 @@ from ..visible import visible
 from .inputs import RankList
 from .inputs import Slider as SliderInput
 from .keys import KeyBar
-from .literal import CONTROLS_SHOWN, LiteralTextArea, literal
+from .literal import CONTROLS_SHOWN, literal
+from .literal_widgets import LiteralTextArea
 from .participant import MoreBelow, ParticipantScreen
 from .scales import MatrixHeader, MatrixRow, Scale, wrap_words
 from .toggles import WrappingRadioButton

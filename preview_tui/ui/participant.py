@@ -18,7 +18,8 @@ from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
 from .keys import KeyBar
-from .literal import StudyMarkdown, literal
+from .literal import literal
+from .literal_widgets import StudyMarkdown
 from .toggles import WrappingCheckbox
 
 
