@@ -50,3 +50,11 @@ def private_file(path: Path, *, exclusive: bool = False) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (0600) whole or not at all: written beside it, then renamed over it."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb") as file:
+        file.write(data)
+    os.replace(temp, path)

@@ -24,12 +24,12 @@ def print_problems(error) -> None:
 
 
 def load(study_dir: Path):
-    """The study in ``study_dir``, or None after printing its problems."""
+    """The study in ``study_dir`` (not checked again when unchanged since it last loaded clean), or None after printing its problems."""
+    from ..survey.cache import load as load_kept
     from ..survey.errors import StudyError
-    from ..survey.study import load_study
 
     try:
-        return load_study(study_dir)
+        return load_kept(study_dir)
     except StudyError as exc:
         print_problems(exc)
         say(f"the study in {study_dir} has problems; `preview-tui validate` checks it.")
@@ -47,7 +47,6 @@ def prepare(db_file: Path) -> bool:
     """Check, create or upgrade the station file before use; False after saying why (one line) it cannot be used."""
     from ..db.migrate import upgrade
     from ..db.station_file import StationFileError
-    from ..db.store import describe_failure
 
     try:
         upgrade(db_file)
@@ -55,6 +54,8 @@ def prepare(db_file: Path) -> bool:
         say(str(exc))
         return False
     except Exception as exc:  # any failure to prepare the file ends here with a reason, not a traceback
+        from ..db.store import describe_failure
+
         say(f"cannot open the station database {db_file}: {describe_failure(exc)}")
         return False
     return True
