@@ -125,9 +125,9 @@ def seat(study_dir: Path, database: str | None, *, name: str | None, seat_name: 
         return EXIT_PROBLEMS
     settings = study.config.station
     if any(getattr(step, "type", "") == "storyboard" for step in study.screening.steps):
-        from ..ui.storyboard import image_widget_class
+        from ..ui.image_support import ask_before_run
 
-        image_widget_class(settings.images)  # the terminal query must happen before Textual owns stdin
+        ask_before_run(settings.images)  # the terminal query must happen before Textual owns stdin
     app = build_seat(room=room_db, seat=seat_name, settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings))
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else app.return_code

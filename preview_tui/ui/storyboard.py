@@ -17,23 +17,10 @@ from .participant import ParticipantScreen
 
 
 def image_widget_class(renderer: str):
-    """The textual-image widget for the configured renderer ('auto' lets the terminal decide).
+    """The textual-image widget for the configured renderer ('auto': what the terminal answered, see ``image_support``)."""
+    from .image_support import widget_class
 
-    The first call imports textual-image, which asks the terminal which
-    graphics it supports by writing a query and reading the answer from
-    stdin. Once Textual runs, its input thread owns stdin: the answer is lost
-    and the query swallows the participant's keystrokes. So the command calls
-    this before ``App.run()`` (see ``cli.run``); later calls only look up.
-    """
-    from textual_image import widget
-
-    return {
-        "auto": widget.Image,
-        "kitty": widget.TGPImage,
-        "sixel": widget.SixelImage,
-        "halfcell": widget.HalfcellImage,
-        "unicode": widget.UnicodeImage,
-    }[renderer]
+    return widget_class(renderer)
 
 
 class StoryboardScreen(ParticipantScreen):
