@@ -41,13 +41,30 @@ def validate(path: Path, *, walk: bool = False) -> int:
 
 
 def run(study_dirs: list[Path], database: str | None) -> int:
+    """Run the station app on these studies (the first one shown).
+
+    A study whose files are as they were when it last loaded clean is not checked again (``survey.cache``):
+    then the console is drawn from what was kept of it, and the engine, the store and the study itself
+    are loaded in a thread behind it. A changed study is checked first, and its problems end the command.
+    """
+    from ..survey.cache import read_facts, study_key
+
+    keys = [study_key(d) for d in study_dirs]
+    console = [read_facts(k) for k in keys]
+
+    if all(console) and not console[0].kiosk and len({f.id for f in console}) == len(console):
+        return _run_kept(study_dirs, keys, console, database)  # a kiosk shows its welcome first: loaded before it
+    return _run_checked(study_dirs, keys, database)
+
+
+def _run_checked(study_dirs: list[Path], keys: list[str | None], database: str | None) -> int:
+    from ..survey.cache import load as load_kept
     from ..survey.errors import StudyError
-    from ..survey.study import load_study
 
     studies = []
-    for study_dir in study_dirs:
+    for study_dir, key in zip(study_dirs, keys):
         try:
-            studies.append(load_study(study_dir))
+            studies.append(load_kept(study_dir, key))
         except StudyError as exc:
             print_problems(exc)
             print(f"The study in {study_dir} cannot be run: {len(exc.problems)} problem(s) found. `preview-tui validate` checks it.", file=sys.stderr)
@@ -59,23 +76,57 @@ def run(study_dirs: list[Path], database: str | None) -> int:
     study = studies[0]
     from ..db.store import Store
     from ..settings import database_path, player_factory
+    from ..survey.cache import facts_of
 
     settings = study.config.station
     db_file = named_database(database) if database else database_path(settings, study.root)
     if not prepare(db_file):
         return EXIT_PROBLEMS
     setup_logging()
-    from ..survey.schema import ImageChoice, StoryboardStep
-    from ..ui.app import build_app
-
-    pictures = any(isinstance(q, ImageChoice) for one in studies for _, _, q in one.questions())
-    if pictures or any(isinstance(step, StoryboardStep) for one in studies for step in one.screening.steps):
-        from ..ui.storyboard import image_widget_class
-
-        image_widget_class(settings.images)  # the terminal query must happen before Textual owns stdin
-
+    _ask_terminal(settings.images, any(facts_of(one).pictures for one in studies))
     from ..prefs import prefs_path
+    from ..ui.app import build_app
 
     app = build_app(settings=settings, study=study, store=Store(db_file), player_factory=player_factory(settings), more_studies=studies[1:], prefs=prefs_path())
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else app.return_code
+
+
+def _run_kept(study_dirs: list[Path], keys: list[str], console: list, database: str | None) -> int:
+    from ..settings import database_path
+
+    db_file = named_database(database) if database else database_path(console[0], Path(study_dirs[0]))
+    if not prepare(db_file):
+        return EXIT_PROBLEMS
+    _ask_terminal(console[0].images, any(f.pictures for f in console))
+
+
+    def start():
+        """In the loader thread, once the console is drawn: the studies, the store and the station."""
+        setup_logging()
+        from ..db.store import Store
+        from ..settings import player_factory
+        from ..station import Station
+        from ..survey.cache import load as load_kept
+
+        studies = [load_kept(study_dir, key) for study_dir, key in zip(study_dirs, keys)]
+        settings = studies[0].config.station
+        station = Station(settings=settings, study=studies[0], store=Store(db_file), more_studies=studies[1:])
+        return station, player_factory(settings)
+
+    from ..prefs import prefs_path
+    from ..ui.app import build_app_later
+
+
+    app = build_app_later(console=console, start=start, prefs=prefs_path())
+
+    app.run()
+    return EXIT_OK if app.return_code in (None, 0) else app.return_code
+
+
+def _ask_terminal(images: str, pictures: bool) -> None:
+    """Learn the terminal's image protocol before Textual owns stdin (``ui.image_support``), when a picture is shown."""
+    if pictures:
+        from ..ui.image_support import ask_before_run
+
+        ask_before_run(images)

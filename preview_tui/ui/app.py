@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, Sequence
 
 from textual import events
 from textual.app import App
@@ -15,24 +15,26 @@ from textual.binding import Binding
 from .app_commands import ModeratorCommands
 from .app_keys import KeysAndThemes
 from .keys import KeyGuard
+from .literal import LiteralApp, clicks_an_action
 from .themes import moderator_theme, register_themes
 
-from ..flow import Flow, Participant
-from ..playback.base import Player, PlayerUnavailable
-from ..station import Notice, Station, withdrawal_question
-from ..station.session import ENDED_BY_MODERATOR
-from ..station.sync_runner import ALREADY_RUNNING, STARTING, SyncOutcome
-from ..survey.runner import ClipItem, ConsentItem, EndItem, Item, LanguageItem, PageItem, StoryboardItem
-from ..survey.schema import StationSettings
-from ..survey.study import Study
-from .literal import LiteralApp, clicks_an_action
-
-if TYPE_CHECKING:  # the app reaches the store through the station
+# The engine, the store and the station are imported where they are used, or by the loader thread
+# (``start``): the moderator's first screen is drawn before any of them is imported.
+if TYPE_CHECKING:
     from ..db.store import Store
+    from ..flow import Flow, Participant
+    from ..playback.base import Player
+    from ..station import Notice, Station
+    from ..station.sync_runner import SyncOutcome
+    from ..survey.cache import ConsoleFacts
+    from ..survey.runner import Item
+    from ..survey.schema import StationSettings
+    from ..survey.study import Study
 
 log = logging.getLogger(__name__)
 
-PlayerFactory = Callable[[], Player]
+PlayerFactory = Callable[[], "Player"]
+Start = Callable[[], "tuple[Station, PlayerFactory]"]  # run in a thread: the station and its player factory
 
 
 class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
@@ -63,17 +65,21 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
         Binding("f4", "moderator_skip", show=False, priority=True),
     ]
 
-    def __init__(self, *, station: Station, player_factory: PlayerFactory, prefs: Path | None = None):
+    def __init__(self, *, station: Station | None = None, player_factory: PlayerFactory | None = None, prefs: Path | None = None, start: Start | None = None, console: Sequence[ConsoleFacts] = ()):
+        """Either ``station`` (with ``player_factory``) at once, or ``start`` with the ``console`` facts of each study:
+        then the console is drawn from those facts and ``start`` runs in a thread once it is on screen."""
         super().__init__()
-        self.station = station
-        self.settings = settings = station.settings
-        self.store = station.store
+        self.station: Station | None = station
+        self._start_station = start
+        self._facts = list(console)
+        self._station_open = False
         self._player_factory = player_factory
         self._player: Player | None = None
         self.player_problem: str | None = None
-        self.kiosk = settings.kiosk
+        first = self._facts[0] if station is None else None
+        self.kiosk = station.settings.kiosk if station is not None else first.kiosk
         self.unlocked = False  # the moderator gave the PIN for the palette now open
-        self.room = settings.room
+        self.room = station.settings.room if station is not None else first.room
         self.sync_message = ""
         self._retry_timer = None
         self.keys_guard = KeyGuard()
@@ -83,12 +89,20 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
 
     # The station's state, read-only here: it changes through the station's methods.
     @property
+    def settings(self) -> StationSettings:
+        return self.station.settings
+
+    @property
+    def store(self) -> Store:
+        return self.station.store
+
+    @property
     def flow(self) -> Flow | None:
-        return self.station.flow
+        return self.station.flow if self.station is not None else None
 
     @property
     def paused(self) -> bool:
-        return self.station.paused
+        return self.station is not None and self.station.paused
 
     @property
     def study(self) -> Study:
@@ -97,6 +111,21 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
     @property
     def studies(self) -> dict[str, Study]:
         return self.station.studies
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the station is loaded and its file open."""
+        return self._station_open
+
+    def console_facts(self) -> list[ConsoleFacts]:
+        """What the console shows of each study: the current one first."""
+        if self.station is None:
+            return self._facts
+        from ..survey.cache import facts_of
+
+        known = {f.id: f for f in self._facts}
+        current = self.station.study
+        return [known.get(s.id) or facts_of(s) for s in (current, *(s for s in self.station.studies.values() if s is not current))]
 
     def tell(self, notice: Notice) -> None:
         """A notice of the station's as a toast (``notify`` shows it literally)."""
@@ -113,21 +142,57 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
     async def on_mount(self) -> None:
         from .moderator import ModeratorScreen
 
-        self.title = self.study.id
+        self.title = self.console_facts()[0].id
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
-        await self.store.open()
+        if self.station is not None:
+            await self._open_station()
         await self.push_screen(ModeratorScreen())
+        if self.station is None:  # drawn: now load the rest, in a thread, while the moderator types
+            self.call_after_refresh(lambda: self.run_worker(self._load_station, thread=True, group="start", exit_on_error=False, name="start"))
         if self.kiosk:
             await self.lock()
+
+    async def _open_station(self) -> None:
+        await self.store.open()
+        self._station_open = True
         if self.settings.idle_timeout:
             self.set_interval(1.0, self._check_idle)
+
+    def _load_station(self) -> None:
+        try:
+            station, player_factory = self._start_station()
+        except Exception as exc:  # noqa: BLE001 - the moderator is told why, and the app ends
+            self.call_from_thread(self._station_failed, exc)
+            return
+        self.call_from_thread(self._station_loaded, station, player_factory)
+
+    async def _station_loaded(self, station: Station, player_factory: PlayerFactory) -> None:
+        from .moderator import ModeratorScreen
+
+        self.station, self._player_factory = station, player_factory
+        try:
+            await self._open_station()
+        except Exception as exc:  # noqa: BLE001 - the station file could not be opened
+            self._station_failed(exc)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ModeratorScreen):
+                screen.call_later(screen.station_ready)  # in the screen's own turn, like its handlers
+
+    def _station_failed(self, exc: Exception) -> None:
+        from rich.text import Text
+
+        from ..db.store import describe_failure
+
+        log.error("the station could not start: %s", exc, exc_info=exc)
+        self.exit(return_code=1, message=Text(f"preview-tui: the station could not start: {describe_failure(exc)}"))  # Text: never markup
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self.keys_guard.swallows(event.key):
             return  # a dial key still held as the clip ended: never an answer on the next page
         if isinstance(event, events.Key) and event.key == "escape" and self._close_help():
             return
-        if isinstance(event, (events.Key, events.MouseDown)):
+        if isinstance(event, (events.Key, events.MouseDown)) and self.station is not None:
             self.station.touch()
         if self.kiosk and clicks_an_action(self, event):
             return  # a kiosk's mouse reaches the participant's controls, never an action in a text
@@ -140,6 +205,8 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
         if self._retry_timer is not None:
             self._retry_timer.stop()
             self._retry_timer = None
+        from ..station.sync_runner import ALREADY_RUNNING, STARTING
+
         if any(w.group == "sync" and not w.is_finished for w in self.workers):
             self._sync_status(ALREADY_RUNNING)
             return
@@ -190,9 +257,11 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
         if isinstance(self.screen, ClipScreen):
             await self.screen.session_paused(False)
 
-    async def abandon_session(self, reason: str = ENDED_BY_MODERATOR) -> None:
-        """End the current session early: what was stored stays, the session is marked abandoned."""
-        if await self.station.abandon(reason):
+    async def abandon_session(self, reason: str | None = None) -> None:
+        """End the current session early: what was stored stays, the session is marked abandoned (by the moderator, unless ``reason``)."""
+        from ..station.session import ENDED_BY_MODERATOR
+
+        if self.station is not None and await self.station.abandon(reason or ENDED_BY_MODERATOR):
             await self.end_session()
 
     async def sealing_failed(self, exc: Exception) -> None:
@@ -209,6 +278,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
 
     async def confirm_withdrawal(self, session_id: uuid.UUID, who: str, then: Callable[[], Awaitable[None]] | None = None) -> None:
         """Ask the moderator to confirm; on yes the station erases the session, then ``then`` runs."""
+        from ..station import withdrawal_question
         from .kiosk import ConfirmScreen
 
         async def decided(yes: bool | None) -> None:
@@ -236,13 +306,16 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
         self.push_screen(StillThereScreen(self.flow.language, self.settings.idle_warning), callback=answered)
 
     async def on_unmount(self) -> None:
-        await self.store.close()
+        if self.station is not None:
+            await self.store.close()
         if self._player is not None:
             player, self._player = self._player, None
             await asyncio.to_thread(player.close)
 
     def player(self) -> Player | None:
         """The station's player, created on first use; None (with ``player_problem`` set) when there is none."""
+        from ..playback.base import PlayerUnavailable
+
         if self._player is None and self.player_problem is None:
             try:
                 self._player = self._player_factory()
@@ -303,6 +376,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
             await self.lock()
 
     def _screen_for(self, item: Item):
+        from ..survey.runner import ClipItem, ConsentItem, EndItem, LanguageItem, PageItem, StoryboardItem
         from .clip import ClipScreen
         from .participant import ConsentScreen, EndScreen, LanguageScreen
         from .page import PageScreen
@@ -331,5 +405,13 @@ def build_app(*, settings: StationSettings, study: Study, store: Store, player_f
     ``station`` runs the sessions; by default one built from these settings, studies and store. A caller
     that shares it with another front end builds it from the same parts: the app shows that station's."""
     if station is None:
+        from ..station import Station
+
         station = Station(settings=settings, study=study, store=store, more_studies=more_studies)
     return PreviewApp(station=station, player_factory=player_factory, prefs=prefs)
+
+
+def build_app_later(*, console: Sequence[ConsoleFacts], start: Start, prefs: Path | None = None) -> PreviewApp:
+    """The app drawn from each study's ``console`` facts first; ``start()`` (run in a thread once the console is
+    on screen) returns the station and its player factory. Until it has, starting a session waits for it."""
+    return PreviewApp(start=start, console=console, prefs=prefs)

@@ -12,14 +12,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual import widgets
+from textual.widgets import Input, Label, Static
+
+# The console's other widgets are loaded as they are first made (``widgets.X`` imports X on first use):
+# its head and code field are drawn first.
 
 
-from ..db.store import STORE_FAILURES, InvitationRefused, describe_failure
-from ..flow import Participant, SealingRefused
-from ..survey.study import text
 from ..words import WORDS
 from .literal import CONTROLS_SHOWN, literal, literal_cell
+
+# The store and the engine are imported where a handler needs them: this screen is drawn before they are loaded.
 
 STATUS_LABELS = {
     "in_progress": "in progress",
@@ -30,6 +33,8 @@ STATUS_LABELS = {
     "abandoned": "abandoned",
 }
 
+COMPLETE_AFTER_S = 0.1  # the console's head alone on screen for this long at most, while the station loads
+STARTING = "Loading the study and the station file… A session can be started as soon as they are ready."
 PILOT_NEXT = "PILOT: the next session is a test run (stored as test data, left out of counts and exports). Cleared once it starts."
 
 
@@ -63,56 +68,121 @@ class ModeratorScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._refreshing = asyncio.Lock()
+        self._completed = asyncio.Event()  # the whole console is mounted
+        self._filled = False  # what needed the station is filled in
+        self._start_asked = False  # Start was asked for before the station was ready: it starts once it is
         self._started: dict[str, datetime] = {}  # when each listed session started, kept for its row once withdrawn
 
     def compose(self) -> ComposeResult:
+        """The console. While the station still loads, only its head and the code field are drawn at first
+        (what the moderator needs at once); the rest follows right after (``_complete``)."""
         app = self.app
-        study = app.study
-        yield Header()
+        studies = app.console_facts()
+        facts = studies[0]
+        if app.is_ready:
+            yield widgets.Header()
         with Vertical(id="moderator"):
-            if len(app.studies) > 1:
-                yield Select([(literal(f"{s.id}: {text(s.settings.title, 'en')}"), s.id) for s in app.studies.values()], value=study.id, allow_blank=False, id="study")
-            yield Label(literal(text(study.settings.title, "en")), classes="title")
-            yield Static(literal(f"Study {study.id} · station {app.settings.name}"), id="station-info")
-            path = Path(app.store.path)
-            yield Static(literal(f"Database {path.name} in {path.parent}"), id="station-db")  # the name first: a long folder is cut, marked …
-            if study.warnings:
-                yield Static(literal("\n".join(f"⚠ {w}" for w in study.warnings)), id="study-warnings")
-            if study.sealing.problem:
-                yield Static(literal(f"Live sessions are refused: {study.sealing.problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only)."), id="sealing-refused")
+            if len(studies) > 1:
+                yield widgets.Select([(literal(f"{s.id}: {s.title}"), s.id) for s in studies], value=facts.id, allow_blank=False, id="study", disabled=not app.is_ready)
+            yield Label(literal(facts.title), classes="title")
+            yield Static(literal(f"Study {facts.id} · station {facts.station}"), id="station-info")
+            yield Static(self._database_line(), id="station-db")  # the name first: a long folder is cut, marked …
+            if facts.warnings:
+                yield Static(literal("\n".join(f"⚠ {w}" for w in facts.warnings)), id="study-warnings")
+            if facts.sealing_problem:
+                yield Static(literal(f"Live sessions are refused: {facts.sealing_problem}. Sensitive answers must be sealed. Pilot sessions can run (test data only)."), id="sealing-refused")
             with Vertical(id="start-form"):
                 with Horizontal(classes="form-row"):
                     yield Input(placeholder="Participant code", id="code", max_length=64, highlighter=CONTROLS_SHOWN)
                     yield Input(app.room, placeholder="Room", id="room", max_length=32, highlighter=CONTROLS_SHOWN)
                     yield Input(placeholder="Seat", id="seat", max_length=32, highlighter=CONTROLS_SHOWN)
-                with Horizontal(classes="form-row"):
-                    options = [(WORDS["language_name"][lang], lang) for lang in study.settings.languages]
-                    yield Select(options, prompt="Participant chooses", id="language", allow_blank=True)
-                    yield Checkbox("Pilot", app.station.next_session.pilot, id="pilot", tooltip="The next session only: a researcher's test run, marked as test data, kept out of counts and exports; F7 jumps to any step")
-                    yield Button("Start session", id="start", variant="primary")
-            yield Static(PILOT_NEXT, id="pilot-next", classes="shown" if app.station.next_session.pilot else "")
+                if app.is_ready:
+                    yield self._choices(facts)
+            if app.is_ready:
+                yield self._pilot_next()
             yield Static("", id="form-problem")
-            yield Static("", id="station-notice")
-            with Horizontal(id="sync-status"):
-                yield Label("", id="sync-label")
-                yield ProgressBar(id="sync-progress", show_eta=False)
-            yield Label("Sessions on this station", classes="subtitle")
-            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+            yield Static("" if app.is_ready else STARTING, id="station-notice")
+            if app.is_ready:
+                yield from self._below_form()
+        if app.is_ready:
+            yield widgets.Footer(compact=True)
+
+    def _choices(self, facts) -> Horizontal:
+        """The form's second row: the language, Pilot and the start button."""
+        pilot = self.app.station.next_session.pilot if self.app.is_ready else False
+        return Horizontal(
+            widgets.Select([(WORDS["language_name"][lang], lang) for lang in facts.languages], prompt="Participant chooses", id="language", allow_blank=True),
+            widgets.Checkbox("Pilot", pilot, id="pilot", tooltip="The next session only: a researcher's test run, marked as test data, kept out of counts and exports; F7 jumps to any step"),
+            widgets.Button("Start session", id="start", variant="primary"),
+            classes="form-row",
+        )
+
+    def _pilot_next(self) -> Static:
+        pilot = self.app.is_ready and self.app.station.next_session.pilot
+        return Static(PILOT_NEXT, id="pilot-next", classes="shown" if pilot else "")
+
+    def _below_form(self) -> list:
+        """Under the form's lines: the sync's state and the station's sessions."""
+        table = widgets.DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Started", "Code", "Room", "Seat", "Lang", "Status", "Reason")
+        return [
+            Horizontal(Label("", id="sync-label"), widgets.ProgressBar(id="sync-progress", show_eta=False), id="sync-status"),
+            Label("Sessions on this station", classes="subtitle"),
+            table,
+        ]
+
+    async def _complete(self) -> None:
+        """The rest of the console, once its head is on screen."""
+
+        await self.query_one("#start-form").mount(self._choices(self.app.console_facts()[0]))
+        await self.query_one("#moderator").mount(self._pilot_next(), before="#form-problem")
+        await self.query_one("#moderator").mount_all(self._below_form())
+        await self.mount(widgets.Header(), before=0)
+        await self.mount(widgets.Footer(compact=True))
+        self._completed.set()
+        if self.app.is_ready:
+            await self.station_ready()
+
+    def _database_line(self):
+        if not self.app.is_ready:
+            return ""
+        path = Path(self.app.store.path)
+        return literal(f"Database {path.name} in {path.parent}")
 
     async def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns("Started", "Code", "Room", "Seat", "Lang", "Status", "Reason")
         self.query_one("#code", Input).focus()
+        if self.app.is_ready:
+            self._completed.set()
+            self._filled = True
+            await self.refresh_sessions()
+        else:
+            # A moment later, so the head is drawn first (Textual tells of no frame written; a refresh comes before it).
+            self.set_timer(COMPLETE_AFTER_S, self._complete)
+
+    async def station_ready(self) -> None:
+        """The station has loaded (after this screen was first drawn): fill in what needed it, and start the
+        session asked for meanwhile. Called once both the station and the whole console are there."""
+        if not (self._completed.is_set() and self.app.is_ready) or self._filled:
+            return  # the other of the two calls it
+        self._filled = True
+        self.app.station.next_session.pilot = self.query_one("#pilot", widgets.Checkbox).value  # ticked meanwhile
+        self.query_one("#station-db", Static).update(self._database_line())
+        for select in self.query("#study").results(widgets.Select):
+            select.disabled = False
         await self.refresh_sessions()
+        if self._start_asked:
+            self._start_asked = False
+            await self.action_start()
 
     async def on_screen_resume(self) -> None:
         """Back from a participant's session: clear the form and refresh the list."""
+        if not self.app.is_ready:  # shown for the first time, the station still loading: nothing to clear yet
+            return
         self.app.room = self.query_one("#room", Input).value.strip() or self.app.room
         for field in ("#code", "#seat"):
             self.query_one(field, Input).value = ""
-        self.query_one("#language", Select).clear()
-        self.query_one("#pilot", Checkbox).value = self.app.station.next_session.pilot  # a pilot is for one session
+        self.query_one("#language", widgets.Select).clear()
+        self.query_one("#pilot", widgets.Checkbox).value = self.app.station.next_session.pilot  # a pilot is for one session
         self.query_one("#form-problem", Static).update("")
         self.query_one("#code", Input).focus()
         await self.refresh_sessions()
@@ -127,7 +197,7 @@ class ModeratorScreen(Screen):
         tables = self.query("#sessions")
         if not tables:  # the screen is being rebuilt or closed meanwhile
             return
-        table = tables.first(DataTable)
+        table = tables.first(widgets.DataTable)
         table.clear()
         rows: dict[str, tuple] = {}
         when: dict[str, datetime] = {}
@@ -171,13 +241,13 @@ class ModeratorScreen(Screen):
         box.set_class(True, "shown")
         box.set_class(failed, "failed")
         box.query_one("#sync-label", Label).update(literal(message))
-        bar = box.query_one("#sync-progress", ProgressBar)
+        bar = box.query_one("#sync-progress", widgets.ProgressBar)
         bar.display = progress is not None
         if progress is not None:
             bar.update(total=progress[1], progress=progress[0])
 
     def _selected(self) -> tuple[uuid.UUID, str] | None:
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", widgets.DataTable)
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -197,6 +267,9 @@ class ModeratorScreen(Screen):
         if status not in ("interrupted", "abandoned"):
             self._problem(f"Only an interrupted or abandoned session can be resumed; this one is {status}.")
             return
+        from ..db.store import STORE_FAILURES, describe_failure
+        from ..flow import SealingRefused
+
         try:
             await self.app.resume_interrupted(session_id)
         except SealingRefused as exc:
@@ -220,7 +293,7 @@ class ModeratorScreen(Screen):
         if status == "withdrawn":
             self._problem("This participant's data were already erased.")
             return
-        code = str(self.query_one("#sessions", DataTable).get_row(session_id.hex)[1])
+        code = str(self.query_one("#sessions", widgets.DataTable).get_row(session_id.hex)[1])
 
         async def withdrawn() -> None:
             await self.refresh_sessions()
@@ -229,15 +302,17 @@ class ModeratorScreen(Screen):
         await self.app.confirm_withdrawal(session_id, f"{code} ({status})", withdrawn)
 
     async def action_results(self) -> None:
-        await self.app.show_results()
+        if self._filled:
+            await self.app.show_results()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_checkbox_changed(self, event: widgets.Checkbox.Changed) -> None:
         if event.checkbox.id == "pilot":
             event.stop()
-            self.app.station.next_session.pilot = event.value
+            if self.app.is_ready:  # otherwise taken from the box once the station is
+                self.app.station.next_session.pilot = event.value
             self.query_one("#pilot-next", Static).set_class(event.value, "shown")
 
-    async def on_select_changed(self, event: Select.Changed) -> None:
+    async def on_select_changed(self, event: widgets.Select.Changed) -> None:
         if event.select.id == "study" and event.value != self.app.study.id:
             event.stop()
             self.app.choose_study(str(event.value))
@@ -251,7 +326,7 @@ class ModeratorScreen(Screen):
         else:
             self.focus_next()
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: widgets.Button.Pressed) -> None:
         if event.button.id == "start":
             event.stop()
             await self.action_start()
@@ -262,11 +337,19 @@ class ModeratorScreen(Screen):
             self.query_one("#form-problem", Static).update("Enter the participant's code to start.")
             self.query_one("#code", Input).focus()
             return
+        if not self._filled:  # never waited for here: this screen's messages (its timer too) would wait with it
+            self._start_asked = True
+            self._problem("Starting as soon as the study and the station file are loaded…", ok=True)
+            return
         seat = self.query_one("#seat", Input).value.strip()
         room = self.query_one("#room", Input).value.strip()
         self.app.room = room
-        language = self.query_one("#language", Select).value
-        participant = Participant(code=code, seat=seat, room=room, language=None if language is Select.NULL else language)
+        language = self.query_one("#language", widgets.Select).value
+        self._problem("")
+        from ..db.store import STORE_FAILURES, InvitationRefused, describe_failure
+        from ..flow import Participant, SealingRefused
+
+        participant = Participant(code=code, seat=seat, room=room, language=None if language is widgets.Select.NULL else language)
         try:
             await self.app.start_session(participant)
         except (InvitationRefused, SealingRefused) as exc:
