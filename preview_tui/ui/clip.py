@@ -31,7 +31,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from ..db.store import STORE_FAILURES
+from ..db.failures import StoreError
 from ..flow import Flow
 from ..playback.base import PlayerEvent
 from ..playback.dial import MediaClock
@@ -115,7 +115,7 @@ class ClipScreen(ParticipantScreen):
             self.set_interval(ROOM_FLUSH_S if self.shared else DIAL_FLUSH_S, self._flush_dial)
         try:  # a resumed session's plays go on from the last one stored: its samples never collide with the new ones
             self.play_no = await self.flow.plays_stored(self.step.id)
-        except STORE_FAILURES:
+        except StoreError:
             self.play_no = 0
         player = self.app.clip_player(self.step, lambda: self.post_message(self.RoomReplay())) if self.shared else self.app.player()
         if player is None:

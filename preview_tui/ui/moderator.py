@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
 
 
-from ..db.store import STORE_FAILURES, InvitationRefused, describe_failure
+from ..db.failures import InvitationRefused, StoreError
 from ..flow import Participant, SealingRefused
 from ..survey.study import text
 from ..words import WORDS
@@ -201,8 +201,8 @@ class ModeratorScreen(Screen):
             await self.app.resume_interrupted(session_id)
         except SealingRefused as exc:
             self._problem(f"Not resumed: {exc}.")
-        except (*STORE_FAILURES, ValueError) as exc:
-            self._problem(f"Could not resume the session: {describe_failure(exc) if not isinstance(exc, ValueError) else exc}.")
+        except (StoreError, ValueError) as exc:
+            self._problem(f"Could not resume the session: {exc.reason if isinstance(exc, StoreError) else exc}.")
 
     async def action_abandon(self) -> None:
         selected = self._selected()
@@ -272,5 +272,5 @@ class ModeratorScreen(Screen):
         except (InvitationRefused, SealingRefused) as exc:
             self._problem(f"Not started: {exc}.")
             self.query_one("#code", Input).focus()
-        except STORE_FAILURES as exc:  # could not be created: say why, stay here
-            self._problem(f"Could not start the session: {describe_failure(exc)}.")
+        except StoreError as exc:  # could not be created: say why, stay here
+            self._problem(f"Could not start the session: {exc.reason}.")

@@ -12,7 +12,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Label, Static
 
-from ..db.store import STORE_FAILURES, describe_failure
+from ..db.failures import StoreError
 from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
@@ -86,8 +86,8 @@ class ParticipantScreen(Screen):
         except SealError as exc:  # nothing was written: stop the session rather than store anything in the clear
             await self.app.sealing_failed(exc)
             return False
-        except STORE_FAILURES as exc:
-            reason = describe_failure(exc)
+        except StoreError as exc:
+            reason = exc.reason
             self.app.log.error(f"save failed: {exc!r}")
             self.notify(f"{self.w('save_failed')}\n\nModerator: {reason}.", severity="error", timeout=30)
             return False
