@@ -1,4 +1,4 @@
-"""What the station sends to the central database, and how: one declared list.
+"""The station file's outbox: what the station sends to the central database, and how, in one declared list.
 
 Each synced table is named once in ``SYNCED`` with the way it syncs:
 
@@ -19,12 +19,15 @@ write, so nothing the store writes can be missed. Columns are taken from the
 SQLAlchemy models, so a new column syncs without code here; a new table needs a
 line in ``SYNCED`` and a station migration that calls ``create_triggers``.
 
-This module is light (no asyncpg): the station's migrations import it.
+This module is light (no asyncpg): the station's migrations import it, and
+``sync/`` reads the outbox it declares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .models import Base
 
 IMMUTABLE, REVISIONED, TOMBSTONE = "immutable", "revisioned", "tombstone"
 
@@ -80,8 +83,6 @@ def create_triggers_sql(table: str, key: str) -> list[str]:
 
 
 def primary_key(table: str) -> str:
-    from preview_tui.db.models import Base
-
     cols = list(Base.metadata.tables[table].primary_key.columns)
     if len(cols) != 1:
         raise ValueError(f"a synced table needs a one-column primary key: {table}")
