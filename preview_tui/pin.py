@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from .db import audit
-
 N, R, P = 2**14, 8, 1
 
 
@@ -54,7 +52,8 @@ def check_pin(pin: str, stored: str) -> bool:
 LIMIT = 5  # wrong PINs in a row that lock the PIN until the moderator unlocks it
 DELAYS = (0.0, 1.0, 2.0, 4.0)  # seconds to wait after the 1st (a typo is free), 2nd, 3rd and 4th wrong PIN in a row
 
-ACCEPTED, REFUSED, UNLOCKED = audit.PIN_ACCEPTED, audit.PIN_REFUSED, audit.PIN_UNLOCKED
+# The kinds of those audit entries (``db/audit.py`` names them PIN_ACCEPTED, PIN_REFUSED and PIN_UNLOCKED).
+ACCEPTED, REFUSED, UNLOCKED = "pin_accepted", "pin_refused", "pin_unlocked"
 KINDS = (ACCEPTED, REFUSED, UNLOCKED)
 
 

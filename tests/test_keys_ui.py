@@ -17,7 +17,8 @@ from preview_tui.playback import FakePlayer
 from preview_tui.survey.study import load_study
 from preview_tui.ui.app import build_app
 from preview_tui.ui.inputs import RankList
-from preview_tui.ui.keys import HelpPanel, KeyBar
+from preview_tui.ui.help import HelpPanel
+from preview_tui.ui.keys import KeyBar
 from preview_tui.ui.kiosk import ConfirmScreen
 from preview_tui.ui.moderator import ModeratorScreen
 from preview_tui.ui.scales import Scale

@@ -19,7 +19,7 @@ import pytest
 
 from preview_tui.playback import PlayerUnavailable, doctor_lines, make_player, probe_vlc
 from preview_tui.playback.libvlc import INSTALL_CMD
-from preview_tui.playback.vlc_player import build_args
+from preview_tui.playback.vlc_options import build_args
 
 pytestmark = pytest.mark.real
 

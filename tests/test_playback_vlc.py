@@ -18,7 +18,8 @@ import pytest
 from media_helpers import write_random, write_small_clip, write_text, write_truncated
 
 from preview_tui.playback import PlayerEvent, probe_vlc
-from preview_tui.playback.vlc_player import NO_PICTURE, UNDECODABLE, VlcPlayer
+from preview_tui.playback.vlc_player import VlcPlayer
+from preview_tui.playback.vlc_session import NO_PICTURE, UNDECODABLE
 
 pytestmark = pytest.mark.real
 

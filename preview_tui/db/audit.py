@@ -37,6 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import pin
+
 GENESIS = "0" * 64
 
 # Entry kinds.
@@ -53,9 +55,8 @@ STEP_DONE = "step_done"  # a storyboard or clip finished (shown, not shown or sk
 SESSION_ENDED = "session_ended"
 WITHDRAWN = "withdrawn"
 # The moderator PIN (``pin.py``): its subject says where it was asked (e.g. "F12"), never the PIN.
-PIN_ACCEPTED = "pin_accepted"
-PIN_REFUSED = "pin_refused"
-PIN_UNLOCKED = "pin_unlocked"  # the moderator lifted a lockout (`preview-tui pin --unlock`)
+# PIN_UNLOCKED: the moderator lifted a lockout (`preview-tui pin --unlock`).
+PIN_ACCEPTED, PIN_REFUSED, PIN_UNLOCKED = pin.ACCEPTED, pin.REFUSED, pin.UNLOCKED
 
 REDACTED = "redacted"  # an entry of a withdrawn participant, emptied (see the module's docstring)
 

@@ -98,7 +98,7 @@ def _migrate(path: Path) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             # A migration that rebuilds a synced table drops its outbox triggers with it.
-            from ..sync.tables import create_triggers
+            from .outbox import create_triggers
 
             create_triggers(connection)
     finally:

@@ -2,66 +2,50 @@
 
 The engine is created inside the event loop that uses it (``open()``), and
 disposed with ``close()``. Callers never hold a transaction across screens.
-Writes take turns (one lock per store) and each adds its entries to the
-hash-chained audit log (``audit.py``) in the same transaction, so the log
-and the data can never disagree.
+Writes take turns and each adds its entries to the hash-chained audit log in
+the same transaction (``audit_chain.py``), so the log and the data can never
+disagree. Whatever the database library raises comes out as a ``StoreError``
+(``failures.py``) with a reason for the moderator.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
 import sqlite3
 import uuid
 from datetime import datetime
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Iterable
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ..pin import KINDS as PIN_KINDS, LIMIT as PIN_LIMIT, PinState, pin_state
 from ..seal import is_sealed
-from . import audit, balance, direct
+from . import audit, direct, invitations
 from . import models as m
+from .audit_chain import AuditChain
 from .engine import make_engine
+from .failures import InvitationRefused, StoreError, StoreUnavailable, describe_failure
+from .progress import SavedProgress, read_progress
+from .stimulus_orders import order_counts
+
+__all__ = ["InvitationRefused", "SavedProgress", "Store", "StoreError", "StoreUnavailable", "describe_failure"]
+
+# What the database library and the file system raise when the station file cannot be used.
+_LIBRARY_FAILURES = (SQLAlchemyError, sqlite3.Error, OSError)
 
 
-class StoreError(Exception):
-    """The station could not save; the message is meant for the moderator."""
-
-
-# Every way a write to the station file can fail: what the UI catches to say why (``describe_failure``),
-# so that it never needs to know the database library.
-STORE_FAILURES: tuple[type[BaseException], ...] = (StoreError, SQLAlchemyError, OSError)
-
-
-class InvitationRefused(StoreError):
-    """An invitation code that is unknown, or already used; the message says which."""
-
-
-def code_digest(study_id: str, code: str) -> str:
-    """How an invitation code is kept: a digest, never the code itself."""
-    return hashlib.sha256(f"{study_id}\n{code.strip()}".encode("utf-8")).hexdigest()
-
-
-@dataclass
-class SavedProgress:
-    """What the store holds of one session: enough to take it up again."""
-
-    session: m.Session
-    answers: dict[str, Any]
-    pages_left: set[str]
-    stimuli_done: set[str]
-    warned: set[str]  # soft-required questions the participant was already warned about
-    orders_recorded: set[str]  # shuffled orders already stored ("what:of")
-    stimulus_order: list[str] | None  # the order the stimuli were given, once the participant reached them
-    exposure: list[tuple[str, float | None, bool]]  # (clip, percent watched, completed) of each play, in order
+@asynccontextmanager
+async def _described() -> AsyncIterator[None]:
+    """Whatever the database library raises inside comes out as StoreUnavailable, with the reason."""
+    try:
+        yield
+    except _LIBRARY_FAILURES as exc:
+        raise StoreUnavailable(describe_failure(exc)) from exc
 
 
 class Store:
@@ -69,20 +53,15 @@ class Store:
         self.path = Path(path)
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
-        self._lock: asyncio.Lock | None = None
+        self._chain: AuditChain | None = None
         self._direct: direct.DirectConnection | None = None
         self._sql: direct.Statements | None = None
-        # The audit log's head as this store last committed it; saves a read per write.
-        # Another process writing to the log (a CLI command) is caught by the head's
-        # compare-and-set in _audit, which then reads it again.
-        self._head: tuple[int, str] | None = None
-        self._next_head: tuple[int, str] | None = None
 
     async def open(self) -> None:
         if self._engine is None:
             self._engine = make_engine(self.path)
             self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
-            self._lock = asyncio.Lock()
+            self._chain = AuditChain()
             self._sql = direct.Statements(self._engine)
             self._direct = direct.DirectConnection(self._engine, self._sql)
 
@@ -100,87 +79,31 @@ class Store:
     async def __aexit__(self, *exc) -> None:
         await self.close()
 
-    def _session(self) -> AsyncSession:
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
         if self._sessions is None:
             raise RuntimeError("Store.open() was not awaited")
-        return self._sessions()
-
-    @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        """One write at a time; the audit head cache follows what was committed."""
-        assert self._lock is not None, "Store.open() was not awaited"
-        async with self._lock:
-            self._next_head = None
-            try:
-                yield
-            except BaseException:
-                self._head = None  # rolled back: what the cache says may not be in the file
-                raise
-            if self._next_head is not None:
-                self._head = self._next_head
+        async with _described(), self._sessions() as s:
+            yield s
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncSession]:
-        """A write through SQLAlchemy's session; audit entries go in with the data they describe."""
-        async with self._turn(), self._session() as s, s.begin():
+        """A write through SQLAlchemy's session; audit entries go in with the data they describe (``_audit``)."""
+        assert self._chain is not None, "Store.open() was not awaited"
+        async with _described(), self._chain.turn(), self._sessions() as s, s.begin():
             yield s
 
     async def _write_direct(self, work: Callable[[direct.Transaction], Any]) -> Any:
         """A frequent write (a page's answers, an event): ``work`` and the commit in one trip (see ``direct.py``)."""
-        assert self._direct is not None, "Store.open() was not awaited"
-        try:
-            async with self._turn():
-                return await self._direct.run(work)
-        except sqlite3.Error as exc:
-            raise StoreError(describe_failure(exc)) from exc
-
-    def _chain(self, first: tuple[int, str], links: list[audit.Link]) -> tuple[list[dict[str, Any]], tuple[int, str]]:
-        """The log entries for ``links`` after the entry ``first`` (seq, hash), and the new head."""
-        seq, prev = first
-        rows = []
-        for link in links:
-            seq = seq + 1
-            rows.append(audit.new_entry(seq, m.now(), link, prev))
-            prev = rows[-1]["hash"]
-        return rows, (seq, prev)
+        assert self._direct is not None and self._chain is not None, "Store.open() was not awaited"
+        async with _described(), self._chain.turn():
+            return await self._direct.run(work)
 
     def _extend_log(self, links: Iterable[audit.Link], read_head: Callable[[], tuple[int, str]], append: Callable[[list[dict[str, Any]]], bool]) -> None:
-        """Add the entries for ``links`` on top of the head, inside the write's transaction.
-
-        The file moves the head as each entry goes in, and refuses an entry that
-        is not the next one (migration 0007's trigger). Another process that
-        extended the log since this store last wrote (a CLI command) makes
-        ``append`` return False; the head is then read again.
-        """
-        links = list(links)
-        if not links:
-            return
-        for _attempt in range(2):
-            rows, head = self._chain(self._head or read_head(), links)
-            if append(rows):
-                self._next_head = head
-                return
-            self._head = None
-        raise StoreError("the audit log changed during a write; try again")
+        self._chain.extend(links, read_head, append)  # type: ignore[union-attr]
 
     async def _audit(self, s: AsyncSession, links: Iterable[audit.Link]) -> None:
-        """Audit entries of a write through the session (see ``_extend_log``)."""
-
-        def read_head(sync: Any) -> tuple[int, str]:
-            head = sync.execute(select(m.AuditHead.seq, m.AuditHead.hash).where(m.AuditHead.id == 1)).first()
-            return (head[0], head[1]) if head is not None else (0, audit.GENESIS)
-
-        def append(sync: Any, rows: list[dict[str, Any]]) -> bool:
-            try:
-                sync.execute(insert(m.AuditEntry.__table__), rows)  # Core: the ORM's bulk machinery is not needed here
-            except IntegrityError as exc:
-                if direct.head_moved(str(exc.orig)):
-                    return False
-                raise
-            return True
-
-        links = list(links)
-        await s.run_sync(lambda sync: self._extend_log(links, lambda: read_head(sync), lambda rows: append(sync, rows)))
+        await self._chain.extend_in(s, links)  # type: ignore[union-attr]
 
     # -- sessions -----------------------------------------------------------
 
@@ -189,7 +112,7 @@ class Store:
         row = m.Session(id=uuid.uuid4(), study_id=study_id, station=station, participant_code=code or None, seat=seat or None, room=room or None, is_test=is_test, status=m.IN_PROGRESS, started_at=m.now())
         async with self._write() as s:
             if invitation_required and not is_test:
-                await self._use_invitation(s, study_id, code or "", row.id)
+                await invitations.use_code(s, study_id, code or "", row.id)
             s.add(row)
             await self._audit(s, [audit.Link(audit.SESSION_STARTED, row.id)])
         return row.id
@@ -267,8 +190,8 @@ class Store:
 
     async def compact(self) -> None:
         """Rewrite the file without free pages and empty the write-ahead log."""
-        assert self._engine is not None and self._lock is not None
-        async with self._lock, self._engine.connect() as conn:
+        assert self._engine is not None and self._chain is not None
+        async with _described(), self._chain.lock, self._engine.connect() as conn:
             await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
             await conn.exec_driver_sql("VACUUM")
             await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -278,29 +201,13 @@ class Store:
 
     async def import_invitations(self, study_id: str, codes: Iterable[str]) -> tuple[int, int]:
         """Add single-use codes for a study; returns (added, already there)."""
-        wanted = {code_digest(study_id, c) for c in codes if c.strip()}
         async with self._write() as s:
-            known = set((await s.scalars(select(m.Invitation.code_digest).where(m.Invitation.study_id == study_id, m.Invitation.code_digest.in_(wanted)))).all())
-            new = [{"study_id": study_id, "code_digest": d, "imported_at": m.now()} for d in sorted(wanted - known)]
-            if new:
-                await s.execute(insert(m.Invitation), new)
-        return len(new), len(known)
+            return await invitations.add_codes(s, study_id, codes)
 
     async def invitation_counts(self, study_id: str) -> tuple[int, int]:
         """(codes imported, codes used) for a study."""
-        async with self._session() as s:
-            total = await s.scalar(select(func.count()).select_from(m.Invitation).where(m.Invitation.study_id == study_id))
-            used = await s.scalar(select(func.count()).select_from(m.Invitation).where(m.Invitation.study_id == study_id, m.Invitation.used_at.is_not(None)))
-        return int(total or 0), int(used or 0)
-
-    async def _use_invitation(self, s: AsyncSession, study_id: str, code: str, session_id: uuid.UUID) -> None:
-        invitation = await s.get(m.Invitation, (study_id, code_digest(study_id, code)))
-        if invitation is None:
-            raise InvitationRefused(f"the code '{code}' is not an invitation to this study")
-        if invitation.used_at is not None:
-            when = invitation.used_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            raise InvitationRefused(f"the code '{code}' was already used ({when})")
-        invitation.used_at, invitation.session_id = m.now(), session_id
+        async with self._read() as s:
+            return await invitations.code_counts(s, study_id)
 
     # -- the moderator PIN (``pin.py``) ------------------------------------------
 
@@ -312,35 +219,16 @@ class Store:
     async def pin_state(self) -> PinState:
         """Wrong PINs in a row and the last one's time, from the newest PIN entries of the audit log."""
         query = select(m.AuditEntry.kind, m.AuditEntry.at).where(m.AuditEntry.kind.in_(PIN_KINDS)).order_by(m.AuditEntry.seq.desc()).limit(PIN_LIMIT)
-        async with self._session() as s:
+        async with self._read() as s:
             return pin_state((kind, at) for kind, at in (await s.execute(query)).all())
 
     async def get_session(self, session_id: uuid.UUID) -> m.Session | None:
-        async with self._session() as s:
+        async with self._read() as s:
             return await s.get(m.Session, session_id)
 
     async def saved_progress(self, session_id: uuid.UUID) -> SavedProgress:
-        async with self._session() as s:
-            row = await s.get(m.Session, session_id)
-            if row is None:
-                raise StoreError(f"session {session_id} is not in the station database")
-            answers = dict((await s.execute(select(m.Answer.question_id, m.Answer.value).where(m.Answer.session_id == session_id))).all())
-            pages = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.PAGE_LEFT))).all())
-            done = set((await s.scalars(select(m.AuditEntry.subject).where(m.AuditEntry.session_id == session_id, m.AuditEntry.kind == audit.STEP_DONE))).all())
-            kinds = ("soft_required_warned", "order_shown", "clip_exposure")
-            events = (await s.execute(select(m.Event.kind, m.Event.step_id, m.Event.detail).where(m.Event.session_id == session_id, m.Event.kind.in_(kinds)).order_by(m.Event.at))).all()
-        warned, orders, stimuli, exposure = set(), set(), None, []
-        for kind, step_id, detail in events:
-            data = json.loads(detail or "{}")
-            if kind == "soft_required_warned":
-                warned.update(data.get("questions", []))
-            elif kind == "clip_exposure":
-                exposure.append((step_id, data.get("percent_watched"), bool(data.get("completed"))))
-            elif data.get("what") == "stimuli":
-                stimuli = data.get("order")
-            else:
-                orders.add(f"{data.get('what')}:{data.get('of')}")
-        return SavedProgress(row, answers, pages, done, warned, orders, stimuli, exposure)
+        async with self._read() as s:
+            return await read_progress(s, session_id)
 
     async def list_sessions(self, study_id: str | None = None, limit: int = 200, *, code: str | None = None, room: str | None = None, status: str | None = None, tests: bool = True) -> list[m.Session]:
         """The newest sessions first, of a study, a participant's code, a room and a status when given (pilots unless ``tests=False``)."""
@@ -350,12 +238,12 @@ class Store:
                 query = query.where(column == value)
         if not tests:
             query = query.where(m.Session.is_test.is_(False))
-        async with self._session() as s:
+        async with self._read() as s:
             return list((await s.scalars(query)).all())
 
     async def list_withdrawn(self, study_id: str, limit: int = 200) -> list[m.Tombstone]:
         query = select(m.Tombstone).where(m.Tombstone.study_id == study_id).order_by(m.Tombstone.withdrawn_at.desc()).limit(limit)
-        async with self._session() as s:
+        async with self._read() as s:
             return list((await s.scalars(query)).all())
 
     # -- answers and events -------------------------------------------------
@@ -416,13 +304,13 @@ class Store:
         await self._write_direct(work)
 
     async def stimulus_order_counts(self, study_id: str, stimuli: Iterable[str]) -> dict[tuple[str, ...], int]:
-        """How often each order of ``stimuli`` was given to this station's counted sessions (``balance.py``)."""
-        async with self._engine.connect() as conn:  # type: ignore[union-attr]
-            return await balance.order_counts(conn, study_id, stimuli)
+        """How often each order of ``stimuli`` was given to this station's counted sessions (``stimulus_orders.py``)."""
+        async with _described(), self._engine.connect() as conn:  # type: ignore[union-attr]
+            return await order_counts(conn, study_id, stimuli)
 
     async def station_id(self) -> uuid.UUID:
         """This station's id for the central database (made with the file)."""
-        async with self._session() as s:
+        async with self._read() as s:
             return uuid.UUID(str(await s.scalar(select(m.SyncState.station_id).where(m.SyncState.id == 1))))
 
     async def completed_answers(self, study_id: str) -> list[dict[str, Any]]:
@@ -433,7 +321,7 @@ class Store:
             .where(m.Session.study_id == study_id, m.Session.status == m.COMPLETED, m.Session.is_test.is_(False))
         )
         sessions: dict[uuid.UUID, dict[str, Any]] = {}
-        async with self._session() as s:
+        async with self._read() as s:
             for session_id, question_id, value in await s.execute(query):
                 sessions.setdefault(session_id, {})[question_id] = value
         return list(sessions.values())
@@ -450,13 +338,13 @@ class Store:
         if exclude is not None:
             query = query.where(m.Session.id != exclude)
         sessions: dict[uuid.UUID, dict[str, Any]] = {}
-        async with self._session() as s:
+        async with self._read() as s:
             for session_id, question_id, value in await s.execute(query):
                 sessions.setdefault(session_id, {})[question_id] = value
         return list(sessions.values())
 
     async def answers(self, session_id: uuid.UUID) -> dict[str, Any]:
-        async with self._session() as s:
+        async with self._read() as s:
             rows = await s.execute(select(m.Answer.question_id, m.Answer.value).where(m.Answer.session_id == session_id))
             return {qid: value for qid, value in rows}
 
@@ -472,7 +360,7 @@ class Store:
         await self._write_direct(work)
 
     async def events(self, session_id: uuid.UUID) -> list[m.Event]:
-        async with self._session() as s:
+        async with self._read() as s:
             return list((await s.scalars(select(m.Event).where(m.Event.session_id == session_id).order_by(m.Event.at))).all())
 
     async def save_dial_samples(self, session_id: uuid.UUID, step_id: str, play: int, samples: list[Any]) -> None:
@@ -489,7 +377,7 @@ class Store:
 
     async def last_play(self, session_id: uuid.UUID, step_id: str) -> int:
         """The highest play number of a clip with stored dial samples in this session (0: none)."""
-        async with self._session() as s:
+        async with self._read() as s:
             found = await s.scalar(select(func.max(m.DialSample.play)).where(m.DialSample.session_id == session_id, m.DialSample.step_id == step_id))
             return int(found or 0)
 
@@ -497,19 +385,6 @@ class Store:
         query = select(m.DialSample).where(m.DialSample.session_id == session_id).order_by(m.DialSample.step_id, m.DialSample.play, m.DialSample.seq)
         if step_id is not None:
             query = query.where(m.DialSample.step_id == step_id)
-        async with self._session() as s:
+        async with self._read() as s:
             return list((await s.scalars(query)).all())
 
-
-def describe_failure(exc: BaseException) -> str:
-    """A moderator-readable reason for a failed write."""
-    text = str(getattr(exc, "orig", None) or exc).lower()
-    if "disk is full" in text or "no space" in text:
-        return "the station's disk is full: free some space, then try again"
-    if "locked" in text or "busy" in text:
-        return "the station database is locked by another program: close it, then try again"
-    if "readonly" in text or "read-only" in text or "permission" in text:
-        return "the station database cannot be written (read-only or no permission)"
-    if "no such table" in text or "malformed" in text or "not a database" in text:
-        return "the station database is damaged or from another program"
-    return f"the station database could not be written ({getattr(exc, 'orig', None) or exc})"

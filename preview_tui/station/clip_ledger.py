@@ -33,3 +33,8 @@ def ledger_row(kind: str, clock: MediaClock, event: PlayerEvent | None, *, play:
         info["length_ms"] = length_ms
     info.update(detail)
     return media, mono, info
+
+
+def caused_by(event: PlayerEvent) -> str:
+    """Who caused a pause or resume the participant did not ask for: the room's moderator, or the system."""
+    return "moderator" if event.detail == "moderator" else "system"

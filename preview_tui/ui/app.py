@@ -182,7 +182,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
     def _station_failed(self, exc: Exception) -> None:
         from rich.text import Text
 
-        from ..db.store import describe_failure
+        from ..db.failures import describe_failure
 
         log.error("the station could not start: %s", exc, exc_info=exc)
         self.exit(return_code=1, message=Text(f"preview-tui: the station could not start: {describe_failure(exc)}"))  # Text: never markup

@@ -40,7 +40,7 @@ class KeysAndThemes:
 
     async def action_help(self) -> None:
         """F1 (and ? where no text field has focus): show or hide the keys of the screen in front."""
-        from .keys import HelpPanel, keys_of
+        from .help import HelpPanel, keys_of
 
         shown = self.screen.query(HelpPanel)
         if shown:
@@ -53,7 +53,7 @@ class KeysAndThemes:
             await self.screen.mount(HelpPanel(*keys))
 
     def _close_help(self) -> bool:
-        from .keys import HelpPanel
+        from .help import HelpPanel
 
         shown = self.screen.query(HelpPanel)
         if shown:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,17 +31,17 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from ..db.store import STORE_FAILURES
+from ..db.failures import StoreError
 from ..flow import Flow
 from ..playback.base import PlayerEvent
 from ..playback.dial import MediaClock
 from ..playback.recorder import DialRecorder
-from ..station.clip_ledger import ledger_row
+from ..station.clip_ledger import caused_by, ledger_row
 from ..survey.runner import ClipItem
 from ..survey.schema import DialSettings
 from .clip_progress import ClipProgress
 from .dial_gauge import DialGauge
-from .keys import KeyBar
+from .keys import KeyBar, Row
 from ..visible import visible
 from .literal import literal
 from .participant import ParticipantScreen
@@ -115,7 +115,7 @@ class ClipScreen(ParticipantScreen):
             self.set_interval(ROOM_FLUSH_S if self.shared else DIAL_FLUSH_S, self._flush_dial)
         try:  # a resumed session's plays go on from the last one stored: its samples never collide with the new ones
             self.play_no = await self.flow.plays_stored(self.step.id)
-        except STORE_FAILURES:
+        except StoreError:
             self.play_no = 0
         player = self.app.clip_player(self.step, lambda: self.post_message(self.RoomReplay())) if self.shared else self.app.player()
         if player is None:
@@ -177,14 +177,14 @@ class ClipScreen(ParticipantScreen):
             if self.state == "starting":
                 await self.ledger("clip_play", event)
             elif self.state == "paused":
-                await self.ledger("clip_resume", event, by=self.pending_resume_by or self._by(event))
+                await self.ledger("clip_resume", event, by=self.pending_resume_by or caused_by(event))
             self.pending_resume_by = None
             self.state = "playing"
             self._status(f"▶ {self.w('clip_room_playing' if self.shared else 'clip_playing')}")
         elif kind == "paused":
             self.state = "paused"
             self.pauses += 1
-            await self.ledger("clip_pause", event, by=self.pending_pause_by or self._by(event))
+            await self.ledger("clip_pause", event, by=self.pending_pause_by or caused_by(event))
             self.pending_pause_by = None
             self._status(f"⏸ {self.w('clip_paused')}")
         elif kind == "buffering":
@@ -210,11 +210,6 @@ class ClipScreen(ParticipantScreen):
                 await self.fail("playback_error", f"Clip not shown: {event.detail or 'the player reported an error'}.", record=False)
         elif kind == "stopped":
             await self.ledger("clip_stop", event)
-
-    @staticmethod
-    def _by(event: PlayerEvent) -> str:
-        """Who caused a pause or resume the participant did not ask for: the room's moderator, or the system."""
-        return "moderator" if event.detail == "moderator" else "system"
 
     async def on_clip_screen_room_replay(self, _message: RoomReplay) -> None:
         await self.moderator_replay()
@@ -248,6 +243,10 @@ class ClipScreen(ParticipantScreen):
             await asyncio.to_thread(self.player.stop)
 
     # -- the dial ---------------------------------------------------------------
+
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        dial = [("↑ +", w("do_like_more"), True), ("↓ -", w("do_like_less"), True)] if self.dial is not None else []
+        return dial + ([("S", w("do_skip_clip"), True)] if self.check_action("participant_skip", ()) else [])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "dial":

@@ -267,15 +267,15 @@ class ModeratorScreen(Screen):
         if status not in ("interrupted", "abandoned"):
             self._problem(f"Only an interrupted or abandoned session can be resumed; this one is {status}.")
             return
-        from ..db.store import STORE_FAILURES, describe_failure
+        from ..db.failures import StoreError
         from ..flow import SealingRefused
 
         try:
             await self.app.resume_interrupted(session_id)
         except SealingRefused as exc:
             self._problem(f"Not resumed: {exc}.")
-        except (*STORE_FAILURES, ValueError) as exc:
-            self._problem(f"Could not resume the session: {describe_failure(exc) if not isinstance(exc, ValueError) else exc}.")
+        except (StoreError, ValueError) as exc:
+            self._problem(f"Could not resume the session: {exc.reason if isinstance(exc, StoreError) else exc}.")
 
     async def action_abandon(self) -> None:
         selected = self._selected()
@@ -346,7 +346,7 @@ class ModeratorScreen(Screen):
         self.app.room = room
         language = self.query_one("#language", widgets.Select).value
         self._problem("")
-        from ..db.store import STORE_FAILURES, InvitationRefused, describe_failure
+        from ..db.failures import InvitationRefused, StoreError
         from ..flow import Participant, SealingRefused
 
         participant = Participant(code=code, seat=seat, room=room, language=None if language is widgets.Select.NULL else language)
@@ -355,5 +355,5 @@ class ModeratorScreen(Screen):
         except (InvitationRefused, SealingRefused) as exc:
             self._problem(f"Not started: {exc}.")
             self.query_one("#code", Input).focus()
-        except STORE_FAILURES as exc:  # could not be created: say why, stay here
-            self._problem(f"Could not start the session: {describe_failure(exc)}.")
+        except StoreError as exc:  # could not be created: say why, stay here
+            self._problem(f"Could not start the session: {exc.reason}.")

@@ -7,7 +7,7 @@ flow, which asks the runner whether they are acceptable and stores them. The rul
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +22,7 @@ from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoi
 from ..visible import visible
 from .inputs import RankList
 from .inputs import Slider as SliderInput
-from .keys import KeyBar
+from .keys import KeyBar, Row
 from .literal import CONTROLS_SHOWN, literal
 from .literal_widgets import LiteralTextArea
 from .participant import MoreBelow, ParticipantScreen
@@ -232,6 +232,20 @@ class PageScreen(ParticipantScreen):
         Binding("pagedown", "scroll_page(1)", show=False, priority=True),
         Binding("pageup", "scroll_page(-1)", show=False, priority=True),
     ]
+
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        rows = [
+            ("Tab", w("do_next_question"), True),
+            (w("key_shift_tab"), w("do_previous_question"), False),
+            ("↑ ↓ ← →", w("do_move_answers"), False),
+            (f"{w('key_space')} {w('key_enter')}", w("do_choose"), True),
+        ]
+        if self.query(RankList):
+            rows += [("+ -", w("do_rank_move"), False), (w("key_enter"), w("do_rank_keep"), False)]
+        rows.append((w("key_ctrl_n"), w("do_next_page"), True))
+        if self.flow.runner.can_go_back():
+            rows.append((w("key_ctrl_b"), w("do_previous_page"), False))
+        return rows
 
     def action_scroll_page(self, direction: int) -> None:
         area = self.query_one("#questions", VerticalScroll)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable
+from typing import Any, Awaitable, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,12 +12,12 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Label, Static
 
-from ..db.store import STORE_FAILURES, describe_failure
+from ..db.failures import StoreError
 from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
-from .keys import KeyBar
+from .keys import KeyBar, Row
 from .literal import literal
 from .literal_widgets import StudyMarkdown
 from .toggles import WrappingCheckbox
@@ -61,6 +61,14 @@ class ParticipantScreen(Screen):
         super().__init__()
         self.flow = flow
 
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        """This screen's keys (key, what it does, also in the hint line under it), said with ``w``: a word in the language."""
+        return []
+
+    def participant_keys(self, lang: str) -> list[Row]:
+        """The keys of this screen in ``lang``: the help lists them all, the hint line the marked ones."""
+        return [*self.key_rows(lambda key: word(key, lang)), ("F1", word("do_help", lang), True)]
+
     def _on_mount(self, event) -> None:
         super()._on_mount(event)
         if self.flow.pilot:  # the researcher sees the engine's state beside the participant's screen
@@ -87,8 +95,8 @@ class ParticipantScreen(Screen):
         except SealError as exc:  # nothing was written: stop the session rather than store anything in the clear
             await self.app.sealing_failed(exc)
             return False
-        except STORE_FAILURES as exc:
-            reason = describe_failure(exc)
+        except StoreError as exc:
+            reason = exc.reason
             self.app.log.error(f"save failed: {exc!r}")
             self.notify(f"{self.w('save_failed')}\n\nModerator: {reason}.", severity="error", timeout=30)
             return False
@@ -100,6 +108,9 @@ class ParticipantScreen(Screen):
 
 
 class LanguageScreen(ParticipantScreen):
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        return [("↑ ↓", w("do_choose_language"), True), (w("key_enter"), w("do_continue_language"), True)]
+
     def compose(self) -> ComposeResult:
         languages = self.flow.study.settings.languages
         with Center(id="language-box"):
@@ -166,6 +177,14 @@ class ConsentScreen(ParticipantScreen):
         needed = sum(len(str(b.label)) + 8 for b in buttons) + 8
         self.query_one("#consent-buttons").set_class(needed > event.size.width, "-stacked")
 
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        return [
+            ("Tab  ← →", w("do_move_buttons"), True),
+            (f"↑ ↓  {w('key_pages')}", w("do_scroll_text"), False),
+            (w("key_space"), w("do_tick"), False),
+            (w("key_enter"), w("do_press"), True),
+        ]
+
     def action_scroll_text(self, how: str) -> None:
         area = self.query_one("#consent-text", VerticalScroll)
         {"down": area.scroll_down, "up": area.scroll_up, "page_down": area.scroll_page_down, "page_up": area.scroll_page_up, "end": area.scroll_end, "home": area.scroll_home}[how](animate=False)
@@ -201,6 +220,9 @@ class EndScreen(ParticipantScreen):
     def on_mount(self) -> None:
         if self.seconds:
             self.set_timer(self.seconds, self.action_done)
+
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        return [(w("key_enter"), w("do_finish"), True)]
 
     async def action_done(self) -> None:
         if self.is_current:

@@ -20,7 +20,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from ..db.room import RoomDb, SeatRow
-from ..db.store import STORE_FAILURES, Store, describe_failure
+from ..db.failures import StoreError
+from ..db.store import Store
 from ..playback.base import Player, PlayerUnavailable
 from ..station.room_clip import RoomDisplay
 from ..survey.schema import ClipStep
@@ -198,8 +199,8 @@ class RoomApp(LiteralApp, App[None]):
                 return
             try:  # the seat's process is gone: the room erases it
                 await self.store.withdraw(uuid.UUID(hex=row.session_id))
-            except STORE_FAILURES as exc:
-                self.say(f"Could not withdraw: {describe_failure(exc)}")
+            except StoreError as exc:
+                self.say(f"Could not withdraw: {exc.reason}")
                 return
             self.room_db.forget_seat(row.seat)
             self.say(f"The participant of seat {row.seat} was withdrawn; their data were erased.")

@@ -26,7 +26,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from ..db import models as m
 from ..db.room import RoomDb
-from ..db.store import STORE_FAILURES, InvitationRefused, describe_failure
+from ..db.failures import InvitationRefused, StoreError
 from ..flow import Participant, SealingRefused
 from ..station.room_clip import SharedClip
 from ..station.seat_link import SeatLink, claim_seat
@@ -185,7 +185,7 @@ class SeatApp(PreviewApp):
                 await self.resume_interrupted(interrupted)
                 self.status = "in_session"
                 return
-            except (SealingRefused, ValueError, *STORE_FAILURES) as exc:
+            except (SealingRefused, ValueError, StoreError) as exc:
                 log.warning("seat %s could not resume %s: %s", self.seat_name, interrupted, exc)
         self.status = "waiting"
         await self.push_screen(WaitScreen())
@@ -203,8 +203,8 @@ class SeatApp(PreviewApp):
         except (InvitationRefused, SealingRefused) as exc:
             self._refused(str(exc))
             return
-        except STORE_FAILURES as exc:
-            self._refused(describe_failure(exc))
+        except StoreError as exc:
+            self._refused(exc.reason)
             return
         self.status = "in_session"
 
@@ -229,8 +229,8 @@ class SeatApp(PreviewApp):
             elif command == "withdraw" and self.flow is not None:
                 await self.station.withdraw(self.flow.session_id)  # the moderator confirmed it in the room view
                 await self.end_session()
-        except STORE_FAILURES as exc:
-            self.seat_problem = f"{command} failed: {describe_failure(exc)}"
+        except StoreError as exc:
+            self.seat_problem = f"{command} failed: {exc.reason}"
         finally:
             self.link.done(command_id)
             self._refresh_snapshot()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +12,7 @@ from textual.widgets import Static
 
 from ..flow import Flow
 from ..survey.runner import StoryboardItem
-from .keys import KeyBar
+from .keys import KeyBar, Row
 from .literal import literal
 from .participant import ParticipantScreen
 
@@ -83,6 +84,12 @@ class StoryboardScreen(ParticipantScreen):
         if self.step.frame_seconds:
             index = self.index
             self.auto_timer = self.set_timer(self.step.frame_seconds, lambda: self._auto_forward(index))
+
+    def key_rows(self, w: Callable[[str], str]) -> list[Row]:
+        rows = [("←", w("do_previous_image"), True)] if self.index > 0 else []
+        if self.index + 1 >= len(self.step.frames):
+            return [*rows, (w("key_enter"), w("do_continue"), True)]
+        return [*rows, (f"→ {w('key_enter')}", w("do_next_image"), True)]
 
     async def _auto_forward(self, index: int) -> None:
         if self.index == index and self.is_current:
