@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 from . import answers as A
+from .condition_key import condition_key
 from .expr import parse
 from ..words import word
 from .jurisdiction import minimum_age
@@ -245,7 +246,7 @@ class Runner:
         questions = list(page.questions)
         if page.randomize:
             questions = self._shuffled(f"questions:{page.id}", questions, [False] * len(questions), [q.id for q in questions])
-        return [q for q in questions if self.shows(q.show_if, f"question:{q.id}:show_if")]
+        return [q for q in questions if self.shows(q.show_if, condition_key("question", q.id, "show_if"))]
 
     def text(self, value: Any) -> str:
         """A participant-facing text in the participant's language, with earlier answers piped in."""
@@ -410,16 +411,16 @@ class Runner:
         env = self._env_without(page)
         env.update(_flat(self.answers_for_page(values)))
         for i, rule in enumerate(page.screen_out):
-            if self.holds(f"page:{page.id}:screen_out:{i}", rule.when, env):
+            if self.holds(condition_key("page", page.id, "screen_out", i), rule.when, env):
                 return EndItem("screened_out", rule.reason), parse(rule.when).names
         for q in self.questions(page):
             for i, rule in enumerate(q.screen_out):
-                if self.holds(f"question:{q.id}:screen_out:{i}", rule.when, env):
+                if self.holds(condition_key("question", q.id, "screen_out", i), rule.when, env):
                     return EndItem("screened_out", rule.reason), parse(rule.when).names | {q.id}
         asked = set(self.page_keys(page))
         for cell, when, quota in self.study.quota_cells():
             if cell in self.full_quotas and parse(when).names & asked:
-                if self.holds(f"quota:{cell}", when, env):
+                if self.holds(condition_key("quota", cell), when, env):
                     return EndItem("screened_out", quota.reason), parse(when).names
         return None
 
@@ -518,9 +519,9 @@ class Runner:
 
     def _visible(self, item: Item) -> bool:
         if isinstance(item, PageItem):
-            if item.block is not None and not self.shows(item.block.show_if, f"block:{item.block.id}:show_if"):
+            if item.block is not None and not self.shows(item.block.show_if, condition_key("block", item.block.id, "show_if")):
                 return False
-            return self.shows(item.page.show_if, f"page:{item.page.id}:show_if") and bool(self.questions(item.page))
+            return self.shows(item.page.show_if, condition_key("page", item.page.id, "show_if")) and bool(self.questions(item.page))
         return True
 
     def _advance(self) -> None:
