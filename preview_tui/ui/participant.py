@@ -17,6 +17,7 @@ from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
+from .consent_text import consent_markdown
 from .keys import KeyBar
 from .literal import StudyMarkdown, literal
 from .toggles import WrappingCheckbox
@@ -141,12 +142,13 @@ class ConsentScreen(ParticipantScreen):
     def compose(self) -> ComposeResult:
         item = self.flow.current
         age = item.minimum_age
+        facts = self.flow.runner.consent_facts()
         with Vertical(id="consent-box"):
             yield Label(self.w("consent_title"), classes="title")
             with VerticalScroll(id="consent-text"):
-                yield StudyMarkdown(self.flow.runner.consent_text())
+                yield StudyMarkdown(consent_markdown(facts))
                 if item.rewards:
-                    yield StudyMarkdown(self.flow.runner.rewards_text(), id="rewards-text")
+                    yield StudyMarkdown(facts.rewards, id="rewards-text")
             yield MoreBelow("#consent-text", self.w("more_below"))
             if item.rewards:
                 yield WrappingCheckbox(self.w("rewards_opt_in"), value=False, id="rewards")
