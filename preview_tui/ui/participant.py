@@ -20,6 +20,7 @@ from ..words import WORDS, word
 from .consent_text import consent_markdown
 from .keys import KeyBar
 from .literal import StudyMarkdown, literal
+from .style_caches import release_style_caches
 from .toggles import WrappingCheckbox
 
 
@@ -67,6 +68,9 @@ class ParticipantScreen(Screen):
             from .pilot import PilotPanel
 
             self.mount(PilotPanel(self.flow))
+
+    def on_unmount(self) -> None:
+        release_style_caches()  # the screen's widgets are gone: so must their cached lines be (style_caches.py)
 
     @property
     def lang(self) -> str:
