@@ -73,3 +73,21 @@ def test_room_benchmark_runs_a_tiny_room_and_prints_every_figure():
         line = next((line for line in out.splitlines() if line.startswith(start)), None)
         assert line is not None, (start, out, proc.stderr[-2000:])
         assert re.search(pattern, line) and "nan" not in line, (line, pattern)
+
+
+@pytest.mark.real
+def test_memory_benchmark_walks_a_session_and_prints_the_peak_with_the_goal():
+    """A tiny study, two pages of the real app in tmux: the peak RSS is read from /proc and printed with the goal."""
+    import re
+
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "memory.py"), "--questions", "40", "--pages", "2"], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    figures = dict(line.split(":", 1) for line in proc.stdout.strip().splitlines())
+    assert figures["study"].strip() == "40 questions, 4 pages"
+    assert figures["session"].strip().startswith("2 pages in ")
+    bare = float(figures["bare Textual app, peak RSS (VmHWM)"].split()[0])
+    first = float(figures["preview-tui, RSS at the first page"].split()[0])
+    peak = re.fullmatch(r" (\d+\.\d) MB \(goal: 150 MB or less: (met|NOT met)\)", figures["preview-tui, peak RSS (VmHWM)"])
+    assert peak, figures
+    assert 0 < bare < first <= float(peak.group(1))  # the app holds more than a bare Textual app, and its peak is at least what it held
+    assert float(figures["ratio preview-tui / bare"]) > 1

@@ -9,6 +9,7 @@ from conftest import rows
 from preview_tui.survey.errors import StudyError
 from preview_tui.survey.jurisdiction import minimum_age
 from preview_tui.survey.runner import Runner
+from preview_tui.ui.consent_text import consent_markdown
 from preview_tui.survey.study import load_study
 from studies import opts, page, q, write_study
 from test_walk_demo import make_app, walk
@@ -42,7 +43,7 @@ def test_the_consent_document_lists_the_categories_and_the_notice_and_the_hash_c
     study = load_study(demo_study)
     runner = Runner(study, code="C1")
     runner.choose_language("de")
-    document = runner.consent_text()
+    document = consent_markdown(runner.consent_facts())
     assert "Was wir erheben" in document and "Finanzielle Situation (sensibel)" in document
     assert "Hinweis bei der Erhebung (Kalifornien)" in document and "LGPD" not in document
     before = runner.consent_hash()
@@ -52,6 +53,22 @@ def test_the_consent_document_lists_the_categories_and_the_notice_and_the_hash_c
     changed = Runner(load_study(demo_study), code="C1")
     changed.choose_language("de")
     assert changed.consent_hash() != before  # a different notice shown is a different consent
+
+
+def test_the_engine_hands_the_consents_facts_and_the_interface_lays_them_out(tmp_path):
+    root = write_study(tmp_path / "st", [page("p1", q("a", "single", options=opts(1, 2)))],
+                       consent={"version": "7", "text": "  Agree?  \n", "categories": ["answers", "finances"]},
+                       rewards={"text": " Join us. "})
+    runner = Runner(load_study(root), code="C1")
+    runner.choose_language("en")
+    facts = runner.consent_facts()
+    assert (facts.version, facts.language, facts.text, facts.categories, facts.notice, facts.rewards) == ("7", "en", "Agree?", ("answers", "finances"), "", "Join us.")
+    assert consent_markdown(facts) == "Agree?\n\n**What we collect**\n\n- Your answers to the questions\n- Financial situation (sensitive)"
+    bare = write_study(tmp_path / "bare", [page("p1", q("a", "single", options=opts(1, 2)))], consent={"version": "7", "text": "Agree?"})
+    plain = Runner(load_study(bare), code="C1")
+    plain.choose_language("en")
+    assert consent_markdown(plain.consent_facts()) == "Agree?"  # no heading without categories, no notice without a jurisdiction
+    assert plain.consent_hash() != runner.consent_hash() and len(plain.consent_hash()) == 64
 
 
 async def test_agreeing_leaves_the_rewards_box_unticked_unless_the_participant_ticks_it(demo_study, tmp_path):

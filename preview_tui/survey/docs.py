@@ -30,13 +30,6 @@ SECTIONS: list[tuple[str, list[type[BaseModel]]]] = [
     ("Questions", [s.QuestionBase, s.SingleChoice, s.MultipleChoice, s.ImageChoice, s.Ranking, s.Rating, s.NPS, s.Slider, s.Numeric, s.OpenText, s.DateQuestion, s.Matrix, s.Option, s.Special]),
 ]
 
-NAMES = {
-    "Text": "text",
-    "Ident": "id",
-    "Condition": "expression",
-}
-
-
 def _type(annotation: Any) -> str:
     """A reader's name for a field's type."""
     if annotation is s.Text or annotation == s.Text:

@@ -1,7 +1,7 @@
 """Where things sit in a study's files: pages, conditions and texts by their path in the YAML.
 
-Shared by the loader (``study.py``) and the sealing check (``sealing.py``), which
-both report problems at a file's line and column through these paths.
+Shared by the loader's checks (``study_checks.py``, ``study_expressions.py``, ``places.py``)
+and the sealing check (``sealing.py``), which all report problems at a file's line and column through these paths.
 """
 
 from __future__ import annotations

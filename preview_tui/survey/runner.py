@@ -6,117 +6,39 @@ answer is acceptable, what is calculated, when a participant is screened out
 (by a rule or a full quota). It holds the participant's answers in memory and
 never does I/O: the caller stores what the runner accepted and only then lets
 it advance, so nothing moves on before it is saved.
+
+The steps it hands out are in ``items.py``, what a page's answers decide in
+``page_rules.py``, and what the consent tells the participant in ``consent.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
-from . import answers as A
+from .condition_key import condition_key
+from .consent import ConsentFacts, consent_facts
 from .expr import parse
-from ..words import word
+from .items import UNDER_AGE, ClipItem, ConsentItem, EndItem, Item, LanguageItem, Outcome, PageItem, StoryboardItem, item_name
 from .jurisdiction import minimum_age
 from .order import rng, shuffle
+from .page_rules import PageResult, PageRules, Problem, flat
 from .pipe import pipe
-from .schema import CHOICE_TYPES, Block, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
-from .screen_out import asked_until, calculations_kept, questions_read
+from .schema import CHOICE_TYPES, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
 from .stimuli import StimulusOrder
 from .study import Study, other_key, text
 
-Outcome = Literal["completed", "screened_out", "declined"]
-UNDER_AGE = "under_age"  # the screen-out reason of a participant below the minimum age
-
-
-@dataclass(frozen=True)
-class LanguageItem:
-    languages: tuple[str, ...]
-    kind: str = "language"
-
-
-@dataclass(frozen=True)
-class ConsentItem:
-    version: str
-    minimum_age: int = 18  # the participant confirms this age when agreeing
-    rewards: bool = False  # the rewards programme is offered alongside, as a separate opt-in
-    kind: str = "consent"
-
-
-@dataclass(frozen=True)
-class PageItem:
-    survey_id: str
-    page: Page
-    block: Block | None = None
-    kind: str = "page"
-
-
-@dataclass(frozen=True)
-class StoryboardItem:
-    step: StoryboardStep
-    kind: str = "storyboard"
-
-
-@dataclass(frozen=True)
-class ClipItem:
-    step: ClipStep
-    kind: str = "clip"
-
-
-@dataclass(frozen=True)
-class EndItem:
-    outcome: Outcome
-    reason: str | None = None
-    kind: str = "end"
-
-
-Item = LanguageItem | ConsentItem | PageItem | StoryboardItem | ClipItem | EndItem
-
-
-def item_name(item: Item) -> str:
-    """The id a researcher knows a step by: its page's or its stimulus's id, an end's reason, else ''."""
-    if isinstance(item, PageItem):
-        return item.page.id
-    if isinstance(item, (StoryboardItem, ClipItem)):
-        return item.step.id
-    return getattr(item, "reason", None) or ""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An answer the runner will not accept: a key into the app's words, with values to fill in.
-
-    ``message`` is the study's own text for this problem, when it gives one; ``soft`` marks a
-    warning that lets the participant go on when they submit again.
-    """
-
-    question_id: str
-    key: str
-    values: tuple[tuple[str, Any], ...] = ()
-    message: Any = None
-    soft: bool = False
-
-
-@dataclass(frozen=True)
-class PageResult:
-    """What submitting a page decides, before anything is stored or the runner moves (``Runner.submit``).
-
-    ``clear`` names stored answers that no longer apply: the page's questions left empty and, after a
-    screen-out, the rest of the page (the questions after the one that triggered it) and every later page.
-    """
-
-    problems: list[Problem]
-    answers: dict[str, Any] = field(default_factory=dict)  # what the page stores: normalised answers, 'specify' texts, calculations
-    clear: list[str] = field(default_factory=list)
-    screen_out: "EndItem | None" = None
-    asked: tuple[str, ...] = ()  # after a screen-out: the page's questions up to the trigger, and the calculations kept
-    later_pages: tuple[str, ...] = ()  # after a screen-out: the pages after this one, whose answers are cleared
-
+# Names the flow and the interface take from here.
+__all__ = [
+    "UNDER_AGE", "ClipItem", "ConsentItem", "EndItem", "Item", "LanguageItem", "Outcome", "PageItem", "StoryboardItem",
+    "item_name", "PageResult", "Problem", "Runner", "Trace", "other_key",
+]
 
 Trace = Callable[[str, bool], None]
 
 
-class Runner:
+class Runner(PageRules):
+    """The walk of one participant through the study's items; what a page's answers decide is in ``page_rules.py``."""
+
     def __init__(
         self,
         study: Study,
@@ -222,11 +144,7 @@ class Runner:
 
     def env(self) -> dict[str, Any]:
         """The names an expression can read: answers, each matrix row as ``grid.row``, participant fields."""
-        readable = {key: value for key, value in self.answers.items() if not self.held(value)}
-        env = dict(readable)
-        for key, value in readable.items():
-            if isinstance(value, dict):
-                env.update({f"{key}.{row}": point for row, point in value.items()})
+        env = flat({key: value for key, value in self.answers.items() if not self.held(value)})
         env.update(self.exposure)
         env.update({f"participant.{k}": v for k, v in self.participant.items()})
         return env
@@ -245,7 +163,7 @@ class Runner:
         questions = list(page.questions)
         if page.randomize:
             questions = self._shuffled(f"questions:{page.id}", questions, [False] * len(questions), [q.id for q in questions])
-        return [q for q in questions if self.shows(q.show_if, f"question:{q.id}:show_if")]
+        return [q for q in questions if self.shows(q.show_if, condition_key("question", q.id, "show_if"))]
 
     def text(self, value: Any) -> str:
         """A participant-facing text in the participant's language, with earlier answers piped in."""
@@ -273,26 +191,13 @@ class Runner:
         value = self.answers.get(key)
         return None if self.held(value) else value
 
-    def consent_text(self) -> str:
-        """Everything the consent screen shows above its buttons, as Markdown: the study's text, the
-        kinds of data collected, and the privacy notice of the station's jurisdiction."""
-        settings, lang = self.study.settings, self.language
-        parts = [text(settings.consent.text, lang).strip()]
-        if settings.consent.categories:
-            parts.append(f"**{word('we_collect', lang)}**\n\n" + "\n".join(f"- {word('category_' + c, lang)}" for c in settings.consent.categories))
-        notice = settings.notices.get(self.study.config.station.jurisdiction or "")
-        if notice:
-            parts.append(text(notice, lang).strip())
-        return "\n\n".join(parts)
-
-    def rewards_text(self) -> str:
-        rewards = self.study.settings.rewards
-        return text(rewards.text, self.language).strip() if rewards else ""
+    def consent_facts(self) -> ConsentFacts:
+        """What the consent screen tells this participant (the interface lays it out)."""
+        return consent_facts(self.study, self.language)
 
     def consent_hash(self) -> str:
-        """SHA-256 of exactly what the consent screen showed this participant (with the rewards offer), and its version."""
-        shown = f"{self.study.settings.consent.version}\n{self.language}\n{self.consent_text()}\n{self.rewards_text()}"
-        return hashlib.sha256(shown.encode("utf-8")).hexdigest()
+        """SHA-256 of what the consent screen told this participant (with the rewards offer), and its version."""
+        return self.consent_facts().digest()
 
     def progress(self) -> tuple[int, int]:
         """(pages and stimuli done, how many there are), for a progress indicator."""
@@ -320,134 +225,6 @@ class Runner:
         """The participant says they are under the minimum age: adults only, so the session ends here."""
         self._expect("consent")
         self.outcome = EndItem("screened_out", UNDER_AGE)
-
-    def check(self, values: dict[str, Any]) -> list[Problem]:
-        """What is wrong with the answers to the current page (nothing is changed).
-
-        A soft-required question left empty gives a soft problem the first time only (see ``warn``).
-        """
-        page = self._expect("page").page
-        problems: list[Problem] = []
-        for q in self.questions(page):
-            value = values.get(q.id)
-            if A.is_empty(value):
-                if q.required == "soft" and q.id not in self.warned:
-                    problems.append(Problem(q.id, "soft_required", (), q.messages.get("soft_required"), soft=True))
-                elif q.required is True:
-                    problems.append(Problem(q.id, "required", (), q.messages.get("required")))
-                continue
-            if self.held(value):
-                continue
-            found = A.check(q, value, values.get(other_key(q.id)))
-            if found:
-                problems.append(Problem(q.id, found[0], found[1], q.messages.get(found[0])))
-        return problems
-
-    def warn(self, problems: list[Problem]) -> list[str]:
-        """Note that the soft problems were shown: the next submit lets those questions pass empty."""
-        ids = [p.question_id for p in problems if p.soft]
-        self.warned.update(ids)
-        return ids
-
-    def answers_for_page(self, values: dict[str, Any]) -> dict[str, Any]:
-        """What the current page stores: shown questions' answers (normalised), 'specify' texts, calculations."""
-        page = self._expect("page").page
-        out: dict[str, Any] = {}
-        for q in self.questions(page):
-            value = values.get(q.id)
-            if A.is_empty(value):
-                continue
-            if self.held(value):
-                out[q.id] = value
-                if self.held(values.get(other_key(q.id))):
-                    out[other_key(q.id)] = values[other_key(q.id)]
-                continue
-            out[q.id] = A.normalise(q, value)
-            chosen = value if isinstance(value, list) else [value]
-            if isinstance(q, CHOICE_TYPES) and any(o.other and o.code in chosen for o in q.options):
-                specify = values.get(other_key(q.id))
-                if isinstance(specify, str) and specify.strip():
-                    out[other_key(q.id)] = specify.strip()
-        if page.calculate:
-            env = self._env_without(page)
-            env.update(_flat(out))
-            for calc in page.calculate:
-                result = parse(calc.value).evaluate(env)
-                env[calc.id] = result
-                if result is not None:
-                    out[calc.id] = result
-        return out
-
-    def page_keys(self, page: Page) -> list[str]:
-        """Every answer key a page can store (its questions, their 'specify' texts, its calculations)."""
-        keys: list[str] = []
-        for q in page.questions:
-            keys.append(q.id)
-            if isinstance(q, CHOICE_TYPES) and any(o.other for o in q.options):
-                keys.append(other_key(q.id))
-        keys.extend(c.id for c in page.calculate)
-        return keys
-
-    def _env_without(self, page: Page) -> dict[str, Any]:
-        env = self.env()
-        for key in self.page_keys(page):
-            env.pop(key, None)
-            for name in [n for n in env if n.startswith(key + ".")]:
-                env.pop(name)
-        return env
-
-    def screen_out_for(self, values: dict[str, Any]) -> EndItem | None:
-        """The screen-out that submitting ``values`` on the current page would cause, if any (nothing changes)."""
-        found = self._screening(values)
-        return None if found is None else found[0]
-
-    def _screening(self, values: dict[str, Any]) -> tuple[EndItem, frozenset[str]] | None:
-        """The screen-out ``values`` cause, with the names its rule reads.
-
-        The page's own rules come first, then its questions' rules, then the study's full quotas.
-        """
-        page = self._expect("page").page
-        env = self._env_without(page)
-        env.update(_flat(self.answers_for_page(values)))
-        for i, rule in enumerate(page.screen_out):
-            if self.holds(f"page:{page.id}:screen_out:{i}", rule.when, env):
-                return EndItem("screened_out", rule.reason), parse(rule.when).names
-        for q in self.questions(page):
-            for i, rule in enumerate(q.screen_out):
-                if self.holds(f"question:{q.id}:screen_out:{i}", rule.when, env):
-                    return EndItem("screened_out", rule.reason), parse(rule.when).names | {q.id}
-        asked = set(self.page_keys(page))
-        for cell, when, quota in self.study.quota_cells():
-            if cell in self.full_quotas and parse(when).names & asked:
-                if self.holds(f"quota:{cell}", when, env):
-                    return EndItem("screened_out", quota.reason), parse(when).names
-        return None
-
-    def submit(self, values: dict[str, Any]) -> PageResult:
-        """Everything submitting ``values`` on the current page decides; nothing changes until ``accept``.
-
-        A screen-out keeps only the page's answers up to and including the question that triggered
-        it (``screen_out.py``) and clears the rest of the page and every later page.
-        """
-        page = self._expect("page").page
-        problems = self.check(values)
-        if problems:
-            return PageResult(problems)
-        found = self._screening(values)
-        if found is None:
-            answers = self.answers_for_page(values)
-            return PageResult([], answers, [key for key in self.page_keys(page) if key not in answers])
-        end, names = found
-        self.questions(page)  # a shuffled page's order is known from here
-        ordered = self.orders.get(f"questions:{page.id}") or [q.id for q in page.questions]
-        asked = asked_until(ordered, questions_read(page, names))  # those not shown among them stay "not shown"
-        kept = set(asked) | {other_key(qid) for qid in asked}
-        calcs = calculations_kept(page, asked)
-        answers = self.answers_for_page({key: value for key, value in values.items() if key in kept})
-        answers = {key: value for key, value in answers.items() if key in kept or key in calcs}
-        later = [item.page for item in self.items[self.position + 1 :] if isinstance(item, PageItem)]
-        clear = [key for key in self.page_keys(page) if key not in answers] + [key for p in later for key in self.page_keys(p)]
-        return PageResult([], answers, clear, end, tuple(asked) + tuple(c for c in calcs if c in answers), tuple(p.id for p in later))
 
     def accept(self, result: PageResult) -> None:
         """Take the current page's result (from ``submit``, stored by the caller) and move on, or end on its screen-out."""
@@ -518,9 +295,9 @@ class Runner:
 
     def _visible(self, item: Item) -> bool:
         if isinstance(item, PageItem):
-            if item.block is not None and not self.shows(item.block.show_if, f"block:{item.block.id}:show_if"):
+            if item.block is not None and not self.shows(item.block.show_if, condition_key("block", item.block.id, "show_if")):
                 return False
-            return self.shows(item.page.show_if, f"page:{item.page.id}:show_if") and bool(self.questions(item.page))
+            return self.shows(item.page.show_if, condition_key("page", item.page.id, "show_if")) and bool(self.questions(item.page))
         return True
 
     def _advance(self) -> None:
@@ -550,12 +327,3 @@ class Runner:
                 return i
             i -= 1
         return None
-
-
-def _flat(answers: dict[str, Any]) -> dict[str, Any]:
-    """``answers`` plus each matrix row as ``grid.row``."""
-    out = dict(answers)
-    for key, value in answers.items():
-        if isinstance(value, dict):
-            out.update({f"{key}.{row}": point for row, point in value.items()})
-    return out

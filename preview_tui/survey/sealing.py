@@ -40,7 +40,7 @@ def sealed_questions(questions: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(checker: Any) -> SealingPlan:
-    """Check the study in ``checker`` (study._Checker) for its sealing; add located problems and warnings to it."""
+    """Check the study in ``checker`` (study_checks.StudyChecker) for its sealing; add located problems and warnings to it."""
 
     questions = sealed_questions(checker.questions)
     if not questions:

@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .condition_key import condition_key
 from .expr import parse
 from .order import latin_square_row
 from .runner import UNDER_AGE, ClipItem, EndItem, PageItem, Runner, item_name
@@ -100,10 +101,10 @@ class WalkReport:
         if self.orders[1] > 1:
             out.append(f"shuffled orders explored: {self.orders[0]}/{self.orders[1]}")
         if self.proven:
-            out += [f"never reached: {self._at('page:' + p)}page {p}" for p in self.pages if p not in self.reached]
+            out += [f"never reached: {self._at(condition_key('page', p))}page {p}" for p in self.pages if p not in self.reached]
             out += [f"not covered: {self._at(line.split(' is never')[0])}{line}" for line in self.uncovered()]
         else:
-            out += [f"not seen: {self._at('page:' + p)}page {p} was not reached by the bot" for p in self.pages if p not in self.reached]
+            out += [f"not seen: {self._at(condition_key('page', p))}page {p} was not reached by the bot" for p in self.pages if p not in self.reached]
             out += [f"not seen: {self._at(line.split(' is never')[0])}{line.replace(' is never ', ' was never ')} in what the bot tried" for line in self.uncovered()]
             out += [f"not proven (the search was not exhaustive): {reason}" for reason in self.sampled]
         out += [f"dead end: {line}" for line in self.dead_ends]
@@ -118,16 +119,16 @@ def conditions(study: Study) -> list[str]:
     """The key of every condition the runner evaluates, as it reports them to a trace."""
     keys: list[str] = []
     for survey in survey_steps(study):
-        keys += [f"block:{block.id}:show_if" for block in survey.blocks if block.show_if]
+        keys += [condition_key("block", block.id, "show_if") for block in survey.blocks if block.show_if]
         for page in survey.all_pages():
             if page.show_if:
-                keys.append(f"page:{page.id}:show_if")
-            keys += [f"page:{page.id}:screen_out:{i}" for i in range(len(page.screen_out))]
+                keys.append(condition_key("page", page.id, "show_if"))
+            keys += [condition_key("page", page.id, "screen_out", i) for i in range(len(page.screen_out))]
             for q in page.questions:
                 if q.show_if:
-                    keys.append(f"question:{q.id}:show_if")
-                keys += [f"question:{q.id}:screen_out:{i}" for i in range(len(q.screen_out))]
-    keys += [f"quota:{cell}" for cell, _, _ in study.quota_cells()]
+                    keys.append(condition_key("question", q.id, "show_if"))
+                keys += [condition_key("question", q.id, "screen_out", i) for i in range(len(q.screen_out))]
+    keys += [condition_key("quota", cell) for cell, _, _ in study.quota_cells()]
     return list(dict.fromkeys(keys))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -286,6 +287,39 @@ def _locate(doc: Document, model: type[BaseModel], err: dict[str, Any]) -> Locat
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...], doc: Document) -> list[str]:
     """Field names of the model at ``loc``; best effort, used only for suggestions."""
-    from .schema import fields_at  # late import: schema imports this module
-
     return fields_at(model, loc)
+
+
+def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names valid at ``loc`` inside ``model`` (best effort, for suggestions)."""
+    current: list[type[BaseModel]] = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        nxt: list[type[BaseModel]] = []
+        for m in current:
+            if isinstance(part, str) and part in m.model_fields:
+                nxt.extend(_models_in(m.model_fields[part].annotation))
+            else:  # a union tag: keep the member whose type literal matches
+                nxt.extend(x for x in [m] if _tag_of(x) == part)
+        if nxt:
+            current = nxt
+    names: list[str] = []
+    for m in current:
+        names.extend(n for n in m.model_fields if n not in names)
+    return names
+
+
+def _tag_of(model: type[BaseModel]) -> Any:
+    field = model.model_fields.get("type")
+    args = typing.get_args(field.annotation) if field else ()
+    return args[0] if args else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found

@@ -17,9 +17,11 @@ from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
+from .consent_text import consent_markdown
 from .keys import KeyBar, Row
 from .literal import literal
 from .literal_widgets import StudyMarkdown
+from .style_caches import release_style_caches
 from .toggles import WrappingCheckbox
 
 
@@ -75,6 +77,9 @@ class ParticipantScreen(Screen):
             from .pilot import PilotPanel
 
             self.mount(PilotPanel(self.flow))
+
+    def on_unmount(self) -> None:
+        release_style_caches()  # the screen's widgets are gone: so must their cached lines be (style_caches.py)
 
     @property
     def lang(self) -> str:
@@ -153,12 +158,13 @@ class ConsentScreen(ParticipantScreen):
     def compose(self) -> ComposeResult:
         item = self.flow.current
         age = item.minimum_age
+        facts = self.flow.runner.consent_facts()
         with Vertical(id="consent-box"):
             yield Label(self.w("consent_title"), classes="title")
             with VerticalScroll(id="consent-text"):
-                yield StudyMarkdown(self.flow.runner.consent_text())
+                yield StudyMarkdown(consent_markdown(facts))
                 if item.rewards:
-                    yield StudyMarkdown(self.flow.runner.rewards_text(), id="rewards-text")
+                    yield StudyMarkdown(facts.rewards, id="rewards-text")
             yield MoreBelow("#consent-text", self.w("more_below"))
             if item.rewards:
                 yield WrappingCheckbox(self.w("rewards_opt_in"), value=False, id="rewards")
