@@ -18,7 +18,10 @@ less. Reading the sessions from the database is not in either time.
 With ``--from-database`` it also writes the same sessions into a station file
 and times the whole ``preview-tui export`` path (``run.export`` with the CSV
 format: reading the sessions, answers and pages left, coding, writing the wide
-file and the two long files), next to the same ``to_csv``.
+file and the two long files), next to the same ``to_csv``; and, apart, the
+reading alone (``records.read_sessions``: sessions, answers, pages left) next
+to a raw ``sqlite3`` read of the same rows (``fetchall``, nothing decoded),
+the floor any reader of that file stands on.
 """
 
 from __future__ import annotations
@@ -129,6 +132,38 @@ def station_file(path: Path, records: list[SessionRecord]) -> Path:
     return path
 
 
+def reading(source) -> int:
+    """The sessions as the export reads them, from ``source``; their number."""
+    import asyncio
+
+    from preview_tui.export import records
+
+    async def read() -> int:
+        async with source.connect() as conn:
+            return len(await records.read_sessions(conn, "bench"))
+
+    return asyncio.run(read())
+
+
+RAW_ELIGIBLE = "SELECT id FROM sessions WHERE study_id = 'bench' AND id NOT IN (SELECT session_id FROM tombstones) AND is_test = 0"
+RAW_QUERIES = (
+    f"SELECT * FROM sessions WHERE id IN ({RAW_ELIGIBLE}) ORDER BY started_at, id",
+    f"SELECT session_id, question_id, value FROM answers WHERE session_id IN ({RAW_ELIGIBLE})",
+    f"SELECT session_id, subject FROM audit_log WHERE kind = 'page_left' AND session_id IN ({RAW_ELIGIBLE})",
+)
+
+
+def raw_read(path: Path) -> int:
+    """The rows ``reading`` needs, fetched with the standard library's sqlite3 and left undecoded; their number."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return sum(len(conn.execute(query).fetchall()) for query in RAW_QUERIES)
+    finally:
+        conn.close()
+
+
 def best(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -175,6 +210,8 @@ def main() -> None:
             whole_s = best(lambda: asyncio.run(export(study, Source(db), folder / "whole", formats=("csv",))), args.repeat)
             exported = (folder / "whole" / "bench.csv").read_text().count("\n") - 1
             assert exported == args.participants, exported
+            read_s = best(lambda: reading(Source(db)), args.repeat)
+            raw_s = best(lambda: raw_read(db), args.repeat)
     print(f"participants x variables: {args.participants} x {len(plan.names)}")
     print(f"preview-tui (code rows + write CSV): {ours_s:.3f} s ({size / 1e6:.1f} MB)")
     print(f"pandas DataFrame.to_csv: {pandas_s:.3f} s")
@@ -182,6 +219,9 @@ def main() -> None:
     if whole_s is not None:
         print(f"preview-tui export from a station file (read + code + write): {whole_s:.3f} s")
         print(f"ratio whole export / pandas to_csv: {whole_s / pandas_s:.2f}")
+        print(f"reading the sessions (read_sessions): {read_s:.3f} s")
+        print(f"raw sqlite3 fetchall of the same rows: {raw_s:.3f} s")
+        print(f"ratio reading / raw sqlite3: {read_s / raw_s:.2f}")
 
 
 if __name__ == "__main__":

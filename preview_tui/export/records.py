@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import seal
 from ..db import models as m
 from ..db.audit import PAGE_LEFT
-from ..db.reading import eligible_sessions, is_url
+from ..db.reading import answers_by_session, eligible_sessions, is_url, session_keys
 
 
 class SealedAnswerError(Exception):
@@ -180,15 +180,20 @@ async def read_sessions(conn: Any, study_id: str, *, private_key: Any = None, st
     result = await conn.execute(select(SESSIONS).where(SESSIONS.c.id.in_(ids)).order_by(SESSIONS.c.started_at, SESSIONS.c.id))
     records = {row["id"]: SessionRecord(row["id"], dict(row)) for row in result.mappings()}
     tick(1, "Reading answers")
-    for session_id, question_id, value in await conn.execute(select(ANSWERS.c.session_id, ANSWERS.c.question_id, ANSWERS.c.value).where(ANSWERS.c.session_id.in_(ids))):
-        try:
-            records[session_id].answers[question_id] = seal.opened(value, private_key)
-        except seal.SealError as exc:
-            raise SealedAnswerError(f"cannot open the answer to '{question_id}' of session {session_id}: {exc}") from None
+    by_key = {key: rec for rec in records.values() for key in session_keys(rec.id)}
+    for key, joined in await conn.execute(answers_by_session(ids)):
+        rec = by_key[key]
+        rec.answers = answers = json.loads(joined)
+        for question_id, value in answers.items():
+            if isinstance(value, dict):  # only a dict can be sealed (seal.opened)
+                try:
+                    answers[question_id] = seal.opened(value, private_key)
+                except seal.SealError as exc:
+                    raise SealedAnswerError(f"cannot open the answer to '{question_id}' of session {rec.id}: {exc}") from None
     tick(2, "Reading pages")
-    for session_id, page_id in await conn.execute(select(AUDIT.c.session_id, AUDIT.c.subject).where(AUDIT.c.kind == PAGE_LEFT, AUDIT.c.session_id.in_(ids))):
-        if session_id in records:
-            records[session_id].pages_left.add(page_id)
+    for key, page_id in await conn.execute(select(cast(AUDIT.c.session_id, String), AUDIT.c.subject).where(AUDIT.c.kind == PAGE_LEFT, AUDIT.c.session_id.in_(ids))):
+        if key in by_key:
+            by_key[key].pages_left.add(page_id)
     tick(3, "Reading events")
     wanted = EVENTS.c.kind.in_(["order_shown", "screened_out"])
     if step_ids:
