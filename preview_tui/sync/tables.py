@@ -17,9 +17,10 @@ Every insert, update and delete of a synced table adds a row to the station's
 outbox (``sync_outbox``) by an SQLite trigger, in the same transaction as the
 write, so nothing the store writes can be missed. Columns are taken from the
 SQLAlchemy models, so a new column syncs without code here; a new table needs a
-line in ``SYNCED`` and a station migration that calls ``create_triggers``.
+line in ``SYNCED`` and a station migration that creates its triggers
+(``db.outbox``).
 
-This module is light (no asyncpg): the station's migrations import it.
+This module is light (no asyncpg).
 """
 
 from __future__ import annotations
@@ -64,21 +65,6 @@ SYNCED: tuple[SyncedTable, ...] = (
 BY_NAME = {t.name: t for t in SYNCED}
 
 
-def trigger_names(table: str) -> list[str]:
-    return [f"sync_outbox_{table}_{op}" for op in ("insert", "update", "delete")]
-
-
-def create_triggers_sql(table: str, key: str) -> list[str]:
-    """SQLite triggers that queue every write of ``table`` (primary key ``key``) in the outbox."""
-    ins, upd, dele = trigger_names(table)
-    queue = "INSERT INTO sync_outbox (tbl, key, state) VALUES ('{t}', {ref}.{k}, 'pending')"
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS {ins} AFTER INSERT ON {table} BEGIN {queue.format(t=table, ref='NEW', k=key)}; END",
-        f"CREATE TRIGGER IF NOT EXISTS {upd} AFTER UPDATE ON {table} BEGIN {queue.format(t=table, ref='NEW', k=key)}; END",
-        f"CREATE TRIGGER IF NOT EXISTS {dele} AFTER DELETE ON {table} BEGIN {queue.format(t=table, ref='OLD', k=key)}; END",
-    ]
-
-
 def primary_key(table: str) -> str:
     from preview_tui.db.models import Base
 
@@ -87,15 +73,3 @@ def primary_key(table: str) -> str:
         raise ValueError(f"a synced table needs a one-column primary key: {table}")
     return cols[0].name
 
-
-def create_triggers(connection, tables: list[str] | None = None) -> None:
-    """Create any missing outbox trigger (a sync SQLAlchemy connection on the station file).
-
-    SQLite drops a table's triggers when a migration rebuilds the table, so
-    ``db.migrate.upgrade`` calls this after every upgrade.
-    """
-    from sqlalchemy import text
-
-    for name in tables or [t.name for t in SYNCED]:
-        for sql in create_triggers_sql(name, primary_key(name)):
-            connection.execute(text(sql))
