@@ -14,12 +14,12 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-# The synced tables as of this revision (preview_tui.sync.tables.SYNCED may grow later).
+# The synced tables as of this revision (the synced tables may grow later).
 TABLES = {"sessions": "id", "answers": "id", "events": "id", "audit_log": "seq", "tombstones": "session_id"}
 
 
 def upgrade() -> None:
-    from preview_tui.sync.tables import create_triggers_sql
+    from preview_tui.db.outbox import create_triggers_sql
 
     with op.batch_alter_table("sessions") as batch:
         batch.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="1"))
@@ -58,7 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from preview_tui.sync.tables import trigger_names
+    from preview_tui.db.outbox import trigger_names
 
     for table in TABLES:
         for name in trigger_names(table):

@@ -14,7 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from preview_tui.sync.tables import create_triggers_sql
+    from preview_tui.db.outbox import create_triggers_sql
 
     bind = op.get_bind()
     bind.execute(sa.text("INSERT INTO sync_outbox (tbl, key, state) SELECT 'dial_samples', id, 'pending' FROM dial_samples ORDER BY rowid"))
@@ -23,7 +23,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from preview_tui.sync.tables import trigger_names
+    from preview_tui.db.outbox import trigger_names
 
     for name in trigger_names("dial_samples"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")

@@ -1,0 +1,148 @@
+"""The central side of a sync: one batch of one table into the central database, in one transaction.
+
+The rows are COPYed into a temporary table (the central types, cast on the
+server), what the station deleted is deleted, then one set-based insert takes
+the rows: ``ON CONFLICT DO NOTHING`` for immutable facts, an upsert where the
+incoming revision is newer for revisioned rows. Rows of a withdrawn participant
+are never inserted. Rows not taken are compared with what is there: identical
+(sent before), older, or a conflict, written to ``sync_conflicts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from sqlalchemy import text
+
+from . import tables as t
+from . import withdrawal
+from .columns import Columns
+from .report import Conflict, SyncReport
+
+
+class CentralWrites:
+    def __init__(self, central, station_id: uuid.UUID, report: SyncReport):
+        self.central = central
+        self.station_id = station_id
+        self.report = report
+
+    async def keep_aside(self, cols: Columns, row: tuple, reason: str) -> None:
+        incoming = json.dumps(dict(zip(cols.all_cols, row)), sort_keys=True, default=str)
+        async with self.central.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO sync_conflicts (origin_station, table_name, record_key, reason, incoming, incoming_hash) "
+                    "VALUES (:o, :t, :k, :r, CAST(:i AS jsonb), :h) ON CONFLICT DO NOTHING"
+                ),
+                {"o": self.station_id, "t": cols.name, "k": str(row[cols.station_cols.index(cols.pk)]), "r": reason, "i": incoming, "h": hashlib.md5(incoming.encode()).hexdigest()},
+            )
+
+    async def apply(self, cols: Columns, rows: list[tuple], gone: list[str]) -> dict[str, tuple[str, str]]:
+        """One central transaction for one batch; returns the keys that were not simply acknowledged."""
+        from .central import TOMBSTONE_LOCK
+
+        spec = cols.spec
+        async with self.central.begin() as conn:
+            await conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+            # Withdrawals take the lock alone: a session cannot slip in while its tombstone is being written.
+            lock = "pg_advisory_xact_lock" if spec.kind == t.TOMBSTONE else "pg_advisory_xact_lock_shared"
+            await conn.execute(text(f"SELECT {lock}(:k)"), {"k": TOMBSTONE_LOCK})
+            raw = (await conn.get_raw_connection()).driver_connection
+            if gone:
+                await raw.execute(
+                    f'DELETE FROM "{cols.name}" WHERE "{cols.pk}" = ANY(CAST($1::text[] AS {cols.pk_type}[])) AND origin_station = $2',
+                    gone,
+                    self.station_id,
+                )
+            if not rows:
+                return {}
+            stage = f"sync_stage_{cols.name}"
+            # One temporary table per connection and table, emptied at every commit.
+            await raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (' + ", ".join(f'"{c}" {cols.stage_types[c]}' for c in cols.all_cols) + ") ON COMMIT DELETE ROWS")
+            await raw.copy_records_to_table(stage, records=rows, columns=cols.all_cols)
+            if spec.kind == t.TOMBSTONE:
+                return await self._apply_tombstones(raw, cols, stage)
+            return await self._apply_rows(raw, cols, stage, len(rows))
+
+    async def _apply_rows(self, raw, cols: Columns, stage: str, n: int) -> dict[str, tuple[str, str]]:
+        spec = cols.spec
+        not_withdrawn = ""
+        if spec.session_column and spec.erase_on_withdrawal:
+            not_withdrawn = f'WHERE NOT EXISTS (SELECT 1 FROM tombstones w WHERE w.session_id = {cols.cast(spec.session_column)})'
+        withdrawn_here = not_withdrawn and await raw.fetchval(
+            f'SELECT EXISTS (SELECT 1 FROM "{stage}" s, tombstones w WHERE w.session_id = {cols.cast(spec.session_column)})'
+        )
+        if not withdrawn_here:
+            # Usually nothing of a batch is there yet: a plain insert, without the cost of ON CONFLICT.
+            # If some of it is there (a resend, a conflict), the savepoint undoes it and the careful path follows.
+            import asyncpg
+
+            try:
+                async with raw.transaction():
+                    await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s')
+                await withdrawal.redact_withdrawn(raw, spec, stage)
+                return {}
+            except asyncpg.UniqueViolationError:
+                pass
+        if spec.redact_on_withdrawal:
+            conflict = withdrawal.redaction_conflict(cols.name, cols.key_cols)
+        elif spec.kind == t.REVISIONED:
+            keys = ", ".join(f'"{k}"' for k in cols.key_cols)
+            updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in cols.all_cols if c not in cols.key_cols)
+            conflict = f'ON CONFLICT ({keys}) DO UPDATE SET {updates} WHERE "{cols.name}".revision < EXCLUDED.revision AND "{cols.name}".origin_station = EXCLUDED.origin_station'
+        else:
+            conflict = "ON CONFLICT DO NOTHING"
+        taken = await raw.fetchval(
+            f'WITH done AS (INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s {not_withdrawn} {conflict} RETURNING 1) SELECT count(*) FROM done'
+        )
+        await withdrawal.redact_withdrawn(raw, spec, stage)
+        if taken == n:
+            return {}
+        # Some rows were not taken: sent before (identical), older than the centre's, withdrawn, or in conflict.
+        withdrawn = "false"
+        if not_withdrawn or spec.redact_on_withdrawal:
+            withdrawn = f'EXISTS (SELECT 1 FROM tombstones w WHERE w.session_id = {cols.cast(spec.session_column)})'
+        newer = 'c.revision > CAST(s.revision AS integer)' if cols.has_revision else "false"
+        records = await raw.fetch(
+            f'SELECT s."{cols.pk}" AS key, {withdrawn} AS withdrawn, c."{cols.pk}" IS NOT NULL AS present, '
+            f'{cols.row("c")} IS NOT DISTINCT FROM {cols.row_cast()} AS same, COALESCE({newer}, false) AS newer, '
+            f'c.origin_station = CAST(s.origin_station AS uuid) AS same_origin, to_jsonb(s) AS incoming '
+            f'FROM "{stage}" s LEFT JOIN "{cols.name}" c ON {cols.join_on()}'
+        )
+        outcome: dict[str, tuple[str, str]] = {}
+        for r in records:
+            key = str(r["key"])
+            if r["withdrawn"] or r["same"] or (r["newer"] and r["same_origin"]):
+                continue
+            if not r["present"]:
+                reason = "another record already holds the same unique values"
+            elif not r["same_origin"]:
+                reason = "the same id arrived from another station with other content"
+            elif cols.has_revision:
+                reason = "the same id and revision arrived with other content"
+            else:
+                reason = "the same id arrived with other content"
+            incoming = r["incoming"]
+            if not isinstance(incoming, str):  # SQLAlchemy's codec on the connection decodes jsonb
+                incoming = json.dumps(incoming, sort_keys=True)
+            await raw.execute(
+                "INSERT INTO sync_conflicts (origin_station, table_name, record_key, reason, incoming, incoming_hash) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING",
+                self.station_id, cols.name, key, reason, incoming, hashlib.md5(incoming.encode()).hexdigest(),
+            )
+            outcome[key] = (t.CONFLICT, reason)
+            self.report.conflicts.append(Conflict(cols.name, key, reason))
+        return outcome
+
+    async def _apply_tombstones(self, raw, cols: Columns, stage: str) -> dict[str, tuple[str, str]]:
+        await raw.execute(f'INSERT INTO "{cols.name}" ({cols.cols()}) SELECT {cols.select_cast()} FROM "{stage}" s ON CONFLICT DO NOTHING')
+        await withdrawal.redact_sessions(raw, stage)
+        await withdrawal.erase_kept_aside(raw, stage)
+        # Children first, the session last (the foreign keys would cascade, but a table need not have one).
+        for spec in reversed(t.SYNCED):
+            if spec.kind == t.TOMBSTONE or not spec.session_column or not spec.erase_on_withdrawal:
+                continue
+            await raw.execute(f'DELETE FROM "{spec.name}" WHERE "{spec.session_column}" IN (SELECT CAST(s.session_id AS uuid) FROM "{stage}" s)')
+        return {}
+
