@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from .app_commands import ModeratorCommands
 from .app_keys import KeysAndThemes
+from .app_sync import StationSync
 from .keys import KeyGuard
 from .literal import LiteralApp, clicks_an_action
 from .themes import moderator_theme, register_themes
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from ..flow import Flow, Participant
     from ..playback.base import Player
     from ..station import Notice, Station
-    from ..station.sync_runner import SyncOutcome
     from ..survey.cache import ConsoleFacts
     from ..survey.runner import Item
     from ..survey.schema import StationSettings
@@ -37,7 +37,7 @@ PlayerFactory = Callable[[], "Player"]
 Start = Callable[[], "tuple[Station, PlayerFactory]"]  # run in a thread: the station and its player factory
 
 
-class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
+class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, LiteralApp, App[None]):
     """The station's app.
 
     In kiosk mode (``station.kiosk``) the participant cannot leave: quitting,
@@ -197,42 +197,6 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, LiteralApp, App[None]):
         if self.kiosk and clicks_an_action(self, event):
             return  # a kiosk's mouse reaches the participant's controls, never an action in a text
         await super().on_event(event)
-
-    # -- sync with the central database ------------------------------------------
-
-    def sync_now(self) -> None:
-        """Start a sync in a thread of its own: the interface and the answers never wait for it."""
-        if self._retry_timer is not None:
-            self._retry_timer.stop()
-            self._retry_timer = None
-        from ..station.sync_runner import ALREADY_RUNNING, STARTING
-
-        if any(w.group == "sync" and not w.is_finished for w in self.workers):
-            self._sync_status(ALREADY_RUNNING)
-            return
-        self._sync_status(STARTING, progress=(0, None))
-        self.run_worker(self._sync_in_thread, thread=True, group="sync", exclusive=True, exit_on_error=False, name="sync")
-
-    def _sync_in_thread(self) -> None:
-        def progress(message: str, done: int, total: int) -> None:
-            self.call_from_thread(self._sync_status, message, progress=(done, total))
-
-        self.call_from_thread(self._synced, self.station.sync(progress))
-
-    def _synced(self, outcome: SyncOutcome) -> None:
-        self._sync_status(outcome.message, failed=outcome.failed)
-        if outcome.retry_in is not None:
-            self._retry_timer = self.set_timer(outcome.retry_in, self.sync_now)
-
-    def _sync_status(self, message: str, *, progress: tuple[int, int | None] | None = None, failed: bool = False) -> None:
-        """Show the sync's state on the moderator console (kept when the console is not on screen)."""
-        from .moderator import ModeratorScreen
-
-        self.sync_message = message
-        log.info("sync: %s", message.replace("\n", " "))
-        for screen in self.screen_stack:
-            if isinstance(screen, ModeratorScreen):
-                screen.show_sync(message, progress=progress, failed=failed)
 
     # -- the moderator's control of the current session -------------------------
 
