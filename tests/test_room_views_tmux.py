@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -23,10 +24,11 @@ def test_the_room_and_the_back_room_show_everything_at_80_and_120_columns(tmp_pa
     db = tmp_path / "room.sqlite"
     env = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "HOME": str(tmp_path), "TEXTUAL_ANIMATIONS": "none"}
     base = ["--study", str(study), "--database", str(db)]
-    with TmuxSession(command("room", *base, "--code", "ROOM42"), env=env, cwd=study, cols=80, rows=24, name="room") as room, TmuxSession(
-        command("seat", *base, "--seat", "A1"), env=env, cwd=study, cols=80, rows=24, name="seat"
-    ) as seat, TmuxSession(command("observe", *base), env=env, cwd=study, cols=80, rows=24, name="observer") as observer:
-        room.wait_for("Join code: ROOM42", timeout=60)
+    with contextlib.ExitStack() as terms:
+        room = terms.enter_context(TmuxSession(command("room", *base, "--code", "ROOM42"), env=env, cwd=study, cols=80, rows=24, name="room"))
+        room.wait_for("Join code: ROOM42", timeout=60)  # open: a seat or an observer started before it is refused
+        seat = terms.enter_context(TmuxSession(command("seat", *base, "--seat", "A1"), env=env, cwd=study, cols=80, rows=24, name="seat"))
+        observer = terms.enter_context(TmuxSession(command("observe", *base), env=env, cwd=study, cols=80, rows=24, name="observer"))
         join(seat, "room42", "[b]P-1[/b]")  # a code is shown as typed, never as markup
         seat.wait_for("Bienvenue", timeout=30)
         room.wait_for("waiting", timeout=20)
