@@ -225,3 +225,12 @@ def test_a_second_start_in_a_real_terminal_takes_the_code_at_once(demo_study, tm
         screen = term.screen()
         assert "FAST-1" not in screen and "Participant code" not in screen
     assert _sessions(db) == [("FAST-1", 0)]
+    with TmuxSession(command, env=env, cwd=demo_study, cols=120, rows=40) as term:  # the console filled in, every part of it
+        term.wait_for("FAST-1", timeout=30)  # the sessions list: the station has loaded
+        time.sleep(0.5)
+        screen = term.screen()
+        lines = screen.splitlines()
+        assert len(lines) == 40 and "^s Start" in lines[-1] and "f9 Results" in lines[-1], screen
+        for shown in ("Preview: The Lighthouse Keeper", "Study lighthouse_preview · station demo-station", "Database station.sqlite in", "Participant chooses", "Pilot", "Start session", "Sessions on this station", "Started", "Status", "interrupted"):
+            assert shown in screen, f"{shown!r} is off the console:\n{screen}"
+        assert "Loading the study" not in screen

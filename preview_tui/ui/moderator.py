@@ -79,8 +79,7 @@ class ModeratorScreen(Screen):
         app = self.app
         studies = app.console_facts()
         facts = studies[0]
-        if app.is_ready:
-            yield widgets.Header()
+        yield widgets.Header()
         with Vertical(id="moderator"):
             if len(studies) > 1:
                 yield widgets.Select([(literal(f"{s.id}: {s.title}"), s.id) for s in studies], value=facts.id, allow_blank=False, id="study", disabled=not app.is_ready)
@@ -104,8 +103,7 @@ class ModeratorScreen(Screen):
             yield Static("" if app.is_ready else STARTING, id="station-notice")
             if app.is_ready:
                 yield from self._below_form()
-        if app.is_ready:
-            yield widgets.Footer(compact=True)
+        yield widgets.Footer(compact=True)
 
     def _choices(self, facts) -> Horizontal:
         """The form's second row: the language, Pilot and the start button."""
@@ -137,8 +135,6 @@ class ModeratorScreen(Screen):
         await self.query_one("#start-form").mount(self._choices(self.app.console_facts()[0]))
         await self.query_one("#moderator").mount(self._pilot_next(), before="#form-problem")
         await self.query_one("#moderator").mount_all(self._below_form())
-        await self.mount(widgets.Header(), before=0)
-        await self.mount(widgets.Footer(compact=True))
         self._completed.set()
         if self.app.is_ready:
             await self.station_ready()
