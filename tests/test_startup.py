@@ -4,6 +4,7 @@ and the terminal's image support asked once per kind of terminal."""
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -93,9 +94,9 @@ def test_only_a_tiny_entry_per_study_is_kept(demo_study, tmp_path):
     for n in range(cache.KEEP + 3):
         copy = tmp_path / f"s{n}"
         copy.mkdir()
-        for part in ("config.yaml", "screens", "surveys"):
-            src = demo_study / part
-            (copy / part).write_bytes(src.read_bytes()) if src.is_file() else __import__("shutil").copytree(src, copy / part)
+        shutil.copy(demo_study / "config.yaml", copy / "config.yaml")
+        for part in ("screens", "surveys"):
+            shutil.copytree(demo_study / part, copy / part)
         copies.append(kept(copy)[0])
     assert len(list(cache.cache_dir().glob("*.pickle"))) == cache.KEEP
     assert len(list(cache.cache_dir().glob("*.json"))) == cache.KEEP
