@@ -22,11 +22,14 @@ from .schema import (
     OpenText,
     Ranking,
     Rating,
+    Recording,
     SingleChoice,
     Slider,
 )
 
 Check = tuple[str, tuple[tuple[str, Any], ...]] | None
+# A recording question's answer when the station has no camera or microphone: the question was skipped.
+NOT_AVAILABLE = "not_available"
 
 
 def is_empty(value: Any) -> bool:
@@ -128,6 +131,9 @@ def check(q: Any, value: Any, other_text: Any = None) -> Check:
             return ("not_a_date", ())
         if (q.min and day < dt.date.fromisoformat(q.min)) or (q.max and day > dt.date.fromisoformat(q.max)):
             return ("out_of_range", (("low", q.min or "…"), ("high", q.max or "…")))
+    elif isinstance(q, Recording):
+        if value != NOT_AVAILABLE and not (isinstance(value, dict) and isinstance(value.get("file"), str) and value["file"]):
+            return ("invalid_choice", ())
     elif isinstance(q, Matrix):
         rows = {o.code for o in q.rows}
         points = {o.code for o in q.scale}

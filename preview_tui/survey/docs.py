@@ -27,7 +27,7 @@ SECTIONS: list[tuple[str, list[type[BaseModel]]]] = [
     ("config.yaml", [s.Config, s.StudySettings, s.Consent, s.Rewards, s.Sealing, s.Quota, s.StationSettings, s.PlaybackSettings]),
     ("screens/*.yaml", [s.Screening, s.StimulusOrder, s.DialSettings, s.SurveyStep, s.StoryboardStep, s.Frame, s.ClipStep]),
     ("surveys/*.yaml", [s.Survey, s.Block, s.Page, s.Calculation, s.ScreenOut]),
-    ("Questions", [s.QuestionBase, s.SingleChoice, s.MultipleChoice, s.ImageChoice, s.Ranking, s.Rating, s.NPS, s.Slider, s.Numeric, s.OpenText, s.DateQuestion, s.Matrix, s.Option, s.Special]),
+    ("Questions", [s.QuestionBase, s.SingleChoice, s.MultipleChoice, s.ImageChoice, s.Ranking, s.Rating, s.NPS, s.Slider, s.Numeric, s.OpenText, s.DateQuestion, s.Matrix, s.Recording, s.Option, s.Special]),
 ]
 
 def _type(annotation: Any) -> str:

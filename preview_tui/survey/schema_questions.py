@@ -209,11 +209,24 @@ class Matrix(QuestionBase):
         return self
 
 
+class Recording(QuestionBase):
+    """A spoken (or filmed) answer: the participant sees a countdown, records, plays it back and keeps it.
+
+    The file is personal data: the consent must list ``audio_visual``, and it is sealed with the study's key
+    like a sensitive answer. Without a camera or microphone the question is recorded as not available.
+    """
+
+    type: Literal["recording"]
+    video: bool = Field(description="true: camera and microphone; false: microphone only")
+    max_seconds: int = Field(ge=1, le=600, description="the recording stops by itself after this many seconds")
+    retake: bool = Field(True, description="the participant may record again before keeping it")
+
+
 Question = Annotated[
-    Union[SingleChoice, MultipleChoice, ImageChoice, Ranking, Rating, NPS, Slider, Numeric, OpenText, DateQuestion, Matrix],
+    Union[SingleChoice, MultipleChoice, ImageChoice, Ranking, Rating, NPS, Slider, Numeric, OpenText, DateQuestion, Matrix, Recording],
     Field(discriminator="type"),
 ]
-QUESTION_TYPES = ("single", "multi", "image_choice", "ranking", "rating", "nps", "slider", "numeric", "text", "date", "matrix")
+QUESTION_TYPES = ("single", "multi", "image_choice", "ranking", "rating", "nps", "slider", "numeric", "text", "date", "matrix", "recording")
 CHOICE_TYPES = (SingleChoice, MultipleChoice, ImageChoice, Ranking)
 
 

@@ -86,7 +86,8 @@ class Screening(Strict):
 
 
 # What a study may collect, as its consent text lists it; the last six are the law's sensitive categories.
-DataCategory = Literal["answers", "viewing", "language", "ethnic_origin", "political_opinions", "religion", "sexual_orientation", "social_status", "finances"]
+# ``audio_visual``: recordings of the participant's voice or face (a ``recording`` question).
+DataCategory = Literal["answers", "viewing", "language", "audio_visual", "ethnic_origin", "political_opinions", "religion", "sexual_orientation", "social_status", "finances"]
 
 
 class Consent(Strict):

@@ -36,7 +36,8 @@ class SealingPlan:
 
 
 def sealed_questions(questions: dict[str, Any]) -> dict[str, Any]:
-    return {qid: q for qid, q in questions.items() if getattr(q, "sensitive", None) or getattr(q, "sealed", False)}
+    """The questions whose answers are sealed: marked sensitive or sealed, and every recording (its file is personal data)."""
+    return {qid: q for qid, q in questions.items() if getattr(q, "sensitive", None) or getattr(q, "sealed", False) or getattr(q, "type", None) == "recording"}
 
 
 def check(checker: Any) -> SealingPlan:

@@ -89,6 +89,9 @@ class StudyChecker(ExpressionChecks):
             if category and category not in listed:
                 doc, path = self.question_ids[qid]
                 self.problems.append(doc.error(path[:-1] + ("sensitive",), f"sensitive category '{category}' is not listed in the consent's categories (study.consent.categories in config.yaml): participants must be told before they answer"))
+            if getattr(question, "type", None) == "recording" and "audio_visual" not in listed:
+                doc, path = self.question_ids[qid]
+                self.problems.append(doc.error(path[:-1] + ("type",), f"recording question '{qid}' records the participant, but the consent's categories (study.consent.categories in config.yaml) do not list 'audio_visual': participants must be told before they are recorded"))
         notices = self.config.study.notices
         place = self.config.station.jurisdiction
         if notices and place and place not in notices:
