@@ -33,6 +33,9 @@ def doctor(study_dir: Path, database: str | None, central: str | None = None) ->
 
     checks[:0] = doctor_lines(video=settings.playback.video if settings else "auto")
     checks.append(image_check(settings.images if settings else "auto"))
+    from ..playback.capture import doctor_lines as capture_lines, found_devices
+
+    checks += capture_lines(found_devices(), needed=study is not None and any(q.type == "recording" for _, _, q in study.questions()))
     if study is not None:
         checks.append((True, f"study '{study.id}' in {study_dir} is valid"))
         from ..settings import database_path
