@@ -197,6 +197,36 @@ class Sealer:
         return {"sealed": base64.b64encode(sealed).decode("ascii"), "alg": ALG, "key": self.key_id}
 
 
+    def seal_bytes(self, data: bytes) -> bytes:
+        """A file's bytes sealed (a recording): ``FILE_MAGIC``, the key id, then the sealed box."""
+        from nacl.exceptions import CryptoError
+
+        try:
+            return FILE_MAGIC + self.key_id.encode("ascii") + self._box.encrypt(bytes(data))
+        except (CryptoError, TypeError, ValueError) as exc:
+            raise SealError(f"sealing failed: {exc or type(exc).__name__}") from None
+
+
+FILE_MAGIC = b"preview-tui sealed file 1\n"
+
+
+def open_bytes(sealed: bytes, private_key) -> bytes:
+    """The plain bytes of a file sealed by ``Sealer.seal_bytes``; SealError for another key or damaged bytes."""
+    from nacl.exceptions import CryptoError
+    from nacl.public import SealedBox
+
+    head = len(FILE_MAGIC) + 16
+    if not sealed.startswith(FILE_MAGIC) or len(sealed) < head:
+        raise SealError("not a sealed file")
+    sealed_for, mine = sealed[len(FILE_MAGIC):head].decode("ascii", "replace"), key_id(private_key.public_key)
+    if sealed_for != mine:
+        raise SealError(f"sealed for another key ({sealed_for}); this private key is {mine}")
+    try:
+        return SealedBox(private_key).decrypt(sealed[head:])
+    except CryptoError as exc:
+        raise SealError(f"cannot open a sealed file: {exc or 'damaged'}") from None
+
+
 def is_sealed(stored: Any) -> bool:
     """Whether a stored answer (the JSON value, or its text as SQLite or PostgreSQL return it) is sealed."""
     if isinstance(stored, (str, bytes)):

@@ -196,6 +196,22 @@ class DialSample(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class Recording(Base):
+    """A kept recording of a ``recording`` question: its sealed file (in the station's recordings folder, ``db/recordings.py``)."""
+
+    __tablename__ = "recordings"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(128), unique=True)
+    size: Mapped[int] = mapped_column(Integer)  # bytes of the sealed file
+    sha256: Mapped[str] = mapped_column(String(64))  # of the sealed file
+    seconds: Mapped[float] = mapped_column(Float)
+    video: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class OutboxEntry(Base):
     """One write of a synced table still to send, or sent (``preview_tui/sync``).
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ..pin import KINDS as PIN_KINDS, LIMIT as PIN_LIMIT, PinState, pin_state
 from ..seal import is_sealed
-from . import audit, direct, invitations
+from . import audit, direct, invitations, recordings
 from . import models as m
 from .audit_chain import AuditChain
 from .engine import make_engine
@@ -59,6 +59,7 @@ class Store:
 
     async def open(self) -> None:
         if self._engine is None:
+            recordings.sweep(self.path)  # what a killed recording left: nothing kept is touched
             self._engine = make_engine(self.path)
             self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
             self._chain = AuditChain()
@@ -186,6 +187,7 @@ class Store:
             s.add(m.Tombstone(session_id=session_id, study_id=study_id, withdrawn_at=m.now()))
             await self._audit(s, [audit.Link(audit.WITHDRAWN, session_id)])
             await s.execute(text(audit.REDACT_SQL), {"sid": self._sql.session_id(session_id)})
+        recordings.erase_session(self.path, session_id)  # the rows went with the session
         await self.compact()
 
     async def compact(self) -> None:
@@ -196,6 +198,11 @@ class Store:
             await conn.exec_driver_sql("VACUUM")
             await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
             await conn.commit()
+
+    async def save_recording(self, session_id: uuid.UUID, row: dict[str, Any]) -> None:
+        """The row of a recording kept (its sealed file already on disk, ``recordings.keep``); queued for sync."""
+        async with self._write() as s:
+            s.add(m.Recording(session_id=session_id, **row))
 
     # -- invitations -----------------------------------------------------------
 

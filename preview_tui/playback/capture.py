@@ -93,9 +93,9 @@ def found_devices() -> Sources:
 
 def doctor_lines(sources: Sources, *, needed: bool) -> list[tuple[bool, str]]:
     """What ``doctor`` says of the camera and the microphone; a missing one fails only when the study records."""
-    try:
-        import av  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("av") is None:
         return [(not needed, "recording: PyAV is not installed (pip install av); recording questions are answered not available")]
     then = "; recording questions are answered not available" if needed else " (the study records nothing)"
     return [
