@@ -36,6 +36,19 @@ async def record_and_keep(flow: Flow, question_id: str) -> dict:
     return await take.keep()
 
 
+async def record_for(flow: Flow, question_id: str, seconds: float) -> dict:
+    """Record for ``seconds`` (well under its max_seconds), stop and keep it; the answer."""
+    import asyncio
+
+    take = take_for(flow, question_id)
+    take.start()
+    while take.capture.elapsed() < seconds:
+        await asyncio.sleep(0.05)
+    await take.stop()
+    assert take.problem is None, take.problem
+    return await take.keep()
+
+
 def media_facts(path: Path) -> dict:
     """What FFmpeg reads in a media file: its streams and duration."""
     with av.open(str(path)) as media:

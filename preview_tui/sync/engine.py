@@ -159,6 +159,9 @@ class Syncer:
             finally:
                 if settling is not None:
                     await settling
+        from .recordings import push_recordings  # the recordings' files, once their rows are central
+
+        await self._retrying(push_recordings, self.central, self.local, self.station_db, self.report)
         self._tick(total, total, "")
         self.report.seconds = time.monotonic() - started
         await self.outbox.note_success()
