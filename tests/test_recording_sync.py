@@ -1,6 +1,9 @@
 """Recordings end to end: recorded through the capture interface, sealed on the station, synced to the real
 PostgreSQL in chunks, opened there with the private key as a real media file; withdrawal erases them everywhere."""
 
+import csv
+import hashlib
+
 import asyncpg
 import pytest
 
@@ -8,10 +11,13 @@ from preview_tui import seal
 from preview_tui.db import recordings
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
+from preview_tui.export.records import Source
+from preview_tui.export.run import export
 from preview_tui.flow import Flow, Participant
 from preview_tui.survey.study import load_study
 from preview_tui.sync import recordings as sync_recordings
 from preview_tui.sync.engine import sync
+from test_seal_sync import exported_row
 from recording_helpers import media_facts, record_and_keep, record_for, recording_study
 
 
@@ -99,6 +105,17 @@ async def test_recorded_sealed_synced_opened_centrally_and_erased_on_withdrawal(
     after = await central(central_url, "SELECT \"offset\", xmin::text AS x FROM recording_chunks WHERE recording_id = $1 ORDER BY 1", rid)
     assert after[: len(before)] == before and len(after) > len(before)
 
+    # Exported from the central database: the recordings listed by file name; the answer is the file's name with the key.
+    await export(study, Source(central_url), tmp_path / "open", formats=("csv",), private_key=key)
+    listed = {r["file_name"]: r for r in csv.DictReader((tmp_path / "open" / f"{study.id}_recordings.csv").open(newline=""))}
+    assert set(listed) == set(station_bytes)
+    assert listed[face["file"]]["question_id"] == "face" and listed[face["file"]]["sha256"] == hashlib.sha256(station_bytes[face["file"]]).hexdigest()
+    wide = exported_row(tmp_path / "open", study, "K1")
+    assert (wide["face"], wide["voice"]) == (face["file"], voice["file"])
+    await export(study, Source(central_url), tmp_path / "closed", formats=("csv",))
+    assert exported_row(tmp_path / "closed", study, "K1")["face"] == "-97"  # sealed without the key
+    assert {r["file_name"] for r in csv.DictReader((tmp_path / "closed" / f"{study.id}_recordings.csv").open(newline=""))} == set(station_bytes)
+
     # A withdrawal erases the recordings on the station and centrally; the other participant's stay.
     async with Store(db) as store:
         await store.withdraw(gone.session_id)
@@ -113,3 +130,5 @@ async def test_recorded_sealed_synced_opened_centrally_and_erased_on_withdrawal(
     gone_chunks = await central(central_url, "SELECT count(*) AS n FROM recording_chunks c JOIN recordings r ON r.id = c.recording_id WHERE r.session_id = $1", gone.session_id)
     assert gone_chunks[0]["n"] == 0
     assert await assembled(central_url, face["file"]) == station_bytes[face["file"]]
+    await export(study, Source(central_url), tmp_path / "after", formats=("csv",), private_key=key)
+    assert {r["file_name"] for r in csv.DictReader((tmp_path / "after" / f"{study.id}_recordings.csv").open(newline=""))} == {face["file"], voice["file"]}

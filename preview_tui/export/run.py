@@ -4,7 +4,7 @@ Files written to ``out_dir`` (``<id>`` is the study's id):
 
 - ``csv``: ``<id>.csv`` (one row per participant), ``<id>_events.csv`` (every
   event of the screening and questionnaires, one per row) and ``<id>_dial.csv``
-  (every dial sample, one per row);
+  (every dial sample, one per row), and ``<id>_recordings.csv`` (every recording's file, when the study records);
 - ``json``: ``<id>.json`` (the variables with their labels and codes, and one
   object per participant);
 - ``sav``: ``<id>.sav`` (SPSS); ``dta``: ``<id>.dta`` (Stata 15).
@@ -19,7 +19,7 @@ from typing import Any, Callable
 from ..files import private_dir, private_file
 from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
-from . import records, writers
+from . import recordings, records, writers
 from .records import Source
 from .variables import Layout, layout
 
@@ -81,6 +81,8 @@ async def export(
             report.files.append(_write(out_dir / f"{study.id}.csv", lambda p: writers.write_csv(p, plan, rows, language if spreadsheet else None), progress))
             report.events = await _long(conn, out_dir / f"{study.id}_events.csv", records.EVENT_COLUMNS, records.stream_events(conn, study.id), "events", report, progress)
             report.dial_samples = await _long(conn, out_dir / f"{study.id}_dial.csv", records.DIAL_COLUMNS, records.stream_dial(conn, study.id), "dial samples", report, progress)
+            if recordings.asked(study):
+                await _long(conn, out_dir / f"{study.id}_recordings.csv", recordings.COLUMNS, recordings.stream(conn, study.id), "recordings", report, progress)
     if "json" in formats:
         report.files.append(_write(out_dir / f"{study.id}.json", lambda p: writers.write_json(p, plan, rows, language), progress))
     if "sav" in formats:

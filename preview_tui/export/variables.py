@@ -54,6 +54,7 @@ from ..survey.schema import (
     OpenText,
     Ranking,
     Rating,
+    Recording,
     SingleChoice,
     Slider,
     StoryboardStep,
@@ -574,7 +575,7 @@ class _Builder:
 
             return Group([variable], fill)
 
-        if isinstance(q, (OpenText, DateQuestion)):
+        if isinstance(q, (OpenText, DateQuestion, Recording)):  # a recording: its file's name (export/recordings.py lists the files)
             text_missing = {str(code): labels for code, labels in miss.items()}
             variable = Variable(q.id, TEXT, text, values=text_missing, **common)
 
@@ -584,7 +585,7 @@ class _Builder:
                     reason = absent(rec)
                     return [None if reason is None else str(reason)]
                 number = special_or(value)
-                return [str(number) if number is not None else str(value)]
+                return [str(number) if number is not None else str(value["file"] if isinstance(value, dict) else value)]
 
             return Group([variable], fill)
 
