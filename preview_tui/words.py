@@ -37,6 +37,24 @@ WORDS: dict[str, dict[str, str]] = {
     "date_hint": {"en": "YYYY-MM-DD", "fr": "AAAA-MM-JJ", "de": "JJJJ-MM-TT"},
     # Under a screen that scrolls, while part of it is below; the key is named as in the key hints.
     "more_below": {"en": "▼ More below (PgDn)", "fr": "▼ Suite plus bas (PgSuiv)", "de": "▼ Weiter unten (Bild↓)"},
+    # A recording question (ui/recording.py); the keys are named as in the key hints.
+    "rec_ready": {"en": "Press R to record your answer (up to {n} seconds).", "fr": "Appuyez sur R pour enregistrer votre réponse (jusqu'à {n} secondes).", "de": "Drücken Sie R, um Ihre Antwort aufzunehmen (bis zu {n} Sekunden)."},
+    "rec_countdown": {"en": "Recording starts in {n}…", "fr": "L'enregistrement commence dans {n}…", "de": "Die Aufnahme beginnt in {n}…"},
+    "rec_recording": {"en": "● Recording: {s} of {n} seconds. Press S to stop.", "fr": "● Enregistrement : {s} sur {n} secondes. Appuyez sur S pour arrêter.", "de": "● Aufnahme: {s} von {n} Sekunden. Drücken Sie S zum Beenden."},
+    "rec_recorded": {"en": "Recorded {s} seconds. Play it back, keep it, or record again.", "fr": "{s} secondes enregistrées. Réécoutez, gardez ou enregistrez de nouveau.", "de": "{s} Sekunden aufgenommen. Anhören, behalten oder neu aufnehmen."},
+    "rec_playing": {"en": "Playing your recording back…", "fr": "Lecture de votre enregistrement…", "de": "Ihre Aufnahme wird abgespielt…"},
+    "rec_kept": {"en": "Your recording is kept. Thank you.", "fr": "Votre enregistrement est conservé. Merci.", "de": "Ihre Aufnahme wurde gespeichert. Danke."},
+    "rec_failed": {"en": "The recording did not work ({reason}). Press R to try again.", "fr": "L'enregistrement n'a pas fonctionné ({reason}). Appuyez sur R pour réessayer.", "de": "Die Aufnahme hat nicht funktioniert ({reason}). Drücken Sie R, um es erneut zu versuchen."},
+    "rec_unavailable": {
+        "en": "Recording is not possible on this station ({reason}). This question is skipped; please tell the moderator.",
+        "fr": "L'enregistrement n'est pas possible sur ce poste ({reason}). Cette question est passée ; veuillez prévenir l'animateur.",
+        "de": "Eine Aufnahme ist an diesem Platz nicht möglich ({reason}). Diese Frage wird übersprungen; bitte sagen Sie es der Moderation.",
+    },
+    "do_record": {"en": "record", "fr": "enregistrer", "de": "aufnehmen"},
+    "do_stop_recording": {"en": "stop recording", "fr": "arrêter l'enregistrement", "de": "Aufnahme beenden"},
+    "do_play_back": {"en": "play it back", "fr": "réécouter", "de": "anhören"},
+    "do_keep_recording": {"en": "keep it", "fr": "garder", "de": "behalten"},
+    "do_record_again": {"en": "record again", "fr": "enregistrer de nouveau", "de": "neu aufnehmen"},
     "slider_unset": {"en": "not set: use ← →", "fr": "pas de valeur : utilisez ← →", "de": "kein Wert: ← → benutzen"},
     "ranking_hint": {
         "en": "↑ ↓ choose an item · Shift+↑ / Shift+↓ or + / - move it up / down · Enter keeps this order",
@@ -131,6 +149,7 @@ WORDS: dict[str, dict[str, str]] = {
     "category_answers": {"en": "Your answers to the questions", "fr": "Vos réponses aux questions", "de": "Ihre Antworten auf die Fragen"},
     "category_viewing": {"en": "What you watched and how (including the dial)", "fr": "Ce que vous avez regardé et comment (y compris le curseur)", "de": "Was Sie wie angesehen haben (auch den Regler)"},
     "category_language": {"en": "The language you chose", "fr": "La langue choisie", "de": "Die gewählte Sprache"},
+    "category_audio_visual": {"en": "Recordings of your voice or image", "fr": "Enregistrements de votre voix ou de votre image", "de": "Aufnahmen Ihrer Stimme oder Ihres Bildes"},
     "category_ethnic_origin": {"en": "Ethnic origin (sensitive)", "fr": "Origine ethnique (sensible)", "de": "Ethnische Herkunft (sensibel)"},
     "category_political_opinions": {"en": "Political opinions (sensitive)", "fr": "Opinions politiques (sensible)", "de": "Politische Meinungen (sensibel)"},
     "category_religion": {"en": "Religious beliefs (sensitive)", "fr": "Convictions religieuses (sensible)", "de": "Religiöse Überzeugungen (sensibel)"},

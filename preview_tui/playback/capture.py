@@ -47,6 +47,9 @@ class Capture(Protocol):
     def elapsed(self) -> float:
         """Seconds recorded so far (media time)."""
 
+    def running(self) -> bool:
+        """Whether it is still recording (False once max_seconds ended it, before ``stop()``)."""
+
 
 @dataclass(frozen=True)
 class Source:
@@ -209,6 +212,9 @@ class AvCapture:
 
     def elapsed(self) -> float:
         return self._seconds
+
+    def running(self) -> bool:
+        return self.state == "recording" and any(thread.is_alive() for thread in self._threads)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the recording has ended by itself (or was stopped); whether it has."""

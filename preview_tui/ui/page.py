@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, SelectionList, Static, TextArea
 
 from ..survey.runner import PageItem, Problem, other_key
-from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
+from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, Recording, SingleChoice, Slider
 from ..visible import visible
 from .inputs import RankList
 from .inputs import Slider as SliderInput
@@ -26,6 +26,7 @@ from .keys import KeyBar, Row
 from .literal import CONTROLS_SHOWN, literal
 from .literal_widgets import LiteralTextArea
 from .participant import MoreBelow, ParticipantScreen
+from .recording import RecordingPanel
 from .scales import MatrixHeader, MatrixRow, Scale, wrap_words
 from .toggles import WrappingRadioButton
 
@@ -116,6 +117,8 @@ class QuestionBlock(Vertical):
                 yield MatrixHeader(labels, [label for _, label in scale])
                 for row, label in zip(rows, labels):
                     yield MatrixRow(label, labels, scale, value=chosen.get(str(row.code)), name=str(row.code))
+        elif isinstance(q, Recording):
+            yield RecordingPanel(q, self.owner, prev, classes="answer")
         else:
             raise TypeError(f"no input for question type {q.type!r}")
         if q.special and not isinstance(q, RADIO_TYPES):
@@ -141,6 +144,8 @@ class QuestionBlock(Vertical):
             return self.query_one(".answer", RankList).order()
         if isinstance(q, Slider):
             return self.query_one(".answer", SliderInput).value
+        if isinstance(q, Recording):
+            return self.query_one(".answer", RecordingPanel).answer
         if isinstance(q, Matrix):
             rows = {o.code for o in q.rows}
             by_text = {str(c): c for c in rows}
@@ -242,6 +247,7 @@ class PageScreen(ParticipantScreen):
         ]
         if self.query(RankList):
             rows += [("+ -", w("do_rank_move"), False), (w("key_enter"), w("do_rank_keep"), False)]
+        rows += [row for panel in self.query(RecordingPanel) for row in panel.key_rows(w)]
         rows.append((w("key_ctrl_n"), w("do_next_page"), True))
         if self.flow.runner.can_go_back():
             rows.append((w("key_ctrl_b"), w("do_previous_page"), False))
