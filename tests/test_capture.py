@@ -79,3 +79,31 @@ def test_doctor_says_which_camera_and_microphone_it_found(tmp_path):
     assert microphone.startswith("ok ") == (devices.microphone is not None), microphone
     if devices.camera is None:
         assert "none found" in camera and "not available" in camera and done.returncode == 1
+
+
+@pytest.mark.real
+def test_a_take_plays_back_on_the_stations_libvlc_player(tmp_path):
+    """What the participant plays back before keeping it is played by the same libVLC player as the clips."""
+    from test_playback_vlc import TERMINAL, Recorder
+
+    from preview_tui.playback import probe_vlc
+    from preview_tui.playback.vlc_player import VlcPlayer
+
+    probe = probe_vlc()
+    assert probe.ok, f"libVLC is required (CI installs it): {probe.message()}"
+    capture = AvCapture(synthetic_sources())
+    take = tmp_path / "take.mkv"
+    capture.start(take, True, 2)
+    assert capture.wait(timeout=60)
+    capture.stop()
+    player = VlcPlayer(video="headless", log_file=tmp_path / "vlc.log", start_timeout=10.0)
+    try:
+        rec = Recorder()
+        player.play(take, rec)
+        last = rec.wait_kind(*TERMINAL, timeout=30)
+    finally:
+        player.close()
+    assert last.kind == "ended", rec.summary()
+    assert "playing" in rec.kinds()
+    lengths = [e.length_ms for e in rec.events if e.length_ms]
+    assert lengths and 1500 <= max(lengths) <= 2600, rec.summary()
