@@ -92,3 +92,15 @@ def test_a_recording_without_a_key_refuses_live_sessions(tmp_path):
     root = write_study(tmp_path / "s", [page("p1", q("say", "recording", video=False, max_seconds=5))], consent=consent("audio_visual"))
     study = load_study(root)
     assert study.sealing.problem and "sealing key" in study.sealing.problem
+
+
+def test_the_walk_answers_a_recording_kept_or_not_available_and_reaches_every_page(tmp_path):
+    from preview_tui.survey.walk import walk
+
+    root = write_study(tmp_path / "s", [
+        page("p1", q("say", "recording", video=True, max_seconds=20)),
+        page("p2", q("after", "text", required=False)),
+    ], consent=consent("audio_visual"), sealing=sealing())
+    report = walk(load_study(root))
+    assert report.reached >= {"p1", "p2"} and not report.dead_ends
+    assert report.ends["completed"] >= 1

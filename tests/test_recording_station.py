@@ -58,6 +58,7 @@ async def test_a_kept_recording_is_sealed_durably_and_only_the_private_key_opens
         await take.stop()
         plain = take.plain
         assert media_facts(plain)["streams"] == ["audio", "video"]  # played back before it is kept
+        assert oct(plain.stat().st_mode & 0o777) == "0o600" and oct(plain.parent.stat().st_mode & 0o777) == "0o700"
         answer = await take.keep()
         assert not plain.exists() and not list(recordings.work_folder(db).iterdir())  # no plain copy stays
         assert await flow.submit_page({"face": answer}) == []

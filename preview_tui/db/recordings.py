@@ -38,8 +38,10 @@ def work_folder(station_db: Path) -> Path:
 
 
 def work_file(station_db: Path, session_id: uuid.UUID, question_id: str, video: bool) -> Path:
-    """A new plain file to record into."""
-    return work_folder(station_db) / f"{session_id.hex}-{question_id}-{os.getpid()}-{uuid.uuid4().hex[:8]}.{'mkv' if video else 'mka'}"
+    """A new plain file to record into, made 0600 before anything is written to it."""
+    path = work_folder(station_db) / f"{session_id.hex}-{question_id}-{os.getpid()}-{uuid.uuid4().hex[:8]}.{'mkv' if video else 'mka'}"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def _fsync_dir(path: Path) -> None:

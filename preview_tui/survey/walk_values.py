@@ -330,8 +330,8 @@ def question_values(q: Any, readings_: dict[str, Reading], numbers: set[Any]) ->
         found = _date(q, reading)
     elif isinstance(q, Matrix):
         found = _matrix(q, readings_)
-    else:  # pragma: no cover - every question type is listed above
-        found = Values([None], "an unknown question type")
+    else:  # a recording: kept (the answer names its file), or not available on the station
+        found = Values([{"file": "walk.sealed"}, A.NOT_AVAILABLE])
     read = reading is not None or (isinstance(q, Matrix) and len(found.values) > 1)
     if q.special and (read or not found.values):
         found.values += [s.code for s in q.special]
