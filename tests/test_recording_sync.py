@@ -132,3 +132,77 @@ async def test_recorded_sealed_synced_opened_centrally_and_erased_on_withdrawal(
     assert await assembled(central_url, face["file"]) == station_bytes[face["file"]]
     await export(study, Source(central_url), tmp_path / "after", formats=("csv",), private_key=key)
     assert {r["file_name"] for r in csv.DictReader((tmp_path / "after" / f"{study.id}_recordings.csv").open(newline=""))} == {face["file"], voice["file"]}
+
+
+# A sync that sends one 4 KiB chunk a transaction with the module's own statement, slowly enough to be killed
+# part-way through a file and saying each commit; the sync after it is the real one, unchanged.
+SYNC_DRIVER = """
+import asyncio, sys
+from preview_tui.sync import recordings
+from preview_tui.sync.engine import sync
+
+recordings.CHUNK, recordings.CHUNKS_PER_TRANSACTION = 4096, 1
+put = recordings._PUT
+sent = 0
+
+
+async def slow_send(central, rid, path, offset, size):
+    global sent
+    with open(path, "rb") as f:
+        f.seek(offset)
+        while offset < size:
+            data = f.read(recordings.CHUNK)
+            async with central.begin() as conn:
+                await conn.execute(put, [{{"id": rid, "offset": offset, "data": data}}])
+            offset += len(data)
+            sent += 1
+            print("COMMITTED", sent, flush=True)
+            await asyncio.sleep(0.2)
+
+recordings._send = slow_send
+asyncio.run(sync({db!r}, {url!r}))
+"""
+
+
+async def test_a_sync_killed_while_sending_a_file_goes_on_from_the_chunks_the_centre_has(tmp_path, central_url):
+    import signal
+    import subprocess
+    import sys
+
+    public, private = seal.generate()
+    study = load_study(recording_study(tmp_path / "s", public))
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        flow = await Flow.start(study, store, Participant(code="K1"), station="t")
+        await flow.choose_language("en")
+        await flow.consent(True)
+        face = await record_and_keep(flow, "face")
+        await flow.submit_page({"face": face})
+    data = recordings.path_of(db, face["file"]).read_bytes()
+    assert len(data) > 10 * 4096
+    script = tmp_path / "sync_driver.py"
+    script.write_text(SYNC_DRIVER.format(db=str(db), url=central_url))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(3):
+            line = proc.stdout.readline()
+            assert line.startswith("COMMITTED"), (line, proc.stderr.read() if proc.poll() is not None else "")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    (row,) = await central(central_url, "SELECT count(*) AS n, COALESCE(max(\"offset\" + length(data)), 0) AS have FROM recording_chunks")
+    assert 3 <= row["n"] and row["have"] < len(data)  # killed part-way through the file
+    kept = await central(central_url, "SELECT \"offset\", xmin::text AS x FROM recording_chunks ORDER BY 1")
+
+    report = await sync(db, central_url)
+    assert report.sent.get(sync_recordings.SENT_KEY) == 1
+    assert await assembled(central_url, face["file"]) == data
+    now = await central(central_url, "SELECT \"offset\", xmin::text AS x FROM recording_chunks ORDER BY 1")
+    assert [r for r in now if r["offset"] < row["have"]] == kept  # the chunks already there were not sent again
+    opened = tmp_path / "face.mkv"
+    opened.write_bytes(seal.open_bytes(await assembled(central_url, face["file"]), seal.parse_private_key(private)))
+    assert media_facts(opened)["streams"] == ["audio", "video"]
