@@ -11,8 +11,7 @@ from preview_tui import seal
 from preview_tui.db import recordings
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
-from preview_tui.export.records import Source
-from preview_tui.export.run import export
+from preview_tui.export.run import Source, export
 from preview_tui.flow import Flow, Participant
 from preview_tui.survey.study import load_study
 from preview_tui.sync import recordings as sync_recordings

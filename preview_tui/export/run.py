@@ -19,9 +19,10 @@ from typing import Any, Callable
 from ..files import private_dir, private_file
 from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
-from . import recordings, records, writers
+from . import records, writers
 from .records import Source
 from .variables import Layout, layout
+from . import recordings
 
 FORMATS = ("csv", "json", "sav", "dta")
 Progress = Callable[[int, int, str], None]  # (done, total, what)
