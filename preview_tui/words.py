@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 WORDS: dict[str, dict[str, str]] = {
     "choose_language": {"en": "Please choose your language", "fr": "Veuillez choisir votre langue", "de": "Bitte wählen Sie Ihre Sprache"},
@@ -144,6 +144,60 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Oui, je souhaite aussi rejoindre le programme de récompenses (facultatif ; vous pouvez participer sans)",
         "de": "Ja, ich möchte auch am Prämienprogramm teilnehmen (freiwillig; Sie können auch ohne teilnehmen)",
     },
+    # The plain, line-by-line mode (``preview_tui/plain``): what to type, and its typed commands.
+    "plain_type_number": {"en": "Type the number of your answer.", "fr": "Tapez le numéro de votre réponse.", "de": "Geben Sie die Nummer Ihrer Antwort ein."},
+    "plain_type_numbers": {
+        "en": "Type the numbers of all that apply, separated by spaces.",
+        "fr": "Tapez les numéros de toutes les réponses qui conviennent, séparés par des espaces.",
+        "de": "Geben Sie die Nummern aller zutreffenden Antworten ein, durch Leerzeichen getrennt.",
+    },
+    "plain_type_order": {
+        "en": "Type every number in your order, first one first, e.g. {example}.",
+        "fr": "Tapez tous les numéros dans votre ordre, le premier d'abord, par exemple {example}.",
+        "de": "Geben Sie alle Nummern in Ihrer Reihenfolge ein, die erste zuerst, z. B. {example}.",
+    },
+    "plain_type_scale": {"en": "Type a number from {low} to {high}.", "fr": "Tapez un nombre de {low} à {high}.", "de": "Geben Sie eine Zahl von {low} bis {high} ein."},
+    "plain_type_steps": {"en": "Type a number from {low} to {high}, in steps of {step}.", "fr": "Tapez un nombre de {low} à {high}, par pas de {step}.", "de": "Geben Sie eine Zahl von {low} bis {high} ein, in Schritten von {step}."},
+    "plain_type_amount": {"en": "Type a number.", "fr": "Tapez un nombre.", "de": "Geben Sie eine Zahl ein."},
+    "plain_type_amount_in": {"en": "Type a number, in {unit}.", "fr": "Tapez un nombre, en {unit}.", "de": "Geben Sie eine Zahl ein, in {unit}."},
+    "plain_type_text": {"en": "Type your answer on one line.", "fr": "Tapez votre réponse sur une ligne.", "de": "Geben Sie Ihre Antwort in einer Zeile ein."},
+    "plain_type_date": {"en": "Type a date as {hint}.", "fr": "Tapez une date au format {hint}.", "de": "Geben Sie ein Datum als {hint} ein."},
+    "plain_type_special": {"en": "Or type a letter: {letters}.", "fr": "Ou tapez une lettre : {letters}.", "de": "Oder geben Sie einen Buchstaben ein: {letters}."},
+    "plain_empty_skips": {"en": "An empty line leaves it unanswered.", "fr": "Une ligne vide la laisse sans réponse.", "de": "Eine leere Zeile lässt sie unbeantwortet."},
+    "plain_empty_keeps": {"en": "An empty line keeps your answer: {answer}", "fr": "Une ligne vide garde votre réponse : {answer}", "de": "Eine leere Zeile behält Ihre Antwort: {answer}"},
+    "plain_row": {"en": "Row {i} of {n}: {row}", "fr": "Ligne {i} sur {n} : {row}", "de": "Zeile {i} von {n}: {row}"},
+    "plain_press_enter": {"en": "Press Enter to continue.", "fr": "Appuyez sur Entrée pour continuer.", "de": "Drücken Sie die Eingabetaste, um fortzufahren."},
+    "plain_clip": {
+        "en": "Clip: {title}. It is not played on this screen; the moderator shows it.",
+        "fr": "Extrait : {title}. Il n'est pas lu sur cet écran ; l'animateur le montre.",
+        "de": "Clip: {title}. Er wird nicht auf diesem Bildschirm abgespielt; die Moderation zeigt ihn.",
+    },
+    "plain_soft_required": {
+        "en": "You have not answered this question. Press Enter on an empty line to go on without answering.",
+        "fr": "Vous n'avez pas répondu à cette question. Appuyez sur Entrée sur une ligne vide pour continuer sans répondre.",
+        "de": "Sie haben diese Frage nicht beantwortet. Drücken Sie in einer leeren Zeile die Eingabetaste, um ohne Antwort fortzufahren.",
+    },
+    "plain_rewards_no": {"en": "No, thank you", "fr": "Non merci", "de": "Nein, danke"},
+    "plain_cmd_back": {"en": "!back", "fr": "!retour", "de": "!zurück"},
+    "plain_cmd_withdraw": {"en": "!withdraw", "fr": "!retrait", "de": "!widerruf"},
+    "plain_cmd_help": {"en": "!help", "fr": "!aide", "de": "!hilfe"},
+    "plain_commands": {
+        "en": "Commands: {back} the previous question, {withdraw} leave the study and erase your answers, {help} this help.",
+        "fr": "Commandes : {back} la question précédente, {withdraw} quitter l'étude et effacer vos réponses, {help} cette aide.",
+        "de": "Befehle: {back} die vorige Frage, {withdraw} die Studie verlassen und Ihre Antworten löschen, {help} diese Hilfe.",
+    },
+    "plain_no_back": {"en": "There is no earlier question to go back to.", "fr": "Il n'y a pas de question précédente.", "de": "Es gibt keine vorige Frage."},
+    "plain_yes": {"en": "yes", "fr": "oui", "de": "ja"},
+    "plain_withdraw_confirm": {
+        "en": "Leave the study and erase everything you gave today? This cannot be undone. Type {yes} to confirm; anything else goes on.",
+        "fr": "Quitter l'étude et effacer tout ce que vous avez donné aujourd'hui ? C'est définitif. Tapez {yes} pour confirmer ; toute autre réponse continue.",
+        "de": "Die Studie verlassen und alles löschen, was Sie heute angegeben haben? Das kann nicht rückgängig gemacht werden. Geben Sie {yes} ein, um zu bestätigen; alles andere geht weiter.",
+    },
+    "plain_withdrawn": {
+        "en": "You have left the study. Everything you gave has been erased. Thank you.",
+        "fr": "Vous avez quitté l'étude. Tout ce que vous avez donné a été effacé. Merci.",
+        "de": "Sie haben die Studie verlassen. Alles, was Sie angegeben haben, wurde gelöscht. Vielen Dank.",
+    },
 }
 
 
@@ -151,3 +205,11 @@ def word(key: str, lang: str, **values: Any) -> str:
     entry = WORDS[key]
     template = entry.get(lang) or entry["en"]
     return template.format(**values) if values else template
+
+
+def problem_text(problem: Any, lang: str, text: Callable[[Any], str]) -> str:
+    """What the participant reads about an answer the engine refused (a ``runner.Problem``): the study's own
+    message for it when it gives one (``text`` reads a study text in the participant's language), else the app's words."""
+    if problem.message is not None:
+        return text(problem.message)
+    return word(problem.key, lang, **dict(problem.values))

@@ -2,6 +2,7 @@
 
     preview-tui [--study DIR]...       run the study (default: the current directory); several
                                        --study options put several studies on the station
+    preview-tui --plain                run it line by line, for screen readers and plain terminals
     preview-tui validate [PATH]        check a study directory or one file
     preview-tui validate --walk        ... and explore every branch, reporting coverage
     preview-tui doctor                 check this station: libVLC, display, images, station file,
@@ -88,4 +89,4 @@ def _dispatch(args, studies: list[Path], study: Path, database: str | None) -> i
         return room.observe(study, database, name=args.room_name)
     from .study import run
 
-    return run(studies, database)
+    return run(studies, database, plain=args.plain)

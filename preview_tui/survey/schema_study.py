@@ -204,6 +204,7 @@ class StationSettings(Strict):
     moderator_pin: str | None = Field(None, description="the moderator PIN's hash, made by `preview-tui pin`")
     idle_timeout: float = Field(0, ge=0, le=86400, description="seconds without a key before the participant is asked if they are still there (0: never)")
     idle_warning: float = Field(30, ge=1, le=600, description="seconds the question stays before the session is saved as abandoned")
+    interface: Literal["textual", "plain"] = Field("textual", description="textual: the full-screen app; plain: one line after another, for screen readers, Braille displays and plain serial or SSH terminals (as `preview-tui --plain`)")
 
     @field_validator("moderator_pin")
     @classmethod

@@ -17,7 +17,7 @@ from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
 from ..words import WORDS, word
-from .consent_text import consent_markdown
+from ..consent_text import consent_markdown
 from .keys import KeyBar, Row
 from .literal import literal
 from .literal_widgets import StudyMarkdown

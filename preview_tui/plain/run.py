@@ -1,0 +1,119 @@
+"""The plain station: a participant code, the session, the end, and the next code.
+
+The session services are the Textual app's (``station.Station``: start with the moderator's
+choices for the next session, withdraw, stop when an answer cannot be sealed); the store, sealing and
+durability are the same. When the input ends or Ctrl+C is pressed during a session, the session is
+left as it was stored, interrupted, for the console to resume (F5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Iterable
+
+from ..db.failures import InvitationRefused, StoreError
+from ..db.store import Store
+from ..flow import Participant, SealingRefused
+from ..station import Station
+from ..survey.study import Study
+from ..words import word
+from .steps import Steps, Stopped, Withdrawn
+from .terminal import Interrupted, Terminal
+
+log = logging.getLogger(__name__)
+
+QUIT = "!quit"
+INTERRUPTED = "The session is left interrupted, as stored: resume it from the console (F5)."
+
+
+def code_prompt(languages: Iterable[str]) -> str:
+    """Asked before a language is chosen: in every language the study offers."""
+    return " · ".join(word("seat_your_code", lang) for lang in languages)
+
+
+class PlainStation:
+    def __init__(self, station: Station, term: Terminal):
+        self.station, self.term = station, term
+
+    async def serve(self) -> None:
+        """Sessions one after the other until the moderator types !quit or the input ends."""
+        await self.station.store.open()
+        try:
+            while True:
+                try:
+                    participant = self.ask_code()
+                except Interrupted:
+                    return
+                if participant is None:
+                    return
+                if await self.start(participant) and not await self.session():
+                    return
+        finally:
+            await self.station.store.close()
+
+    def ask_code(self) -> Participant | None:
+        languages = self.station.study.settings.languages
+        while True:
+            self.term.blank()
+            self.term.say(code_prompt(languages))
+            self.term.say(f"(moderator: {QUIT} to stop the station)")
+            code = self.term.read().strip()
+            if code.casefold() == QUIT:
+                return None
+            if code:
+                return Participant(code=code, room=self.station.settings.room)
+            self.term.say(" · ".join(word("seat_no_code", lang) for lang in languages))
+
+    async def start(self, participant: Participant) -> bool:
+        try:
+            for notice in await self.station.start(participant):
+                self.term.say(notice.text)
+        except (InvitationRefused, SealingRefused) as exc:
+            self.term.say(f"Not started: {exc}.")
+            return False
+        except StoreError as exc:
+            self.term.say(f"Could not start the session: {exc.reason}.")
+            return False
+        return True
+
+    async def session(self) -> bool:
+        """The running session to its end; False when the station should stop (the input ended)."""
+        flow = self.station.flow
+        assert flow is not None
+        steps = Steps(self.station, self.term)
+        try:
+            await steps.run()
+            steps.wait_enter()
+        except Withdrawn:
+            lang = flow.language
+            withdrawal = await self.station.withdraw(flow.session_id)
+            log.info("session %s withdrawn by the participant (plain mode)", flow.session_id)
+            self.term.say(word("plain_withdrawn", lang))
+            self.term.say(f"Moderator: {withdrawal.notice.text}")
+        except Stopped:
+            pass
+        except (Interrupted, KeyboardInterrupt):
+            if self.station.flow is not None and flow.current.kind != "end":
+                self.term.blank()
+                self.term.say(INTERRUPTED)
+            return False
+        finally:
+            self.station.end()
+        return True
+
+
+def run_station(studies: list[Study], db_file: Path) -> int:
+    """Run the plain station on ``studies`` (the first one's sessions, its station settings) and the prepared ``db_file``."""
+    import sys
+
+    study = studies[0]
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # bytes that are not text are read as U+FFFD, never stored as they came
+    station = Station(settings=study.config.station, study=study, store=Store(db_file), more_studies=studies[1:])
+    try:
+        asyncio.run(PlainStation(station, Terminal()).serve())
+    except KeyboardInterrupt:
+        return 130
+    return 0
