@@ -132,10 +132,10 @@ class PageAsker:
             term.say(line)
         if problem is not None:
             term.say(self.message(problem))
+        before = self.values.get(q.id)
+        given = before if isinstance(before, dict) else {}
+        answer = {r.code: given[str(r.code)] if str(r.code) in given else given.get(r.code) for r in rows}
         while True:
-            before = self.values.get(q.id)
-            given = before if isinstance(before, dict) else {}
-            answer = {r.code: given[str(r.code)] if str(r.code) in given else given.get(r.code) for r in rows}
             for i in range(len(rows)):
                 got = self.ask_row(q, i, rows, answer, heading)
                 if got == BACK:
