@@ -152,12 +152,16 @@ async def test_withdrawal_in_the_participants_language_erases_the_session(tmp_pa
     assert rows(tmp_path / "station.sqlite", "SELECT count(*) FROM tombstones") == [(1,)]
 
 
-async def test_the_input_ending_mid_session_leaves_it_interrupted_with_its_answers(tmp_path):
+async def test_the_input_ending_mid_session_leaves_it_interrupted_and_the_same_code_takes_it_up(tmp_path):
     study = load_study(write_study(tmp_path / "s", [page("p1", q("a", "single", options=opts(1, 2))), page("p2", q("b", "text"))]))
     text, answers = await walk(tmp_path, study, [*START, "2"])
     assert "left interrupted" in text
     assert answers == {"a": 2}
     assert rows(tmp_path / "station.sqlite", "SELECT status FROM sessions") == [("in_progress",)]
+    text, answers = await walk(tmp_path, study, ["P1", "resume", "done", *END])  # the next start takes it up at page 2
+    assert "P1 has an interrupted session" in text and "[2/2]" in text and "[1/2]" not in text
+    assert answers == {"a": 2, "b": "done"}
+    assert rows(tmp_path / "station.sqlite", "SELECT status FROM sessions") == [("completed",)]
 
 
 async def test_study_texts_and_answers_with_control_characters_are_printed_escaped_and_stored_as_typed(tmp_path):

@@ -24,8 +24,8 @@ from .terminal import Interrupted, Terminal
 
 log = logging.getLogger(__name__)
 
-QUIT = "!quit"
-INTERRUPTED = "The session is left interrupted, as stored: resume it from the console (F5)."
+QUIT, RESUME = "!quit", "resume"
+INTERRUPTED = "The session is left interrupted, as stored: type the same code at the next start to take it up (or F5 on the console)."
 
 
 def code_prompt(languages: Iterable[str]) -> str:
@@ -48,7 +48,11 @@ class PlainStation:
                     return
                 if participant is None:
                     return
-                if await self.start(participant) and not await self.session():
+                try:
+                    started = await self.start(participant)
+                except Interrupted:
+                    return
+                if started and not await self.session():
                     return
         finally:
             await self.station.store.close()
@@ -67,16 +71,29 @@ class PlainStation:
             self.term.say(" · ".join(word("seat_no_code", lang) for lang in languages))
 
     async def start(self, participant: Participant) -> bool:
+        """Start the participant's session, or take up one of theirs that was interrupted when the moderator says so."""
         try:
-            for notice in await self.station.start(participant):
-                self.term.say(notice.text)
+            earlier = await self.station.resumable(participant.code)
+            if earlier and self.resume_asked(earlier[0]):
+                notices = await self.station.resume(earlier[0].id)
+            else:
+                notices = await self.station.start(participant)
         except (InvitationRefused, SealingRefused) as exc:
             self.term.say(f"Not started: {exc}.")
             return False
-        except StoreError as exc:
-            self.term.say(f"Could not start the session: {exc.reason}.")
+        except (StoreError, ValueError) as exc:
+            self.term.say(f"Could not start the session: {exc.reason if isinstance(exc, StoreError) else exc}.")
             return False
+        for notice in notices:
+            self.term.say(notice.text)
         return True
+
+    def resume_asked(self, session) -> bool:
+        """Whether the moderator takes up ``session`` (the newest interrupted one of this code) rather than start anew."""
+        started = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        state = "interrupted" if session.status == "in_progress" else session.status
+        self.term.say(f"{session.participant_code} has an {state} session, started {started}. Type {RESUME} to take it up where it stopped; Enter starts a new session.")
+        return self.term.read().strip().casefold() == RESUME
 
     async def session(self) -> bool:
         """The running session to its end; False when the station should stop (the input ended)."""
