@@ -147,3 +147,27 @@ def test_the_demo_study_walked_in_french_stores_what_was_typed_and_prints_no_esc
     assert "soft_required_warned" in kinds
     assert rows(db, "SELECT count(*) FROM sessions WHERE participant_code = 'P-FR-2'") == [(0,)]  # withdrawn: erased
     assert rows(db, "SELECT count(*) FROM tombstones") == [(1,)]
+
+
+def test_ctrl_c_mid_session_leaves_it_interrupted_with_what_was_answered(tmp_path):
+    db = tmp_path / "station.sqlite"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVIEW_TUI_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"), TERM="xterm-256color", LANG="C.UTF-8")
+    child = pexpect.spawn(sys.executable, ["-m", "preview_tui", "--plain", "--study", str(ROOT), "--database", str(db)], env=env, cwd=str(tmp_path), timeout=TIMEOUT)
+    out = io.BytesIO()
+    child.logfile_read = out
+    try:
+        for wait, typed in (("Votre code de participant", "P-C"), ("Veuillez choisir votre langue", "2"), ("J'ai 18 ans ou plus", "1"), ("Non merci", ""), ("Quel âge avez-vous ?", "3")):
+            child.expect_exact(wait.encode())
+            child.expect_exact(PROMPT)
+            child.sendline(typed)
+        child.expect_exact("Comment vous décrivez-vous ?".encode())
+        child.expect_exact(PROMPT)
+        child.sendintr()  # Ctrl+C while the station waits for a line
+        child.expect_exact("left interrupted")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert b"\x1b" not in out.getvalue()
+    assert rows(db, "SELECT status, language FROM sessions") == [("in_progress", "fr")]
+    assert rows(db, "SELECT count(*) FROM answers") == [(0,)]  # the page was never submitted: nothing half of it is kept

@@ -123,14 +123,22 @@ class PlainStation:
 
 def run_station(studies: list[Study], db_file: Path) -> int:
     """Run the plain station on ``studies`` (the first one's sessions, its station settings) and the prepared ``db_file``."""
+    import signal
     import sys
 
     study = studies[0]
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # bytes that are not text are read as U+FFFD, never stored as they came
     station = Station(settings=study.config.station, study=study, store=Store(db_file), more_studies=studies[1:])
+
+    async def serve() -> None:
+        # asyncio.run turns the first Ctrl+C into a cancel on the loop's next turn, which never comes while the
+        # station waits for a line: Python's own handler raises it there at once, and the session is left as stored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        await PlainStation(station, Terminal()).serve()
+
     try:
-        asyncio.run(PlainStation(station, Terminal()).serve())
+        asyncio.run(serve())
     except KeyboardInterrupt:
         return 130
     return 0
