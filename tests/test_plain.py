@@ -208,3 +208,23 @@ def test_station_interface_plain_in_config_starts_the_plain_mode(demo_study, tmp
         out = subprocess.run([sys.executable, "-m", "preview_tui", "--study", str(demo_study), "--database", str(tmp_path / "station.sqlite")], input="!quit\n", capture_output=True, text=True, env=env, timeout=120)
         assert out.returncode == 0 and "Your participant code · Votre code de participant" in out.stdout, out.stderr[-2000:]
         assert "\x1b" not in out.stdout
+
+
+def test_a_misspelt_interface_is_refused_where_it_is_written(tmp_path):
+    from preview_tui.survey.errors import StudyError
+
+    root = write_study(tmp_path / "s", [page("p1", q("a", "single", options=opts(1, 2)))])
+    config = root / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "station:\n  interface: plane\n", encoding="utf-8")
+    with pytest.raises(StudyError) as caught:
+        load_study(root)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{config}:") and "plain" in str(problem)
+
+
+def test_a_terminal_that_cannot_show_the_studys_letters_gets_question_marks_not_a_crash(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVIEW_TUI_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"), PYTHONIOENCODING="ascii")
+    out = subprocess.run([sys.executable, "-m", "preview_tui", "--plain", "--study", str(ROOT), "--database", str(tmp_path / "station.sqlite")], input=b"P1\n2\n", capture_output=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert b"Veuillez choisir votre langue" in out.stdout and b"2. Fran?ais" in out.stdout and b"Avant de commencer" in out.stdout

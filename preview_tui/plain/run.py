@@ -129,6 +129,8 @@ def run_station(studies: list[Study], db_file: Path) -> int:
     study = studies[0]
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # bytes that are not text are read as U+FFFD, never stored as they came
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # a terminal set to Latin-1 or ASCII gets "?" for what it cannot show, never a crash
     station = Station(settings=study.config.station, study=study, store=Store(db_file), more_studies=studies[1:])
 
     async def serve() -> None:
