@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 WORDS: dict[str, dict[str, str]] = {
     "choose_language": {"en": "Please choose your language", "fr": "Veuillez choisir votre langue", "de": "Bitte wählen Sie Ihre Sprache"},
@@ -205,6 +205,11 @@ def word(key: str, lang: str, **values: Any) -> str:
     entry = WORDS[key]
     template = entry.get(lang) or entry["en"]
     return template.format(**values) if values else template
+
+
+def in_each(key: str, languages: Iterable[str]) -> str:
+    """``key`` said in each of ``languages``, for what is shown before the participant has chosen one."""
+    return " · ".join(word(key, lang) for lang in languages)
 
 
 def problem_text(problem: Any, lang: str, text: Callable[[Any], str]) -> str:

@@ -228,3 +228,14 @@ def test_a_terminal_that_cannot_show_the_studys_letters_gets_question_marks_not_
     out = subprocess.run([sys.executable, "-m", "preview_tui", "--plain", "--study", str(ROOT), "--database", str(tmp_path / "station.sqlite")], input=b"P1\n2\n", capture_output=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert b"Veuillez choisir votre langue" in out.stdout and b"2. Fran?ais" in out.stdout and b"Avant de commencer" in out.stdout
+
+
+def test_a_kiosk_station_is_not_run_plain(demo_study, tmp_path):
+    """A kiosk promises that the participant cannot leave the flow; a plain terminal cannot keep that promise."""
+    config = demo_study / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  kiosk: false\n", "  kiosk: true\n"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVIEW_TUI_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    out = subprocess.run([sys.executable, "-m", "preview_tui", "--plain", "--study", str(demo_study), "--database", str(tmp_path / "station.sqlite")], input="P1\n", capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.strip() == "preview-tui: the plain mode cannot keep a kiosk (station.kiosk: true): its participants could leave the flow; turn kiosk off for a plain station"

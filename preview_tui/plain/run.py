@@ -11,26 +11,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Iterable
 
 from ..db.failures import InvitationRefused, StoreError
 from ..db.store import Store
 from ..flow import Participant, SealingRefused
 from ..station import Station
 from ..survey.study import Study
-from ..words import word
+from ..words import in_each, word
 from .steps import Steps, Stopped, Withdrawn
 from .terminal import Interrupted, Terminal
 
 log = logging.getLogger(__name__)
 
 QUIT, RESUME = "!quit", "resume"
+KIOSK_REFUSED = "the plain mode cannot keep a kiosk (station.kiosk: true): its participants could leave the flow; turn kiosk off for a plain station"
 INTERRUPTED = "The session is left interrupted, as stored: type the same code at the next start to take it up (or F5 on the console)."
-
-
-def code_prompt(languages: Iterable[str]) -> str:
-    """Asked before a language is chosen: in every language the study offers."""
-    return " · ".join(word("seat_your_code", lang) for lang in languages)
 
 
 class PlainStation:
@@ -61,14 +56,14 @@ class PlainStation:
         languages = self.station.study.settings.languages
         while True:
             self.term.blank()
-            self.term.say(code_prompt(languages))
+            self.term.say(in_each("seat_your_code", languages))  # before a language is chosen: in each the study offers
             self.term.say(f"(moderator: {QUIT} to stop the station)")
             code = self.term.read().strip()
             if code.casefold() == QUIT:
                 return None
             if code:
                 return Participant(code=code, room=self.station.settings.room)
-            self.term.say(" · ".join(word("seat_no_code", lang) for lang in languages))
+            self.term.say(in_each("seat_no_code", languages))
 
     async def start(self, participant: Participant) -> bool:
         """Start the participant's session, or take up one of theirs that was interrupted when the moderator says so."""
@@ -127,6 +122,9 @@ def run_station(studies: list[Study], db_file: Path) -> int:
     import sys
 
     study = studies[0]
+    if study.config.station.kiosk:  # a line-by-line terminal cannot keep the participant in the flow (Ctrl+C, !quit)
+        print(f"preview-tui: {KIOSK_REFUSED}", file=sys.stderr)
+        return 1
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # bytes that are not text are read as U+FFFD, never stored as they came
     if hasattr(sys.stdout, "reconfigure"):

@@ -18,7 +18,7 @@ from ..flow import Flow
 from ..seal import SealError
 from ..station import Station
 from ..survey.runner import ClipItem, ConsentItem, EndItem, LanguageItem, PageItem, StoryboardItem
-from ..words import WORDS, word
+from ..words import WORDS, in_each, word
 from .page import PageAsker
 from .questions import number_in, numbered
 from .terminal import Terminal, Typed
@@ -130,7 +130,7 @@ class Steps:
     async def language(self, item: LanguageItem) -> None:
         languages = list(item.languages)
         self.term.blank()
-        self.term.say(" · ".join(WORDS["choose_language"][lang] for lang in languages))
+        self.term.say(in_each("choose_language", languages))
         preset = self.flow.preset_language
         n = self.choose([WORDS["language_name"][lang] for lang in languages], default=languages.index(preset) + 1 if preset in languages else None)
         await self.save(lambda: self.flow.choose_language(languages[n - 1]))
@@ -183,7 +183,5 @@ class Steps:
         await self.save(lambda: self.flow.finish_stimulus("clip_not_shown", detail={"by": "system", "reason": "plain_mode"}))
 
     def end(self, item: EndItem) -> None:
-        settings = self.flow.study.settings
-        message = {"completed": settings.thanks, "screened_out": settings.screened_out, "declined": settings.declined}[item.outcome]
         self.term.blank()
-        self.term.say(self.t(message))
+        self.term.say(self.t(self.flow.study.settings.end_text(item.outcome)))

@@ -182,6 +182,10 @@ class StudySettings(Strict):
             raise ValueError("a language is listed twice")
         return v
 
+    def end_text(self, outcome: str) -> Text:
+        """What the end screen says to a session that ended so: completed, screened_out or declined."""
+        return {"completed": self.thanks, "screened_out": self.screened_out, "declined": self.declined}[outcome]
+
 
 class PlaybackSettings(Strict):
     video: Literal["auto", "window", "headless"] = "auto"
