@@ -3,7 +3,8 @@
 The session services are the Textual app's (``station.Station``: start with the moderator's
 choices for the next session, withdraw, stop when an answer cannot be sealed); the store, sealing and
 durability are the same. When the input ends or Ctrl+C is pressed during a session, the session is
-left as it was stored, interrupted, for the console to resume (F5).
+left as it was stored, interrupted: the same code typed again takes it up (``Station.resumable``,
+``Station.resume``), as F5 does on the console.
 """
 
 from __future__ import annotations
