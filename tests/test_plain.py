@@ -127,10 +127,10 @@ async def test_an_optional_question_left_empty_stores_nothing_and_a_soft_one_war
 
 async def test_back_goes_to_the_previous_question_then_the_previous_page_keeping_the_answers(tmp_path):
     study = load_study(write_study(tmp_path / "s", [page("p1", q("a", "single", options=opts(1, 2))), page("p2", q("b", "single", options=opts(1, 2)), q("c", "text"))]))
-    lines = [*START, "2", "1", "!back", "!back", "!back", "", "1", "ok", *END]
+    lines = ["P1", "1", "!back", "1", "2", "1", "!back", "!back", "!back", "", "1", "ok", *END]  # back at the consent, then on the pages
     text, answers = await walk(tmp_path, study, lines)
     assert "An empty line keeps your answer: 1" in text and "An empty line keeps your answer: 2" in text  # b, then page 1 again
-    assert "There is no earlier question to go back to." in text
+    assert text.count("There is no earlier question to go back to.") == 2
     assert answers == {"a": 2, "b": 1, "c": "ok"}
     assert rows(tmp_path / "station.sqlite", "SELECT count(*) FROM audit_log WHERE kind = 'page_back'") == [(1,)]
 

@@ -82,7 +82,11 @@ class Steps:
             self.term.say(line)
         while True:
             self.term.say(self.w(hint_key))
-            text = self.typed().text.strip()
+            typed = self.typed()
+            if typed.command == "back":  # nothing before the language, the consent or a stimulus to go back to
+                self.term.say(self.w("plain_no_back"))
+                continue
+            text = typed.text.strip()
             if not text and default is not None:
                 return default
             n = number_in(text, len(labels))
