@@ -239,3 +239,26 @@ def test_a_kiosk_station_is_not_run_plain(demo_study, tmp_path):
     out = subprocess.run([sys.executable, "-m", "preview_tui", "--plain", "--study", str(demo_study), "--database", str(tmp_path / "station.sqlite")], input="P1\n", capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 1 and out.stdout == ""
     assert out.stderr.strip() == "preview-tui: the plain mode cannot keep a kiosk (station.kiosk: true): its participants could leave the flow; turn kiosk off for a plain station"
+
+
+async def test_a_sensitive_answer_is_sealed_and_a_key_that_fails_stops_the_session_with_nothing_stored(tmp_path, monkeypatch):
+    from preview_tui import seal
+
+    public, _ = seal.generate()
+    root = write_study(tmp_path / "s", [page("p1", q("faith", "single", sensitive="religion", options=opts(1, 2)), q("g", "single", options=opts(1, 2)))], sealing={"public_key": public})
+    study = load_study(root)
+    text, answers = await walk(tmp_path, study, [*START, "1", "2", *END])
+    assert seal.is_sealed(answers.pop("faith")) and answers == {"g": 2}
+
+    works = seal.Sealer.seal
+
+    def broken(self, value):  # the key still seals the probe a session starts with, then fails on the answer
+        if value == "probe":
+            return works(self, value)
+        raise seal.SealError("sealing failed: the key no longer works")
+
+    monkeypatch.setattr(seal.Sealer, "seal", broken)
+    text, answers = await walk(tmp_path, study, ["P2", "1", "1", "1", "2", "!quit"])
+    assert "Session stopped: a sensitive answer could not be sealed (sealing failed: the key no longer works)" in text
+    assert [s for s, in rows(tmp_path / "station.sqlite", "SELECT status FROM sessions WHERE participant_code = 'P2'")] == ["abandoned"]
+    assert rows(tmp_path / "station.sqlite", "SELECT count(*) FROM answers") == [(2,)]  # only P1's
