@@ -262,3 +262,14 @@ async def test_a_sensitive_answer_is_sealed_and_a_key_that_fails_stops_the_sessi
     assert "Session stopped: a sensitive answer could not be sealed (sealing failed: the key no longer works)" in text
     assert [s for s, in rows(tmp_path / "station.sqlite", "SELECT status FROM sessions WHERE participant_code = 'P2'")] == ["abandoned"]
     assert rows(tmp_path / "station.sqlite", "SELECT count(*) FROM answers") == [(2,)]  # only P1's
+
+
+def test_an_answer_given_before_is_offered_again_as_the_participant_read_it():
+    from preview_tui.plain.questions import Questions
+    from preview_tui.survey.schema import Page
+
+    questions = Page.model_validate(page("p", q("agree", "rating", points=3, labels=["No", "Maybe", "Yes"]), q("many", "multi", options=opts("a", "b")), q("n", "numeric", special=[{"code": "dk", "label": "Don't know"}]))).questions
+    ask = Questions("en", str, lambda question: list(question.options)).ask
+    agree, many, n = (ask(question) for question in questions)
+    assert agree.shown(2) == "2. Maybe" and many.shown(["a", "b"]) == "a, b" and n.shown("dk") == "Don't know" and n.shown(4.5) == "4.5"
+    assert (agree.read("3"), many.read("2 1"), n.read("b"), n.read("A")) == (3, ["b", "a"], "b", "dk")

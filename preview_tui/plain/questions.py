@@ -111,7 +111,8 @@ class Questions:
             read = lambda line: [self._code(options, t) for t in tokens(line)]  # noqa: E731
             return Asked(numbered(list(labels.values())), self.w("plain_type_order", example=example), read, lambda v: ", ".join(labels.get(c, str(c)) for c in v))
         if isinstance(q, Rating) and q.labels:
-            return Asked(numbered([self.t(label) for label in q.labels]), self.w("plain_type_number"), whole)
+            labels = [self.t(label) for label in q.labels]
+            return Asked(numbered(labels), self.w("plain_type_number"), whole, lambda v: f"{v}. {labels[v - 1]}" if isinstance(v, int) and 1 <= v <= len(labels) else str(v))
         if isinstance(q, SCALES):
             return Asked(self._ends(q), self._scale_hint(q), whole)
         if isinstance(q, Numeric):
