@@ -5,7 +5,9 @@ A group (``begin group`` … ``end group``) is a page, titled by its label, show
 outside any group is a page of its own, as ODK Collect shows it. A page is split where a question's
 condition or label reads an answer given on that same page, since the study shows a page only with
 what is known before it. A ``note`` is shown as help with the question after it (or, at the end of a
-group, the one before it); a note with a condition of its own cannot be.
+group, the one before it); a note with a condition of its own cannot be. What pyxform adds from
+another row (the text of ``or_other``, which is the option's own "please specify" here; a repeat's
+count; table-list labels) has no row of its own and is left to that row.
 """
 
 from __future__ import annotations
@@ -40,17 +42,18 @@ class Pages:
     fields: dict[str, Field] = field(default_factory=dict)
     pages: list[_Page] = field(default_factory=list)
     choices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    ids: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)  # question ids and page ids given so far
+    groups: set[str] = field(default_factory=set)
 
     def build(self) -> list[dict[str, Any]]:
         children = self.form.structure.get("children", [])
         for element in _elements(children):
             kind = kind_of(element)
-            if kind is not None and not self._folded(element):
+            if kind is not None and element.get("name") in self.form.survey_rows:
                 self.fields[element["name"]] = field_of(element, kind)
                 self.ids.add(element["name"])
             elif element.get("type") == "group":
-                self.ids.add(element.get("name", ""))
+                self.groups.add(element.get("name", ""))
         self._walk(children, [], None, None)
         return [_written(p) for p in self.pages if p.questions]
 
@@ -62,6 +65,8 @@ class Pages:
             kind, name, row = element.get("type", ""), element.get("name", ""), self.form.row(element.get("name", ""))
             if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
                 continue  # pyxform's own instance id
+            if kind != "group" and name not in self.form.survey_rows:
+                continue  # made by pyxform from another row (or_other's text, repeat_count, table-list labels), which speaks for it
             if kind == "group":
                 own = self._condition(element, row)
                 label = self._text(element.get("label"), row) if element.get("label") else title
@@ -75,7 +80,7 @@ class Pages:
                 self.report.note("survey", row, f"'{kind}' is left out: the app records each session's times and station itself")
             elif kind_of(element) is None:
                 self.report.error("survey", row, f"the type '{_sheet_type(self.form, element)}' cannot be imported")
-            elif not self._folded(element):
+            else:
                 piped, read = set(note_piped), set()
                 note_piped = set()
                 item = self._question(element, row, piped, read)
@@ -115,11 +120,6 @@ class Pages:
             self.report.error("survey", row, f"${{{name_piped}}} is piped, but it is not a question of the imported study")
         return item
 
-    def _folded(self, element: dict[str, Any]) -> bool:
-        """The "please specify" text pyxform adds after a select with or_other: the option's own text here."""
-        name = element.get("name", "")
-        return name not in self.form.survey_rows and name.endswith("_other") and name[: -len("_other")] in self.form.survey_rows
-
     def _condition(self, element: dict[str, Any], row: int) -> str | None:
         relevant = (element.get("bind") or {}).get("relevant")
         if not relevant:
@@ -141,7 +141,8 @@ class Pages:
 
     def _page(self, base: str, title: Any, conditions: list[str]) -> _Page:
         page_id, number = _ident(base)[:60], 1
-        while page_id in self.ids:
+        taken = self.ids | (self.groups - {base})
+        while page_id in taken:
             number += 1
             page_id = f"{_ident(base)[:58]}_{number}"
         self.ids.add(page_id)

@@ -52,8 +52,9 @@ def read_form(path: Path, report: Report) -> Form:
     except Exception as exc:  # pyxform on a damaged workbook: a reason, never a traceback
         report.error("", 0, f"pyxform cannot read this workbook ({exc.__class__.__name__}: {exc})")
         raise ImportFailed(report) from None
-    for line in said:
-        _located(report, f"pyxform: {line}", note=True)
+    for warning in said:
+        for line in str(warning).splitlines():
+            _located(report, f"pyxform: {line}", note=True)
     form = Form(structure, settings=dict((sheets.settings or [{}])[0]))
     for index, row in enumerate(sheets.survey or []):
         name = row.get("name")
