@@ -260,3 +260,23 @@ def test_a_file_that_is_not_a_workbook_gives_a_reason(tmp_path):
         import_form(bad, tmp_path / "out", shown_as="bad.xlsx")
     (problem,) = caught.value.report.problems
     assert str(problem).startswith("bad.xlsx: ") and not (tmp_path / "out").exists()
+
+
+def test_a_plain_label_beside_translations_is_the_default_language(tmp_path):
+    survey = [{"type": "text", "name": "t", "label": "Hello", "label::French (fr)": "Bonjour"}]
+    study, data = imported(tmp_path, survey, settings={"form_id": "f", "default_language": "English (en)"})
+    assert study.config.study.languages == ["en", "fr"] and questions(data)["t"]["text"] == {"en": "Hello", "fr": "Bonjour"}
+    (tmp_path / "fr").mkdir()
+    study, data = imported(tmp_path / "fr", [{"type": "text", "name": "t", "label::Deutsch": "Hallo", "label::Français": "Salut"}], settings={"form_id": "f", "default_language": "Français"})
+    assert study.config.study.languages == ["fr", "de"] and questions(data)["t"]["text"] == {"fr": "Salut", "de": "Hallo"}
+
+
+def test_equality_on_a_multiple_choice_is_refused_and_randomize_is_kept(tmp_path):
+    with pytest.raises(XPathError, match="selected"):
+        condition("${pets} = 'a'", FIELDS)
+    survey = [{"type": "select_multiple yn", "name": "m", "label": "M", "parameters": "randomize=true"}]
+    _, data = imported(tmp_path, survey, [{"list_name": "yn", "name": n, "label": n} for n in ("y", "n")])
+    assert questions(data)["m"]["randomize"] is True
+    (tmp_path / "seed").mkdir()
+    found = problems(tmp_path / "seed", [{"type": "select_one yn", "name": "s", "label": "S", "parameters": "randomize=true seed=7"}], [{"list_name": "yn", "name": n, "label": n} for n in ("y", "n")])
+    assert any("the parameter 'seed' cannot be imported" in p for p in found), found

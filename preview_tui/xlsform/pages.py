@@ -75,7 +75,8 @@ class Pages:
             elif kind == "note":
                 if (element.get("bind") or {}).get("relevant"):
                     self.report.error("survey", row, "a note with relevant cannot be imported: a note is shown with a question, under its condition")
-                notes.append((element, self._text(element.get("label"), row, note_piped)))
+                hint = self._text(element.get("hint"), row, note_piped)
+                notes.append((element, joined(self._text(element.get("label"), row, note_piped), hint)))
             elif kind in METADATA:
                 self.report.note("survey", row, f"'{kind}' is left out: the app records each session's times and station itself")
             elif kind_of(element) is None:

@@ -25,6 +25,8 @@ _KEYS = {"type", "name", "label", "hint", "bind", "control", "parameters", "item
 _BIND = {"required", "relevant", "constraint", "jr:constraintMsg", "jr:requiredMsg"}
 _YES, _NO = ("yes", "true", "true()", "1"), ("", "no", "false", "false()", "0")
 _MESSAGES = {"min": "out_of_range", "max": "out_of_range", "min_length": "too_short", "max_length": "too_long", "min_selected": "min_selected", "max_selected": "max_selected"}
+# What each kind's parameters may say: the order of the options, a slider's scale (its ticks and placeholder are the app's own).
+_PARAMETERS = {**{k: {"randomize"} for k in CHOICE_KINDS}, "slider": {"start", "end", "step", "tick_interval", "placeholder"}}
 Problem = Callable[[str], None]
 
 
@@ -82,7 +84,10 @@ def question(element: Mapping[str, Any], kind: str, texts: Texts, fields: Mappin
                 out.setdefault("messages", {})[key] = message
     elif bind.get("jr:constraintMsg"):
         problem("constraint_message without a constraint")
-    if kind in CHOICE_KINDS and str((element.get("parameters") or {}).get("randomize", "")).lower() == "true":
+    parameters = element.get("parameters") or {}
+    for key in sorted(set(parameters) - _PARAMETERS.get(kind, set())):
+        problem(f"the parameter '{key}' cannot be imported")
+    if kind in CHOICE_KINDS and str(parameters.get("randomize", "")).lower() == "true":
         out["randomize"] = True
     return out
 

@@ -55,6 +55,7 @@ def read_form(path: Path, report: Report) -> Form:
     for warning in said:
         for line in str(warning).splitlines():
             _located(report, f"pyxform: {line}", note=True)
+    _attach_choices(structure.get("children", []), structure.get("choices") or {})
     form = Form(structure, settings=dict((sheets.settings or [{}])[0]))
     for index, row in enumerate(sheets.survey or []):
         name = row.get("name")
@@ -66,6 +67,14 @@ def read_form(path: Path, report: Report) -> Form:
         if list_name and row.get("name") is not None:
             form.choice_rows.setdefault((list_name, str(row["name"])), index + FIRST_ROW)
     return form
+
+
+def _attach_choices(children: list[dict[str, Any]], lists: dict[str, list]) -> None:
+    """Give every select its choices: pyxform attaches them to some (plain selects) and only names the list of others (with parameters)."""
+    for element in children:
+        if "choices" not in element and element.get("itemset") in lists:
+            element["choices"] = lists[element["itemset"]]
+        _attach_choices(element.get("children", []), lists)
 
 
 def _form_name(path: Path) -> str:

@@ -71,6 +71,8 @@ class _Writer:
             other = right if left == ("str", "") else left
             text = f"answered({self.write(other)})"
             return f"not {text}" if op == "=" else text
+        if op in ("=", "!=") and any((self.field_of(side) or Field("")).kind in ("multi", "ranking") for side in (left, right)):
+            raise XPathError("'=' on a multiple choice compares its whole answer: test one choice with selected()")
         prec = PRECEDENCE[op]
         left_text, right_text = self.operand(left, right, prec), self.operand(right, left, prec + (op not in ("and", "or")))
         text = f"{left_text} {_OURS[op]} {right_text}"
