@@ -158,8 +158,12 @@ def test_constraint_message_and_required_message_become_the_questions_messages(t
     assert q["age"]["messages"] == {"out_of_range": {"en": "18 to 99", "de": "18 bis 99"}, "required": {"en": "Needed", "de": "Nötig"}}
     assert q["nick"]["max_length"] == 12 and q["nick"]["messages"] == {"too_long": {"en": "Too long", "de": "Zu lang"}}
     assert study.config.study.languages == ["en", "de"]
+    from preview_tui.survey.answers import check
+
     loaded = {x.id: x for _, _, x in study.questions()}
-    assert loaded["age"].min == 18 and loaded["nick"].max_length == 12
+    assert check(loaded["age"], 17)[0] == "out_of_range" and check(loaded["age"], 100)[0] == "out_of_range" and check(loaded["age"], 18) is None
+    assert loaded["age"].messages["out_of_range"]["de"] == "18 bis 99"  # what the participant reads when the engine refuses it
+    assert check(loaded["nick"], "x" * 13)[0] == "too_long" and check(loaded["nick"], "x" * 12) is None
 
 
 def test_piping_and_braces(tmp_path):

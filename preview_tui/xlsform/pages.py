@@ -109,8 +109,12 @@ class Pages:
         item = question(element, kind, self.texts, self.fields, lambda m: self.report.error("survey", row, m), other=other, piped=piped, read=read)
         if kind in CHOICE_KINDS:
             list_name = element.get("list_name") or element.get("itemset") or name
-            choice_row = lambda n: self.form.choice_rows.get((list_name, n), row)  # noqa: E731
-            found = options(element, self.texts, other, choice_row, lambda r, m: self.report.error("choices" if r != row else "survey", r, m), piped)
+
+            def said(choice: str, message: str) -> None:
+                at = self.form.choice_rows.get((list_name, choice))
+                self.report.error("choices", at, message) if at else self.report.error("survey", row, message)
+
+            found = options(element, self.texts, other, said, piped)
             key = _ident(list_name)
             if self.choices.get(key, found) == found:
                 self.choices[key] = found

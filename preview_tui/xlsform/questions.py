@@ -92,26 +92,24 @@ def question(element: Mapping[str, Any], kind: str, texts: Texts, fields: Mappin
     return out
 
 
-def options(element: Mapping[str, Any], texts: Texts, other: bool, row_of: Callable[[str], int], problem: Callable[[int, str], None], piped: set[str]) -> list[dict[str, Any]]:
-    """The options of a choice question, from its list in the choices sheet (rows reported by ``row_of``)."""
+def options(element: Mapping[str, Any], texts: Texts, other: bool, problem: Callable[[str, str], None], piped: set[str]) -> list[dict[str, Any]]:
+    """The options of a choice question; ``problem(choice name, why)`` ("" for the list as a whole)."""
     found: list[dict[str, Any]] = []
     for choice in element.get("choices") or []:
         name = str(choice.get("name", ""))
-        row = row_of(name)
-        said = lambda message, row=row: problem(row, message)  # noqa: E731
+        said = lambda message, name=name: problem(name, message)  # noqa: E731
         value = code(name)
         if not isinstance(value, int) and not IDENT.match(name):
             said(f"the choice name {name!r} cannot be an answer code: use letters, digits and _ starting with a letter, or a whole number")
-        for key in sorted(set(choice) - {"name", "label"}):
-            if key == "media":
-                said("media in choices (image, audio, video) cannot be imported")
+        if "media" in choice:
+            said("media in choices (image, audio, video) cannot be imported")
         option: dict[str, Any] = {"code": value, "label": _text(choice["label"], texts, said, piped, "label") if choice.get("label") else said(f"the choice {name!r} has no label")}
         if other and name == "other":
             option["other"] = True
         found.append(option)
     if len(found) < 2:
         named = element.get("list_name") or element.get("itemset")
-        problem(row_of(""), f"the list {named!r} needs at least 2 choices" if named else "the question names no list of choices")
+        problem("", f"the list {named!r} needs at least 2 choices" if named else "the question names no list of choices")
     return found
 
 
