@@ -181,6 +181,18 @@ def test_piping_and_braces(tmp_path):
     assert data["pages"][1]["id"] == "g_2" and data["pages"][1]["title"] == "Page"
 
 
+def test_a_split_page_repeats_its_title_in_full(tmp_path):
+    survey = [
+        {"type": "begin group", "name": "g", **labels("Page")},
+        {"type": "text", "name": "name", **labels("Name")},
+        {"type": "integer", "name": "age", **labels("Age, ${name}?")},
+        {"type": "end group"},
+    ]
+    _, data = imported(tmp_path, survey)
+    assert data["pages"][0]["title"] == data["pages"][1]["title"] == {"en": "Page", "fr": "Page (fr)", "de": "Page (de)"}
+    assert "&id" not in (tmp_path / "study" / "surveys" / "form.yaml").read_text(encoding="utf-8")  # written out, not as a YAML alias
+
+
 def test_groups_nested_and_relevant_make_pages_with_both_conditions(tmp_path):
     survey = [
         {"type": "integer", "name": "age", "label": "Age"},

@@ -27,6 +27,13 @@ STANDARD = {
 }
 
 
+class _Plain(yaml.SafeDumper):
+    """Each text written out where it is used (a page split in two repeats its title), never as a YAML alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def study_files(study_id: str, title: Any, version: str, languages: list[str], pages: list[dict[str, Any]], choices: dict[str, list]) -> dict[str, dict[str, Any]]:
     """The files of the study, by path within its folder, as data."""
     standard = {key: {lang: texts[lang] for lang in languages} for key, texts in STANDARD.items()}
@@ -55,6 +62,6 @@ def write_study(out: Path, files: dict[str, dict[str, Any]], form_name: str) -> 
     for folder in ("screens", "surveys", "media"):
         private_dir(out / folder)
     for relative, data in files.items():
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text = yaml.dump(data, Dumper=_Plain, allow_unicode=True, sort_keys=False, width=100)
         header = HEADER.format(form=form_name) if relative == "config.yaml" else ""
         write_private(out / relative, (header + text).encode("utf-8"))
