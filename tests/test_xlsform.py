@@ -248,6 +248,7 @@ def test_metadata_is_left_out_with_a_note(tmp_path):
         ([{"type": "select_one yn", "name": "q", "label": "Q", "choice_filter": "name != 'no'"}], "FORM.xlsx:survey:3: choice_filter cannot be imported"),
         ([{"type": "select_one odd", "name": "q", "label": "Q"}], "FORM.xlsx:choices:4: the choice name 'a-b' cannot be an answer code"),
         ([{"type": "select_one single", "name": "q", "label": "Q"}], "FORM.xlsx:survey:3: the list 'single' needs at least 2 choices"),
+        ([{"type": "select_one_from_file towns.csv", "name": "q", "label": "Q"}], "FORM.xlsx:survey:3: choices from a file (towns.csv) cannot be imported"),
     ],
 )
 def test_what_cannot_be_imported_is_reported_at_its_row_and_nothing_is_written(tmp_path, rows, expected):

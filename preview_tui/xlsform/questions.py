@@ -107,8 +107,10 @@ def options(element: Mapping[str, Any], texts: Texts, other: bool, problem: Call
         if other and name == "other":
             option["other"] = True
         found.append(option)
-    if len(found) < 2:
-        named = element.get("list_name") or element.get("itemset")
+    named = element.get("list_name") or element.get("itemset")
+    if not found and str(named).lower().endswith((".csv", ".xml", ".geojson")):
+        problem("", f"choices from a file ({named}) cannot be imported: put them in the choices sheet")
+    elif len(found) < 2:
         problem("", f"the list {named!r} needs at least 2 choices" if named else "the question names no list of choices")
     return found
 
