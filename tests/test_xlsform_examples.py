@@ -85,8 +85,9 @@ def test_xlsconv_input_types_reports_the_types_the_app_does_not_ask(tmp_path):
 
 
 def _command() -> list[str]:
+    """The installed ``preview-tui`` script of this environment (the module when it is not installed as a script)."""
     script = Path(sys.executable).with_name("preview-tui")
-    return [str(script)] if script.is_file() else [shutil.which("preview-tui") or sys.executable, *([] if shutil.which("preview-tui") else ["-m", "preview_tui"])]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "preview_tui"]
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
