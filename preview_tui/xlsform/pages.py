@@ -106,7 +106,7 @@ class Pages:
         if not IDENT.match(name):
             self.report.error("survey", row, f"the name {name!r} cannot be a question id: use letters, digits and _, starting with a letter (at most 64)")
         other = "or_other" in _sheet_type(self.form, element) or "or specify other" in _sheet_type(self.form, element)
-        item = question(element, kind, self.texts, self.fields, lambda m: self.report.error("survey", row, m), other=other, piped=piped, read=read)
+        item = question(element, kind, self.texts, self.fields, lambda m: self.report.error("survey", row, m), piped=piped, read=read)
         if kind in CHOICE_KINDS:
             list_name = element.get("list_name") or element.get("itemset") or name
 

@@ -36,10 +36,10 @@ def kind_of(element: Mapping[str, Any]) -> str | None:
 
 def field_of(element: Mapping[str, Any], kind: str) -> Field:
     codes = {str(c["name"]): code(str(c["name"])) for c in element.get("choices") or []} if kind in CHOICE_KINDS else {}
-    return Field("numeric" if kind == "numeric" else kind, codes)
+    return Field(kind, codes)
 
 
-def question(element: Mapping[str, Any], kind: str, texts: Texts, fields: Mapping[str, Field], problem: Problem, *, other: bool, piped: set[str], read: set[str]) -> dict[str, Any]:
+def question(element: Mapping[str, Any], kind: str, texts: Texts, fields: Mapping[str, Field], problem: Problem, *, piped: set[str], read: set[str]) -> dict[str, Any]:
     """The study question of ``element``; each reason it cannot be imported goes to ``problem``.
 
     ``piped`` collects the names its texts pipe, ``read`` the names its condition reads.
