@@ -244,6 +244,7 @@ def test_metadata_is_left_out_with_a_note(tmp_path):
         ([{"type": "start", "name": "began"}, {"type": "text", "name": "t", "label": "Since ${began}"}], "FORM.xlsx:survey:4: ${began} is piped, but it is not a question of the imported study"),
         ([{"type": "text", "name": "t", "label": "Hello ${nobody}"}], "FORM.xlsx:survey:3: On the 'survey' sheet, the 'label' value is invalid"),  # pyxform's own check
         ([{"type": "text", "name": "t", "label::English (en)": "Hi", "label::Spanish (es)": "Hola"}], "FORM.xlsx:survey:1: the language(s) Spanish (es) are not among the app's"),
+        ([{"type": "text", "name": "t", "label::Español (es)": "Hola"}], "FORM.xlsx:survey:1: the language(s) Español (es) are not among the app's"),
         ([{"type": "text", "name": "t", "label::English (en)": "Hi", "label::French (fr)": "Salut"}, {"type": "text", "name": "u", "label::English (en)": "Only English"}], "FORM.xlsx:survey:4: label: no text in fr"),
         ([{"type": "select_one yn", "name": "q", "label": "Q", "choice_filter": "name != 'no'"}], "FORM.xlsx:survey:3: choice_filter cannot be imported"),
         ([{"type": "select_one odd", "name": "q", "label": "Q"}], "FORM.xlsx:choices:4: the choice name 'a-b' cannot be an answer code"),
@@ -256,6 +257,11 @@ def test_what_cannot_be_imported_is_reported_at_its_row_and_nothing_is_written(t
     choices = [*({"list_name": "yn", "name": n, "label": n} for n in ("yes", "no")), {"list_name": "odd", "name": "a-b", "label": "A"}, {"list_name": "odd", "name": "c", "label": "C"}, {"list_name": "single", "name": "x", "label": "X"}]
     found = problems(tmp_path, survey, choices)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_default_language_the_app_lacks_is_reported_even_for_plain_labels(tmp_path):
+    found = problems(tmp_path, [{"type": "text", "name": "t", "label": "Hola"}], settings={"form_id": "f", "default_language": "Spanish (es)"})
+    assert found == ["FORM.xlsx:settings:2: default_language Spanish (es) is not among the app's languages: English (en), French (fr), German (de)"]
 
 
 def test_settings_public_key_is_refused(tmp_path):

@@ -41,6 +41,8 @@ def import_form(form_path: Path, out: Path, shown_as: str | None = None) -> Repo
     texts = Texts(language_keys(structure), structure.get("default_language"))
     if texts.unknown:
         report.error("survey", 1, f"the language(s) {', '.join(texts.unknown)} are not among the app's: English (en), French (fr), German (de)")
+    if texts.unknown_default:
+        report.error("settings", 2, f"default_language {texts.unknown_default} is not among the app's languages: English (en), French (fr), German (de)")
     builder = Pages(form, texts, report)
     pages = builder.build()
     for key, value in form.settings.items():

@@ -28,13 +28,20 @@ def language_code(column: str) -> str | None:
 
 
 class Texts:
-    """Converts the form's texts, knowing its languages; ``problems`` gathers what cannot be converted."""
+    """Converts the form's texts, knowing its languages; ``unknown`` (``unknown_default``) are the languages of the
+    columns (of the settings' default) that the app does not offer.
+
+    ``default_language`` (from the settings) names the language of texts without one, and goes first.
+    """
 
     def __init__(self, keys: Iterable[str], default_language: str | None):
-        self.default = language_code(default_language) if default_language and default_language != DEFAULT else None
+        keys = set(keys)
+        named = default_language if default_language and default_language != DEFAULT else None
+        self.default = language_code(named) if named else None
         self.unknown = sorted({k for k in keys if k != DEFAULT and language_code(k) is None})
+        self.unknown_default = named if named and self.default is None else None
         found = {language_code(k) for k in keys if k != DEFAULT} - {None}
-        if self.default is not None:
+        if self.default is not None and (DEFAULT in keys or not found):
             found.add(self.default)
         ordered = sorted(found, key=LANGUAGES.index)
         if self.default in ordered:
