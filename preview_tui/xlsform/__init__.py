@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .pages import Pages, _ident
+from .pages import Pages, safe_id
 from .problems import FormProblem, ImportFailed, Report
 from .read import read_form
 from .study import study_files, write_study
@@ -54,7 +54,7 @@ def import_form(form_path: Path, out: Path, shown_as: str | None = None) -> Repo
         report.error("survey", 1, "the form has no question the study can ask")
     if report.problems:
         raise ImportFailed(report)
-    study_id = _ident(structure.get("id_string") or structure.get("name") or "form")[:64]
+    study_id = safe_id(structure.get("id_string") or structure.get("name") or "form")[:64]
     version = str(form.settings.get("version") or "1")[:64]
     title = structure.get("title") or study_id
     write_study(Path(out), study_files(study_id, title, version, texts.languages, pages, builder.choices), Path(form_path).name)

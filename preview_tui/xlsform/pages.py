@@ -115,7 +115,7 @@ class Pages:
                 self.report.error("choices", at, message) if at else self.report.error("survey", row, message)
 
             found = options(element, self.texts, other, said, piped)
-            key = _ident(list_name)
+            key = safe_id(list_name)
             if self.choices.get(key, found) == found:
                 self.choices[key] = found
                 item["options_from"] = key
@@ -145,11 +145,11 @@ class Pages:
             return None
 
     def _page(self, base: str, title: Any, conditions: list[str]) -> _Page:
-        page_id, number = _ident(base)[:60], 1
+        page_id, number = safe_id(base)[:60], 1
         taken = self.ids | (self.groups - {base})
         while page_id in taken:
             number += 1
-            page_id = f"{_ident(base)[:58]}_{number}"
+            page_id = f"{safe_id(base)[:58]}_{number}"
         self.ids.add(page_id)
         show_if = conditions[0] if len(conditions) == 1 else " and ".join(f"({c})" for c in conditions) or None
         page = _Page(page_id, title, show_if)
@@ -175,7 +175,8 @@ def _sheet_type(form: Form, element: dict[str, Any]) -> str:
     return form.survey_cells.get(element.get("name", ""), {}).get("type", element.get("type", ""))
 
 
-def _ident(name: str) -> str:
+def safe_id(name: str) -> str:
+    """An id made from a name that is not one (a list, a form, a page): what is not a letter, digit or _ becomes _."""
     cleaned = "".join(c if c.isalnum() and c.isascii() or c == "_" else "_" for c in str(name))
     return cleaned if cleaned[:1].isalpha() else f"l_{cleaned}"
 
