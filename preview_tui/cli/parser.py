@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = command("validate", "check a study directory or one study file")
     validate.add_argument("path", nargs="?", type=Path, help="a study directory or a .yaml file (default: --study)")
     validate.add_argument("--walk", action="store_true", help="also explore every branch with a bot and report coverage and dead ends")
+    xlsform = command("import", "make a study folder from an XLSForm workbook (ODK, KoboToolbox): survey, choices and settings sheets")
+    xlsform.add_argument("form", type=Path, help="the XLSForm (.xlsx, or .xls)")
+    xlsform.add_argument("--out", type=Path, required=True, metavar="DIR", help="the study folder to write: new, or empty")
     command("doctor", "check this station: libVLC, display, images, station file, central database, logs", parents=[central])
 
     audit = command("audit", "the station's audit log")
