@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..db.sessions import SessionRecord
 from ..seal import SEALED
 from ..survey.expr import parse
 from ..survey.pipe import neutral
 from ..survey.schema import NPS, ClipStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from ..survey.study import Study, text
 from .dial import ClipResult, clip_result
-from .source import SessionRecord, Sessions
+from .source import Sessions
 
 BIN_MS = 500
 BAND = "band: ±1 SD (standard deviation across participants)"
