@@ -133,6 +133,9 @@ def test_dial_split_by_an_answer(station):
 def test_test_data_and_every_session_only_when_asked(station):
     with_test = build_report(station["study"], read_sessions(station["db"], "rs", include_test=True))
     assert with_test.n == 6 and with_test.include_test
+    # The pilot (a man aged 18 to 34, completed) is in the numbers, never in a quota cell: the engine does not count it.
+    plain = build_report(station["study"], read_sessions(station["db"], "rs"))
+    assert with_test.n == plain.n + 1 and [(c.cell, c.count) for c in with_test.quotas] == [(c.cell, c.count) for c in plain.quotas]
     assert with_test.notices()[0].startswith("TEST DATA INCLUDED")
     people = list(dials(station).values()) + [[0] * 40]  # the pilot's dial
     assert with_test.clips[0].overall.mean == pytest.approx(expected_trace(people)[0])
