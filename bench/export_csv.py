@@ -19,7 +19,7 @@ With ``--from-database`` it also writes the same sessions into a station file
 and times the whole ``preview-tui export`` path (``run.export`` with the CSV
 format: reading the sessions, answers and pages left, coding, writing the wide
 file and the two long files), next to the same ``to_csv``; and, apart, the
-reading alone (``records.read_sessions``: sessions, answers, pages left) next
+reading alone (``db.sessions.read_sessions``: sessions, answers, pages left) next
 to a raw ``sqlite3`` read of the same rows (``fetchall``, nothing decoded),
 the floor any reader of that file stands on.
 """
