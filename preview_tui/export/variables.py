@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..db.sessions import SessionRecord
 from ..seal import SEALED
 from ..survey.expr import NUMBER_FUNCTIONS, parse
 from ..survey.pipe import neutral
@@ -60,7 +61,6 @@ from ..survey.schema import (
     SurveyStep,
 )
 from ..survey.study import Study, other_key
-from .records import SessionRecord
 from .words import all_languages
 
 NUMERIC, TEXT, DATETIME = "numeric", "text", "datetime"
