@@ -61,7 +61,7 @@ from ..survey.schema import (
 )
 from ..survey.study import Study, other_key
 from .records import SessionRecord
-from .words import all_languages
+from ..words import all_languages
 
 NUMERIC, TEXT, DATETIME = "numeric", "text", "datetime"
 MAX_NAME = 32
@@ -313,7 +313,7 @@ class _Builder:
         variables = [Variable("session_id", TEXT, self.words("session_id"))]
         variables += [Variable(name, TEXT, self.words(name)) for name in text_columns]
         yes_no = {1: self.words("yes"), 0: self.words("no")}
-        variables.append(Variable("rewards_opt_in", NUMERIC, self.words("rewards_opt_in"), values=yes_no))
+        variables.append(Variable("rewards_opt_in", NUMERIC, self.words("rewards_joined"), values=yes_no))
         variables += [Variable(name, DATETIME, self.words(name)) for name in ("consented_at", "started_at", "ended_at")]
         variables.append(Variable("duration_seconds", NUMERIC, self.words("duration_seconds")))
 
@@ -607,7 +607,7 @@ class _Builder:
         base = self.question(survey_id, page_id, q, shown_if).variables[0]
         text_missing = {str(code): labels for code, labels in base.values.items() if code in base.missing}
         variable = Variable(
-            f"{q.id}_specify", TEXT, _joined(_texts(q.text, self.languages), self.words("specify")), values=text_missing, missing=base.missing,
+            f"{q.id}_specify", TEXT, _joined(_texts(q.text, self.languages), self.words("specify_label")), values=text_missing, missing=base.missing,
             source="specify", question=other_key(q.id), question_type="text", survey=survey_id, page=page_id, shown_if=shown_if, sensitive=q.sensitive,
         )
         key, qid, absent = other_key(q.id), q.id, self.absent(page_id, shown_if, q.id)
