@@ -1,10 +1,16 @@
-"""The app's own participant-facing words, in every language a study can use."""
+"""The app's own words, in every language a study can use.
+
+One table for what participants read on screen and for the labels the exports and the codebook
+add to the study's own texts: a language is added, or a wording fixed, in one place, and a word
+both use is written once. A key means one thing wherever it is used.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
 WORDS: dict[str, dict[str, str]] = {
+    # -- On the participant's screens.
     "choose_language": {"en": "Please choose your language", "fr": "Veuillez choisir votre langue", "de": "Bitte wählen Sie Ihre Sprache"},
     "language_name": {"en": "English", "fr": "Français", "de": "Deutsch"},
     "consent_title": {"en": "Before we begin", "fr": "Avant de commencer", "de": "Bevor wir beginnen"},
@@ -198,6 +204,49 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Vous avez quitté l'étude. Tout ce que vous avez donné a été effacé. Merci.",
         "de": "Sie haben die Studie verlassen. Alles, was Sie angegeben haben, wurde gelöscht. Vielen Dank.",
     },
+    # -- In the exports and the codebook (researchers read these).
+    # Missing-value codes.
+    "screened_out": {"en": "Screened out before this question", "fr": "Exclu avant cette question", "de": "Vor dieser Frage ausgeschieden"},
+    "not_shown": {"en": "Not shown", "fr": "Non montrée", "de": "Nicht gezeigt"},
+    "sealed": {"en": "Sealed (not opened)", "fr": "Scellée (non ouverte)", "de": "Versiegelt (nicht geöffnet)"},
+    # Value labels.
+    "selected": {"en": "Selected", "fr": "Choisi", "de": "Gewählt"},
+    "not_selected": {"en": "Not selected", "fr": "Non choisi", "de": "Nicht gewählt"},
+    "yes": {"en": "Yes", "fr": "Oui", "de": "Ja"},
+    "no": {"en": "No", "fr": "Non", "de": "Nein"},
+    "clip_shown": {"en": "Shown", "fr": "Montré", "de": "Gezeigt"},
+    "clip_skipped": {"en": "Skipped", "fr": "Passé", "de": "Übersprungen"},
+    "clip_not_shown": {"en": "Not shown (failed)", "fr": "Non montré (échec)", "de": "Nicht gezeigt (Fehler)"},
+    # Variable labels of the session's own variables, keyed by the variable's name (``rewards_opt_in``
+    # is the consent screen's box, so its variable's label is ``rewards_joined``).
+    "session_id": {"en": "Session id", "fr": "Identifiant de session", "de": "Sitzungs-ID"},
+    "participant_code": {"en": "Participant code", "fr": "Code du participant", "de": "Teilnehmercode"},
+    "station": {"en": "Station", "fr": "Poste", "de": "Station"},
+    "room": {"en": "Room", "fr": "Salle", "de": "Raum"},
+    "seat": {"en": "Seat", "fr": "Place", "de": "Platz"},
+    "language": {"en": "Language chosen", "fr": "Langue choisie", "de": "Gewählte Sprache"},
+    "status": {"en": "Session status", "fr": "Statut de la session", "de": "Sitzungsstatus"},
+    "outcome_reason": {"en": "Screen-out reason", "fr": "Motif d'exclusion", "de": "Ausschlussgrund"},
+    "consent_version": {"en": "Consent version", "fr": "Version du consentement", "de": "Version der Einwilligung"},
+    "consent_hash": {"en": "SHA-256 of the consent text shown", "fr": "SHA-256 du texte de consentement affiché", "de": "SHA-256 des gezeigten Einwilligungstexts"},
+    "consented_at": {"en": "Consent given at (UTC)", "fr": "Consentement donné à (UTC)", "de": "Einwilligung erteilt um (UTC)"},
+    "rewards_joined": {"en": "Joined the rewards programme", "fr": "Adhésion au programme de récompenses", "de": "Dem Prämienprogramm beigetreten"},
+    "started_at": {"en": "Started at (UTC)", "fr": "Début (UTC)", "de": "Beginn (UTC)"},
+    "ended_at": {"en": "Ended at (UTC)", "fr": "Fin (UTC)", "de": "Ende (UTC)"},
+    "duration_seconds": {"en": "Duration (seconds)", "fr": "Durée (secondes)", "de": "Dauer (Sekunden)"},
+    # Variable labels of stimuli and orders ({step} is the step's title).
+    "outcome": {"en": "{step}: outcome", "fr": "{step} : résultat", "de": "{step}: Ergebnis"},
+    "watched": {"en": "{step}: percent watched (best play)", "fr": "{step} : pourcentage vu (meilleure lecture)", "de": "{step}: Prozent gesehen (beste Wiedergabe)"},
+    "completed": {"en": "{step}: watched to the end", "fr": "{step} : vu jusqu'au bout", "de": "{step}: bis zum Ende gesehen"},
+    "plays": {"en": "{step}: number of plays", "fr": "{step} : nombre de lectures", "de": "{step}: Anzahl der Wiedergaben"},
+    "dial_mean": {"en": "{step}: mean dial value (first play)", "fr": "{step} : valeur moyenne du curseur (première lecture)", "de": "{step}: mittlerer Reglerwert (erste Wiedergabe)"},
+    "seconds": {"en": "{step}: seconds viewed", "fr": "{step} : secondes de visionnage", "de": "{step}: Sekunden angesehen"},
+    "order": {"en": "Order shown: {what} of {of}", "fr": "Ordre montré : {what} de {of}", "de": "Gezeigte Reihenfolge: {what} von {of}"},
+    "order_stimuli": {"en": "Order shown: stimuli", "fr": "Ordre montré : stimuli", "de": "Gezeigte Reihenfolge: Stimuli"},
+    "rank": {"en": "rank", "fr": "rang", "de": "Rang"},
+    # After a question's text, the label of the text typed for "Other" (``specify`` is the problem shown).
+    "specify_label": {"en": "please specify", "fr": "précisez", "de": "bitte angeben"},
+    "calculated": {"en": "Calculated: {expr}", "fr": "Calculé : {expr}", "de": "Berechnet: {expr}"},
 }
 
 
@@ -218,3 +267,8 @@ def problem_text(problem: Any, lang: str, text: Callable[[Any], str]) -> str:
     if problem.message is not None:
         return text(problem.message)
     return word(problem.key, lang, **dict(problem.values))
+
+
+def all_languages(key: str, languages: list[str], **values: dict[str, str]) -> dict[str, str]:
+    """``key`` in each language, with ``values`` given per language."""
+    return {lang: word(key, lang, **{k: v[lang] for k, v in values.items()}) for lang in languages}
