@@ -19,7 +19,7 @@ With ``--from-database`` it also writes the same sessions into a station file
 and times the whole ``preview-tui export`` path (``run.export`` with the CSV
 format: reading the sessions, answers and pages left, coding, writing the wide
 file and the two long files), next to the same ``to_csv``; and, apart, the
-reading alone (``records.read_sessions``: sessions, answers, pages left) next
+reading alone (``db.sessions.read_sessions``: sessions, answers, pages left) next
 to a raw ``sqlite3`` read of the same rows (``fetchall``, nothing decoded),
 the floor any reader of that file stands on.
 """
@@ -39,7 +39,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from preview_tui.export.records import SessionRecord  # noqa: E402
+from preview_tui.db.sessions import SessionRecord  # noqa: E402
 from preview_tui.export.run import make_rows  # noqa: E402
 from preview_tui.export.variables import layout  # noqa: E402
 from preview_tui.export.writers import write_csv  # noqa: E402
@@ -136,7 +136,7 @@ def reading(source) -> int:
     """The sessions as the export reads them, from ``source``; their number."""
     import asyncio
 
-    from preview_tui.export import records
+    from preview_tui.db import sessions as records
 
     async def read() -> int:
         async with source.connect() as conn:
@@ -202,7 +202,7 @@ def main() -> None:
         if args.from_database:
             import asyncio
 
-            from preview_tui.export.records import Source
+            from preview_tui.db.reader import Source
             from preview_tui.export.run import export
 
             study = load_study(folder / "study")

@@ -1,8 +1,8 @@
 """Which quota cells are full: this station's sessions (a room's seats with it), and the other stations' when the central database answers.
 
 A cell counts its completed sessions and holds a place for each session in progress whose answers already
-fall in it (the README's "Running a screening room" states the policy); the flow counts again just before
-the page that decides a cell.
+fall in it (the README's "Running a screening room" states the policy; ``survey/quota_rules.py`` the rule);
+the flow counts again just before the page that decides a cell.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .db.store import Store
+from .survey import quota_rules
 from .survey.expr import parse
 from .survey.study import Study
 
@@ -30,13 +31,9 @@ async def full_quotas(study: Study, store: Store, more: list[dict[str, Any]] = (
     cells = study.quota_cells()
     if not cells:
         return set()
-    counts = {cell: 0 for cell, _, _ in cells}
-    reserved = await store.reserved_answers(study.id, exclude=exclude, active_since=datetime.now(UTC) - HOLD)
-    for answers in [*await store.completed_answers(study.id), *reserved, *more]:
-        for cell, when, _ in cells:
-            if parse(when).holds(answers):
-                counts[cell] += 1
-    return {cell for cell, _, quota in cells if counts[cell] >= quota.target}
+    here = await store.quota_sessions(study.id, counted=quota_rules.COUNTED, held=quota_rules.HELD, active_since=datetime.now(UTC) - HOLD, exclude=exclude)
+    counted = [answers for status, is_test, answers in here if quota_rules.counts(status, is_test, holding=True)]
+    return quota_rules.full_cells(cells, quota_rules.cell_counts(cells, [*counted, *more]))
 
 
 @dataclass

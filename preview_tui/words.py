@@ -1,10 +1,16 @@
-"""The app's own participant-facing words, in every language a study can use."""
+"""The app's own words, in every language a study can use.
+
+One table for what participants read on screen and for the labels the exports and the codebook
+add to the study's own texts: a language is added, or a wording fixed, in one place, and a word
+both use is written once. A key means one thing wherever it is used.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Iterable
 
 WORDS: dict[str, dict[str, str]] = {
+    # -- On the participant's screens.
     "choose_language": {"en": "Please choose your language", "fr": "Veuillez choisir votre langue", "de": "Bitte wählen Sie Ihre Sprache"},
     "language_name": {"en": "English", "fr": "Français", "de": "Deutsch"},
     "consent_title": {"en": "Before we begin", "fr": "Avant de commencer", "de": "Bevor wir beginnen"},
@@ -163,6 +169,103 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Oui, je souhaite aussi rejoindre le programme de récompenses (facultatif ; vous pouvez participer sans)",
         "de": "Ja, ich möchte auch am Prämienprogramm teilnehmen (freiwillig; Sie können auch ohne teilnehmen)",
     },
+    # The plain, line-by-line mode (``preview_tui/plain``): what to type, and its typed commands.
+    "plain_type_number": {"en": "Type the number of your answer.", "fr": "Tapez le numéro de votre réponse.", "de": "Geben Sie die Nummer Ihrer Antwort ein."},
+    "plain_type_numbers": {
+        "en": "Type the numbers of all that apply, separated by spaces.",
+        "fr": "Tapez les numéros de toutes les réponses qui conviennent, séparés par des espaces.",
+        "de": "Geben Sie die Nummern aller zutreffenden Antworten ein, durch Leerzeichen getrennt.",
+    },
+    "plain_type_order": {
+        "en": "Type every number in your order, first one first, e.g. {example}.",
+        "fr": "Tapez tous les numéros dans votre ordre, le premier d'abord, par exemple {example}.",
+        "de": "Geben Sie alle Nummern in Ihrer Reihenfolge ein, die erste zuerst, z. B. {example}.",
+    },
+    "plain_type_scale": {"en": "Type a number from {low} to {high}.", "fr": "Tapez un nombre de {low} à {high}.", "de": "Geben Sie eine Zahl von {low} bis {high} ein."},
+    "plain_type_steps": {"en": "Type a number from {low} to {high}, in steps of {step}.", "fr": "Tapez un nombre de {low} à {high}, par pas de {step}.", "de": "Geben Sie eine Zahl von {low} bis {high} ein, in Schritten von {step}."},
+    "plain_type_amount": {"en": "Type a number.", "fr": "Tapez un nombre.", "de": "Geben Sie eine Zahl ein."},
+    "plain_type_amount_in": {"en": "Type a number, in {unit}.", "fr": "Tapez un nombre, en {unit}.", "de": "Geben Sie eine Zahl ein, in {unit}."},
+    "plain_type_text": {"en": "Type your answer on one line.", "fr": "Tapez votre réponse sur une ligne.", "de": "Geben Sie Ihre Antwort in einer Zeile ein."},
+    "plain_type_date": {"en": "Type a date as {hint}.", "fr": "Tapez une date au format {hint}.", "de": "Geben Sie ein Datum als {hint} ein."},
+    "plain_type_special": {"en": "Or type a letter: {letters}.", "fr": "Ou tapez une lettre : {letters}.", "de": "Oder geben Sie einen Buchstaben ein: {letters}."},
+    "plain_empty_skips": {"en": "An empty line leaves it unanswered.", "fr": "Une ligne vide la laisse sans réponse.", "de": "Eine leere Zeile lässt sie unbeantwortet."},
+    "plain_empty_keeps": {"en": "An empty line keeps your answer: {answer}", "fr": "Une ligne vide garde votre réponse : {answer}", "de": "Eine leere Zeile behält Ihre Antwort: {answer}"},
+    "plain_row": {"en": "Row {i} of {n}: {row}", "fr": "Ligne {i} sur {n} : {row}", "de": "Zeile {i} von {n}: {row}"},
+    "plain_press_enter": {"en": "Press Enter to continue.", "fr": "Appuyez sur Entrée pour continuer.", "de": "Drücken Sie die Eingabetaste, um fortzufahren."},
+    "plain_clip": {
+        "en": "Clip: {title}. It is not played on this screen; the moderator shows it.",
+        "fr": "Extrait : {title}. Il n'est pas lu sur cet écran ; l'animateur le montre.",
+        "de": "Clip: {title}. Er wird nicht auf diesem Bildschirm abgespielt; die Moderation zeigt ihn.",
+    },
+    "plain_soft_required": {
+        "en": "You have not answered this question. Press Enter on an empty line to go on without answering.",
+        "fr": "Vous n'avez pas répondu à cette question. Appuyez sur Entrée sur une ligne vide pour continuer sans répondre.",
+        "de": "Sie haben diese Frage nicht beantwortet. Drücken Sie in einer leeren Zeile die Eingabetaste, um ohne Antwort fortzufahren.",
+    },
+    "plain_rewards_no": {"en": "No, thank you", "fr": "Non merci", "de": "Nein, danke"},
+    "plain_cmd_back": {"en": "!back", "fr": "!retour", "de": "!zurück"},
+    "plain_cmd_withdraw": {"en": "!withdraw", "fr": "!retrait", "de": "!widerruf"},
+    "plain_cmd_help": {"en": "!help", "fr": "!aide", "de": "!hilfe"},
+    "plain_commands": {
+        "en": "Commands: {back} the previous question, {withdraw} leave the study and erase your answers, {help} this help.",
+        "fr": "Commandes : {back} la question précédente, {withdraw} quitter l'étude et effacer vos réponses, {help} cette aide.",
+        "de": "Befehle: {back} die vorige Frage, {withdraw} die Studie verlassen und Ihre Antworten löschen, {help} diese Hilfe.",
+    },
+    "plain_no_back": {"en": "There is no earlier question to go back to.", "fr": "Il n'y a pas de question précédente.", "de": "Es gibt keine vorige Frage."},
+    "plain_yes": {"en": "yes", "fr": "oui", "de": "ja"},
+    "plain_withdraw_confirm": {
+        "en": "Leave the study and erase everything you gave today? This cannot be undone. Type {yes} to confirm; anything else goes on.",
+        "fr": "Quitter l'étude et effacer tout ce que vous avez donné aujourd'hui ? C'est définitif. Tapez {yes} pour confirmer ; toute autre réponse continue.",
+        "de": "Die Studie verlassen und alles löschen, was Sie heute angegeben haben? Das kann nicht rückgängig gemacht werden. Geben Sie {yes} ein, um zu bestätigen; alles andere geht weiter.",
+    },
+    "plain_withdrawn": {
+        "en": "You have left the study. Everything you gave has been erased. Thank you.",
+        "fr": "Vous avez quitté l'étude. Tout ce que vous avez donné a été effacé. Merci.",
+        "de": "Sie haben die Studie verlassen. Alles, was Sie angegeben haben, wurde gelöscht. Vielen Dank.",
+    },
+    # -- In the exports and the codebook (researchers read these).
+    # Missing-value codes.
+    "screened_out": {"en": "Screened out before this question", "fr": "Exclu avant cette question", "de": "Vor dieser Frage ausgeschieden"},
+    "not_shown": {"en": "Not shown", "fr": "Non montrée", "de": "Nicht gezeigt"},
+    "sealed": {"en": "Sealed (not opened)", "fr": "Scellée (non ouverte)", "de": "Versiegelt (nicht geöffnet)"},
+    # Value labels.
+    "selected": {"en": "Selected", "fr": "Choisi", "de": "Gewählt"},
+    "not_selected": {"en": "Not selected", "fr": "Non choisi", "de": "Nicht gewählt"},
+    "yes": {"en": "Yes", "fr": "Oui", "de": "Ja"},
+    "no": {"en": "No", "fr": "Non", "de": "Nein"},
+    "clip_shown": {"en": "Shown", "fr": "Montré", "de": "Gezeigt"},
+    "clip_skipped": {"en": "Skipped", "fr": "Passé", "de": "Übersprungen"},
+    "clip_not_shown": {"en": "Not shown (failed)", "fr": "Non montré (échec)", "de": "Nicht gezeigt (Fehler)"},
+    # Variable labels of the session's own variables, keyed by the variable's name (``rewards_opt_in``
+    # is the consent screen's box, so its variable's label is ``rewards_joined``).
+    "session_id": {"en": "Session id", "fr": "Identifiant de session", "de": "Sitzungs-ID"},
+    "participant_code": {"en": "Participant code", "fr": "Code du participant", "de": "Teilnehmercode"},
+    "station": {"en": "Station", "fr": "Poste", "de": "Station"},
+    "room": {"en": "Room", "fr": "Salle", "de": "Raum"},
+    "seat": {"en": "Seat", "fr": "Place", "de": "Platz"},
+    "language": {"en": "Language chosen", "fr": "Langue choisie", "de": "Gewählte Sprache"},
+    "status": {"en": "Session status", "fr": "Statut de la session", "de": "Sitzungsstatus"},
+    "outcome_reason": {"en": "Screen-out reason", "fr": "Motif d'exclusion", "de": "Ausschlussgrund"},
+    "consent_version": {"en": "Consent version", "fr": "Version du consentement", "de": "Version der Einwilligung"},
+    "consent_hash": {"en": "SHA-256 of the consent text shown", "fr": "SHA-256 du texte de consentement affiché", "de": "SHA-256 des gezeigten Einwilligungstexts"},
+    "consented_at": {"en": "Consent given at (UTC)", "fr": "Consentement donné à (UTC)", "de": "Einwilligung erteilt um (UTC)"},
+    "rewards_joined": {"en": "Joined the rewards programme", "fr": "Adhésion au programme de récompenses", "de": "Dem Prämienprogramm beigetreten"},
+    "started_at": {"en": "Started at (UTC)", "fr": "Début (UTC)", "de": "Beginn (UTC)"},
+    "ended_at": {"en": "Ended at (UTC)", "fr": "Fin (UTC)", "de": "Ende (UTC)"},
+    "duration_seconds": {"en": "Duration (seconds)", "fr": "Durée (secondes)", "de": "Dauer (Sekunden)"},
+    # Variable labels of stimuli and orders ({step} is the step's title).
+    "outcome": {"en": "{step}: outcome", "fr": "{step} : résultat", "de": "{step}: Ergebnis"},
+    "watched": {"en": "{step}: percent watched (best play)", "fr": "{step} : pourcentage vu (meilleure lecture)", "de": "{step}: Prozent gesehen (beste Wiedergabe)"},
+    "completed": {"en": "{step}: watched to the end", "fr": "{step} : vu jusqu'au bout", "de": "{step}: bis zum Ende gesehen"},
+    "plays": {"en": "{step}: number of plays", "fr": "{step} : nombre de lectures", "de": "{step}: Anzahl der Wiedergaben"},
+    "dial_mean": {"en": "{step}: mean dial value (first play)", "fr": "{step} : valeur moyenne du curseur (première lecture)", "de": "{step}: mittlerer Reglerwert (erste Wiedergabe)"},
+    "seconds": {"en": "{step}: seconds viewed", "fr": "{step} : secondes de visionnage", "de": "{step}: Sekunden angesehen"},
+    "order": {"en": "Order shown: {what} of {of}", "fr": "Ordre montré : {what} de {of}", "de": "Gezeigte Reihenfolge: {what} von {of}"},
+    "order_stimuli": {"en": "Order shown: stimuli", "fr": "Ordre montré : stimuli", "de": "Gezeigte Reihenfolge: Stimuli"},
+    "rank": {"en": "rank", "fr": "rang", "de": "Rang"},
+    # After a question's text, the label of the text typed for "Other" (``specify`` is the problem shown).
+    "specify_label": {"en": "please specify", "fr": "précisez", "de": "bitte angeben"},
+    "calculated": {"en": "Calculated: {expr}", "fr": "Calculé : {expr}", "de": "Berechnet: {expr}"},
 }
 
 
@@ -170,3 +273,21 @@ def word(key: str, lang: str, **values: Any) -> str:
     entry = WORDS[key]
     template = entry.get(lang) or entry["en"]
     return template.format(**values) if values else template
+
+
+def in_each(key: str, languages: Iterable[str]) -> str:
+    """``key`` said in each of ``languages``, for what is shown before the participant has chosen one."""
+    return " · ".join(word(key, lang) for lang in languages)
+
+
+def problem_text(problem: Any, lang: str, text: Callable[[Any], str]) -> str:
+    """What the participant reads about an answer the engine refused (a ``runner.Problem``): the study's own
+    message for it when it gives one (``text`` reads a study text in the participant's language), else the app's words."""
+    if problem.message is not None:
+        return text(problem.message)
+    return word(problem.key, lang, **dict(problem.values))
+
+
+def all_languages(key: str, languages: list[str], **values: dict[str, str]) -> dict[str, str]:
+    """``key`` in each language, with ``values`` given per language."""
+    return {lang: word(key, lang, **{k: v[lang] for k, v in values.items()}) for lang in languages}

@@ -6,7 +6,7 @@ import sys
 
 from export_helpers import afternoon, export_study
 from preview_tui.export.codebook import rows, to_markdown
-from preview_tui.export.records import Source
+from preview_tui.db.reader import Source
 from preview_tui.export.run import export
 from preview_tui.export.variables import layout
 

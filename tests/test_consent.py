@@ -9,7 +9,7 @@ from conftest import rows
 from preview_tui.survey.errors import StudyError
 from preview_tui.survey.jurisdiction import minimum_age
 from preview_tui.survey.runner import Runner
-from preview_tui.ui.consent_text import consent_markdown
+from preview_tui.consent_text import consent_markdown
 from preview_tui.survey.study import load_study
 from studies import opts, page, q, write_study
 from test_walk_demo import make_app, walk

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import rows
 from export_helpers import PRIVATE_KEY, afternoon, export_study
-from preview_tui.export.records import SealedAnswerError, Source
+from preview_tui.db.reader import SealedAnswerError, Source
 from preview_tui.seal import generate, open_value, parse_private_key
 from preview_tui.export.run import export
 from preview_tui.export.variables import layout

@@ -9,7 +9,7 @@ import pytest
 
 from export_helpers import afternoon, export_study
 from preview_tui.db.store import Store
-from preview_tui.export.records import Source
+from preview_tui.db.reader import Source
 from preview_tui.export.run import export
 from preview_tui.sync.engine import sync
 
@@ -55,7 +55,7 @@ async def test_central_export_equals_the_stations_exports(tmp_path, central_url)
 
 
 async def test_a_central_database_no_station_has_synced_to_says_so(tmp_path, central_url):
-    from preview_tui.export.records import SourceError
+    from preview_tui.db.reader import SourceError
 
     study = export_study(tmp_path / "study")
     with pytest.raises(SourceError, match="holds no preview-tui data yet"):

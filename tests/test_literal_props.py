@@ -121,11 +121,12 @@ async def test_any_wrong_invitation_code_is_refused_as_written(tmp_path_factory,
 @example(title="[/]\x1b]0;t\x07", label="A=[literal]\x1b[2J", question="[@click=app.quit]\u202e")
 def test_the_report_in_the_terminal_shows_study_texts_and_never_their_control_sequences(tmp_path_factory, title, label, question):
     from preview_tui.report import build_report
-    from preview_tui.report.source import SessionRecord, Sessions
+    from preview_tui.db.sessions import SessionRecord
+    from preview_tui.report.source import Sessions
 
     tmp = tmp_path_factory.mktemp("r")
     study = inject(load_study(study_with(tmp / "s", label="@LABEL@", question="@QUESTION@", title="@TITLE@")), placeholders({"title": title, "label": label, "question": question}))
-    records = [SessionRecord(uuid.uuid4(), "completed", None, "en", False, answers={"pick": 1, "name": "x"}) for _ in range(2)]
+    records = [SessionRecord(uuid.uuid4(), {"status": "completed", "language": "en", "is_test": False}, answers={"pick": 1, "name": "x"}) for _ in range(2)]
     report = build_report(study, Sessions(records, 0, "station.sqlite", False), language="en")
     for colour in (False, True):
         out = render_text(report, colour=colour)

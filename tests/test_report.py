@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from preview_tui.report import ReportSourceError, build_report, read_sessions
+from preview_tui.report import SourceError, build_report, read_sessions
 from preview_tui.report.source import fetch_sessions
 from preview_tui import seal
 from preview_tui.seal import Sealer, generate, parse_private_key
@@ -133,6 +133,9 @@ def test_dial_split_by_an_answer(station):
 def test_test_data_and_every_session_only_when_asked(station):
     with_test = build_report(station["study"], read_sessions(station["db"], "rs", include_test=True))
     assert with_test.n == 6 and with_test.include_test
+    # The pilot (a man aged 18 to 34, completed) is in the numbers, never in a quota cell: the engine does not count it.
+    plain = build_report(station["study"], read_sessions(station["db"], "rs"))
+    assert with_test.n == plain.n + 1 and [(c.cell, c.count) for c in with_test.quotas] == [(c.cell, c.count) for c in plain.quotas]
     assert with_test.notices()[0].startswith("TEST DATA INCLUDED")
     people = list(dials(station).values()) + [[0] * 40]  # the pilot's dial
     assert with_test.clips[0].overall.mean == pytest.approx(expected_trace(people)[0])
@@ -153,14 +156,14 @@ async def test_a_sealed_answer_is_counted_as_sealed_or_opened_with_the_key(stati
     money = {q.id: q for q in opened.questions}["money"]
     assert (money.n, money.sealed, [b.count for b in money.bars]) == (2, 0, [1, 1])
     assert seal.opened({"pace": 1}) == {"pace": 1} and seal.opened(Sealer(PRIVATE_KEY.public_key).seal(2)) is seal.SEALED
-    with pytest.raises(ReportSourceError, match="sealed answer"):
+    with pytest.raises(SourceError, match="sealed answer"):
         await fetch_sessions(station["db"], "rs", private_key=parse_private_key(generate()[1]))
 
 
 def test_the_station_file_is_only_read_whatever_its_name(station, tmp_path):
     import shutil
 
-    from preview_tui.report import ReportSourceError
+    from preview_tui.report import SourceError
 
     folder = tmp_path / "room 1#b?"
     folder.mkdir()
@@ -169,6 +172,6 @@ def test_the_station_file_is_only_read_whatever_its_name(station, tmp_path):
     before = db.read_bytes()
     assert len(read_sessions(db, "rs").records) == 8
     assert db.read_bytes() == before
-    with pytest.raises(ReportSourceError, match="no station database at"):
+    with pytest.raises(SourceError, match="no station database at"):
         read_sessions(folder / "none.sqlite", "rs")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["room 1#b?"] and not (folder / "none.sqlite").exists()

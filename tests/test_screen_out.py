@@ -14,7 +14,7 @@ from conftest import rows
 from preview_tui.db import audit
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store, StoreError
-from preview_tui.export.records import Source
+from preview_tui.db.reader import Source
 from preview_tui.export.run import export
 from preview_tui.flow import Flow, Participant
 from preview_tui.survey.study import load_study

@@ -12,7 +12,7 @@ from preview_tui import seal
 from preview_tui.db.audit import verify
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store, StoreError
-from preview_tui.export.records import Source
+from preview_tui.db.reader import Source
 from preview_tui.export.run import export
 from preview_tui.flow import Flow, Participant, SealingRefused
 from preview_tui.survey.study import load_study

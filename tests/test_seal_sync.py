@@ -8,7 +8,7 @@ import pytest
 
 from preview_tui import seal
 from preview_tui.db.store import Store
-from preview_tui.export.records import Source
+from preview_tui.db.reader import Source
 from preview_tui.export.run import export
 from preview_tui.flow import Flow, Participant
 from preview_tui.survey.study import load_study

@@ -2,8 +2,10 @@
 
     preview-tui [--study DIR]...       run the study (default: the current directory); several
                                        --study options put several studies on the station
+    preview-tui --plain                run it line by line, for screen readers and plain terminals
     preview-tui validate [PATH]        check a study directory or one file
     preview-tui validate --walk        ... and explore every branch, reporting coverage
+    preview-tui import FORM --out DIR  make a study folder from an XLSForm workbook
     preview-tui doctor                 check this station: libVLC, display, images, station file,
                                        central database, logs
     preview-tui audit verify           check the station's hash-chained audit log (--central URL: against what it sent)
@@ -54,6 +56,10 @@ def _dispatch(args, studies: list[Path], study: Path, database: str | None) -> i
         from .study import validate
 
         return validate(args.path or study, walk=args.walk)
+    if command == "import":
+        from .xlsform import import_command
+
+        return import_command(args.form, args.out)
     if command == "doctor":
         from .doctor import doctor
 
@@ -88,4 +94,4 @@ def _dispatch(args, studies: list[Path], study: Path, database: str | None) -> i
         return room.observe(study, database, name=args.room_name)
     from .study import run
 
-    return run(studies, database)
+    return run(studies, database, plain=args.plain)

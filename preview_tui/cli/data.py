@@ -66,7 +66,7 @@ def export(study_dir: Path, database: str | None, central: str | None, out: Path
     if language and language not in study.settings.languages:
         say(f"the study has no language '{language}' (it has: {', '.join(study.settings.languages)})")
         return EXIT_PROBLEMS
-    from ..export.records import SealedAnswerError, Source, SourceError
+    from ..db.reader import SealedAnswerError, Source, SourceError
     from ..export.run import FORMATS, export as run_export
     from ..export.variables import ExportError
     from ..seal import SealKeyError
@@ -116,7 +116,7 @@ def codebook(study_dir: Path, out: Path, *, formats: list[str] | None) -> int:
 
 def report(study_dir: Path, database: str | None, *, split_by: str | None, language: str | None, out: Path | None, private_key: Path | None, include_test: bool, all_sessions: bool) -> int:
     """The study's results from a station file or the central database: printed, or written to a file."""
-    from ..report import ReportSourceError, build_report, read_sessions
+    from ..report import SourceError, build_report, read_sessions
     from ..db.reading import is_url
     from ..seal import SealError, SealKeyError
     from ..settings import database_path
@@ -131,7 +131,7 @@ def report(study_dir: Path, database: str | None, *, split_by: str | None, langu
     try:
         sessions = read_sessions(source, study.id, include_test=include_test, private_key=read_private_key(private_key))
         results = build_report(study, sessions, language=language, split_by=split_by, base="all" if all_sessions else "completed")
-    except (ReportSourceError, SealKeyError, SealError, ValueError) as exc:
+    except (SourceError, SealKeyError, SealError, ValueError) as exc:
         say(str(exc))
         return EXIT_PROBLEMS
     if out is not None:

@@ -17,6 +17,7 @@ from .. import __version__
 STUDY_HELP = "the study directory (default: the current directory); for the app, repeat it to offer several studies, the first one's station settings apply"
 DATABASE_HELP = "the station's SQLite file (default: PREVIEW_TUI_DATABASE, else station.database in config.yaml, else the per-user data directory)"
 CENTRAL_HELP = "the central PostgreSQL database, postgresql://user:password@host:5432/db (default: PREVIEW_TUI_CENTRAL_DATABASE, else station.central_database in config.yaml)"
+PLAIN_HELP = "one line after another, for screen readers, Braille displays and plain serial or SSH terminals: numbered options, answers typed, no escape sequences (also station.interface: plain)"
 OUT_DIR_HELP = "the folder to write to, made if missing (default: exports)"
 
 
@@ -46,15 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"preview-tui {__version__}")
     parser.add_argument("--study", type=Path, action="append", metavar="DIR", help=STUDY_HELP)
     parser.add_argument("--database", "--db", dest="database", metavar="FILE", help=DATABASE_HELP)
+    parser.add_argument("--plain", action="store_true", help=PLAIN_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, *, parents=(), into=sub) -> argparse.ArgumentParser:
         return into.add_parser(name, help=help, description=help, parents=[shared, *parents])
 
-    command("run", "run the study (the default)")
+    command("run", "run the study (the default)").add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help=PLAIN_HELP)
     validate = command("validate", "check a study directory or one study file")
     validate.add_argument("path", nargs="?", type=Path, help="a study directory or a .yaml file (default: --study)")
     validate.add_argument("--walk", action="store_true", help="also explore every branch with a bot and report coverage and dead ends")
+    xlsform = command("import", "make a study folder from an XLSForm workbook (ODK, KoboToolbox): survey, choices and settings sheets")
+    xlsform.add_argument("form", type=Path, help="the XLSForm (.xlsx, or .xls)")
+    xlsform.add_argument("--out", type=Path, required=True, metavar="DIR", help="the study folder to write: new, or empty")
     command("doctor", "check this station: libVLC, display, images, station file, central database, logs", parents=[central])
 
     audit = command("audit", "the station's audit log")

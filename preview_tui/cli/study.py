@@ -40,8 +40,9 @@ def validate(path: Path, *, walk: bool = False) -> int:
     return EXIT_OK
 
 
-def run(study_dirs: list[Path], database: str | None) -> int:
-    """Run the station app on these studies (the first one shown).
+def run(study_dirs: list[Path], database: str | None, *, plain: bool = False) -> int:
+    """Run the station app on these studies (the first one shown); ``plain`` (or ``station.interface: plain``):
+    the line-by-line front end, which has no console to draw early.
 
     A study whose files are as they were when it last loaded clean is not checked again (``survey.cache``):
     then the console is drawn from what was kept of it, and the engine, the store and the study itself
@@ -52,12 +53,13 @@ def run(study_dirs: list[Path], database: str | None) -> int:
     keys = [study_key(d) for d in study_dirs]
     console = [read_facts(k) for k in keys]
 
-    if all(console) and not console[0].kiosk and len({f.id for f in console}) == len(console):
+    plain = plain or bool(console[0] and console[0].interface == "plain")
+    if not plain and all(console) and not console[0].kiosk and len({f.id for f in console}) == len(console):
         return _run_kept(study_dirs, keys, console, database)  # a kiosk shows its welcome first: loaded before it
-    return _run_checked(study_dirs, keys, database)
+    return _run_checked(study_dirs, keys, database, plain=plain)
 
 
-def _run_checked(study_dirs: list[Path], keys: list[str | None], database: str | None) -> int:
+def _run_checked(study_dirs: list[Path], keys: list[str | None], database: str | None, *, plain: bool = False) -> int:
     from ..survey.cache import load as load_kept
     from ..survey.errors import StudyError
 
@@ -83,6 +85,10 @@ def _run_checked(study_dirs: list[Path], keys: list[str | None], database: str |
     if not prepare(db_file):
         return EXIT_PROBLEMS
     setup_logging()
+    if plain or settings.interface == "plain":
+        from ..plain import run_station
+
+        return run_station(studies, db_file)
     _ask_terminal(settings.images, any(facts_of(one).pictures for one in studies))
     from ..prefs import prefs_path
     from ..ui.app import build_app

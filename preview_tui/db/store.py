@@ -320,34 +320,22 @@ class Store:
         async with self._read() as s:
             return uuid.UUID(str(await s.scalar(select(m.SyncState.station_id).where(m.SyncState.id == 1))))
 
-    async def completed_answers(self, study_id: str) -> list[dict[str, Any]]:
-        """The answers of every completed, non-test session of a study on this station (for quotas)."""
-        query = (
-            select(m.Answer.session_id, m.Answer.question_id, m.Answer.value)
-            .join(m.Session, m.Session.id == m.Answer.session_id)
-            .where(m.Session.study_id == study_id, m.Session.status == m.COMPLETED, m.Session.is_test.is_(False))
-        )
-        sessions: dict[uuid.UUID, dict[str, Any]] = {}
-        async with self._read() as s:
-            for session_id, question_id, value in await s.execute(query):
-                sessions.setdefault(session_id, {})[question_id] = value
-        return list(sessions.values())
-
-    async def reserved_answers(self, study_id: str, *, exclude: uuid.UUID | None, active_since: datetime) -> list[dict[str, Any]]:
-        """The answers of the sessions in progress (not test, not ``exclude``) that answered something since
-        ``active_since``: each holds its place in a quota cell its answers already fall in (``flow.full_quotas``)."""
+    async def quota_sessions(self, study_id: str, *, counted: Iterable[str], held: Iterable[str], active_since: datetime, exclude: uuid.UUID | None = None) -> list[tuple[str, bool, dict[str, Any]]]:
+        """(status, is_test, answers) of the study's sessions a quota may count (``survey/quota_rules.py`` decides):
+        those with a ``counted`` status, and those with a ``held`` one that answered something since ``active_since``
+        (each holds its place in a cell its answers already fall in); never ``exclude``, the session asking."""
         active = select(m.Answer.session_id).where(m.Answer.answered_at >= active_since).distinct()
         query = (
-            select(m.Answer.session_id, m.Answer.question_id, m.Answer.value)
+            select(m.Answer.session_id, m.Session.status, m.Session.is_test, m.Answer.question_id, m.Answer.value)
             .join(m.Session, m.Session.id == m.Answer.session_id)
-            .where(m.Session.study_id == study_id, m.Session.status == m.IN_PROGRESS, m.Session.is_test.is_(False), m.Answer.session_id.in_(active))
+            .where(m.Session.study_id == study_id, m.Session.status.in_(counted) | (m.Session.status.in_(held) & m.Answer.session_id.in_(active)))
         )
         if exclude is not None:
             query = query.where(m.Session.id != exclude)
-        sessions: dict[uuid.UUID, dict[str, Any]] = {}
+        sessions: dict[uuid.UUID, tuple[str, bool, dict[str, Any]]] = {}
         async with self._read() as s:
-            for session_id, question_id, value in await s.execute(query):
-                sessions.setdefault(session_id, {})[question_id] = value
+            for session_id, status, is_test, question_id, value in await s.execute(query):
+                sessions.setdefault(session_id, (status, bool(is_test), {}))[2][question_id] = value
         return list(sessions.values())
 
     async def answers(self, session_id: uuid.UUID) -> dict[str, Any]:

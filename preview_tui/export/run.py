@@ -19,8 +19,9 @@ from typing import Any, Callable
 from ..files import private_dir, private_file
 from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
-from . import records, writers
-from .records import Source
+from ..db import sessions as records
+from ..db.reader import Source
+from . import writers
 from .variables import Layout, layout
 from . import recordings
 

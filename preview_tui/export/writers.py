@@ -170,7 +170,7 @@ def _one_text_code(column, v, texts: dict, layout: Layout, language: str):
     is the not-shown code, labelled with every reason it stands for; special answers
     keep their own labelled codes.
     """
-    from .words import word
+    from ..words import word
 
     codes = layout.codes
     merged = {str(c) for c in (codes.screened_out, codes.sealed) if c in v.missing}

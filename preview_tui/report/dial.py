@@ -13,10 +13,10 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from ..db.sessions import SessionRecord
 from ..seal import SEALED
 from ..survey.schema import NPS, ClipStep, Rating
 from ..survey.study import text
-from .source import SessionRecord
 
 NO_ANSWER = "No answer"
 
@@ -92,8 +92,8 @@ def clip_result(step: ClipStep, records: list[SessionRecord], split_q: Any, lang
             if members:
                 split.append(trace(label, members, nbins, bin_ms))
     watched = [r.exposure[step.id] for r in records if step.id in r.exposure]
-    percents = [p for p, _ in watched if p is not None]
-    return ClipResult(step.id, text(step.title, language), overall, split, len(watched), sum(1 for _, done in watched if done), statistics.fmean(percents) if percents else None)
+    percents = [seen.percent for seen in watched if seen.percent is not None]
+    return ClipResult(step.id, text(step.title, language), overall, split, len(watched), sum(1 for seen in watched if seen.completed), statistics.fmean(percents) if percents else None)
 
 
 def _same(value: Any, code: Any) -> bool:

@@ -13,7 +13,8 @@
 The base of the distributions and traces is the completed sessions, or with
 ``base="all"`` every session that gave the answer (screened out, abandoned or
 interrupted too). Outcomes and screen-outs count every eligible session,
-quota cells the completed ones, as the study engine does.
+quota cells the sessions the study engine counts (``survey/quota_rules.py``:
+completed, and never a test session, even when test data is included).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..db.sessions import SessionRecord
 from ..seal import SEALED
-from ..survey.expr import parse
+from ..survey import quota_rules
 from ..survey.pipe import neutral
 from ..survey.schema import NPS, ClipStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 from ..survey.study import Study, text
 from .dial import ClipResult, clip_result
-from .source import SessionRecord, Sessions
+from .source import Sessions
 
 BIN_MS = 500
 BAND = "band: ±1 SD (standard deviation across participants)"
@@ -189,7 +191,7 @@ def build_report(study: Study, sessions: Sessions, *, language: str | None = Non
         outcomes=[(STATUS_LABELS.get(status, status), outcomes[status]) for status in STATUS_LABELS if outcomes[status]],
         withdrawn=sessions.withdrawn,
         screen_outs=sorted(Counter(r.reason or "unknown" for r in records if r.status == "screened_out").items(), key=lambda kv: (-kv[1], kv[0])),
-        quotas=quota_cells(study, [r for r in records if r.status == "completed"], language),
+        quotas=quota_cells(study, records, language),
         questions=[question_result(q, [r.answers.get(q.id) for r in counted if q.id in r.answers], language) for _, _, q in study.questions()],
         clips=[clip_result(step, counted, split_q, language, bin_ms) for step in study.screening.steps if isinstance(step, ClipStep) and step.dial],
         split_by=split_q.id if split_q else None,
@@ -299,16 +301,17 @@ def histogram(values: list[float], low: float, high: float, bins: int = 10) -> H
 # -- outcomes and quotas ---------------------------------------------------------
 
 
-def quota_cells(study: Study, completed: list[SessionRecord], language: str | None = None) -> list[QuotaCell]:
-    """Each quota cell's completed sessions (sealed answers are left out of the conditions), named by its options' labels."""
+def quota_cells(study: Study, records: list[SessionRecord], language: str | None = None) -> list[QuotaCell]:
+    """Each quota cell's count of the sessions that count toward it (``survey/quota_rules.py``: completed,
+    never a test session; sealed answers are left out of the conditions), named by its options' labels."""
     lang = language or study.settings.languages[0]
-    cells = []
-    envs = [{k: v for k, v in r.answers.items() if v is not SEALED} for r in completed]
-    for quota in study.config.study.quotas:
-        for cell, when, combo in quota.combinations():
-            expr = parse(when)
-            cells.append(QuotaCell(cell, sum(1 for env in envs if expr.holds(env)), quota.target, cell_label(study, quota.id, combo, lang)))
-    return cells
+    counted = [{k: v for k, v in r.answers.items() if v is not SEALED} for r in records if quota_rules.counts(r.status, r.is_test)]
+    found = quota_rules.cell_counts(study.quota_cells(), counted)
+    return [
+        QuotaCell(cell, found[cell], quota.target, cell_label(study, quota.id, combo, lang))
+        for quota in study.config.study.quotas
+        for cell, _, combo in quota.combinations()
+    ]
 
 
 def cell_label(study: Study, quota_id: str, combo: dict[str, Any], lang: str) -> str:

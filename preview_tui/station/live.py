@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db.room import RoomDb
+from ..db.sessions import SessionRecord
 from ..report.dial import ClipResult, clip_result
 from ..report.numbers import BIN_MS
-from ..report.source import SessionRecord
 from ..seal import is_sealed
 from ..survey.study import Study
 
@@ -68,7 +68,7 @@ class LiveTrace:
         split_q = self.study.question(split_by) if split_by else None
         answers = self._answers(split_q.id, list(play.samples)) if split_q is not None else {}
         records = [
-            SessionRecord(id=uuid.UUID(hex=session), status="in_progress", reason=None, language=None, is_test=False, answers={split_q.id: answers[session]} if split_q is not None and session in answers else {}, dial={play.step_id: sorted(samples, key=lambda s: s[1])})
+            SessionRecord(id=uuid.UUID(hex=session), row={"status": "in_progress"}, answers={split_q.id: answers[session]} if split_q is not None and session in answers else {}, dial={play.step_id: sorted(samples, key=lambda s: s[1])})
             for session, samples in play.samples.items()
         ]
         return clip_result(step, records, split_q, self.language, self.bin_ms)

@@ -100,6 +100,12 @@ class Station:
             return []
         return [Notice(f"{len(flow.reask)} sealed answer(s) needed later in the questionnaire will be asked again: the station cannot read them back.", seconds=15)]
 
+    async def resumable(self, code: str) -> list[m.Session]:
+        """The current study's sessions of participant ``code`` that ``resume`` can take up (interrupted or
+        abandoned), newest first: a front end that starts sessions by code offers them before a new one."""
+        sessions = await self.store.list_sessions(self.study.id, 20, code=code)
+        return [row for row in sessions if row.status in (m.IN_PROGRESS, m.ABANDONED)]
+
     def _running(self, flow: Flow) -> None:
         self.flow, self.paused = flow, False
         self.touch()

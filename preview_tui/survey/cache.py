@@ -56,6 +56,7 @@ class ConsoleFacts:
     database: str | None  # the station file set in config.yaml
     pictures: bool  # a storyboard or an image choice: the terminal's image support is needed
     images: str  # the renderer set in config.yaml
+    interface: str = "textual"  # station.interface: "plain" runs the line-by-line mode, which needs no console
 
 
 def facts_of(study: Study) -> ConsoleFacts:
@@ -76,6 +77,7 @@ def facts_of(study: Study) -> ConsoleFacts:
         database=station.database,
         pictures=pictures,
         images=station.images,
+        interface=station.interface,
     )
 
 

@@ -183,6 +183,10 @@ class StudySettings(Strict):
             raise ValueError("a language is listed twice")
         return v
 
+    def end_text(self, outcome: str) -> Text:
+        """What the end screen says to a session that ended so: completed, screened_out or declined."""
+        return {"completed": self.thanks, "screened_out": self.screened_out, "declined": self.declined}[outcome]
+
 
 class PlaybackSettings(Strict):
     video: Literal["auto", "window", "headless"] = "auto"
@@ -205,6 +209,7 @@ class StationSettings(Strict):
     moderator_pin: str | None = Field(None, description="the moderator PIN's hash, made by `preview-tui pin`")
     idle_timeout: float = Field(0, ge=0, le=86400, description="seconds without a key before the participant is asked if they are still there (0: never)")
     idle_warning: float = Field(30, ge=1, le=600, description="seconds the question stays before the session is saved as abandoned")
+    interface: Literal["textual", "plain"] = Field("textual", description="textual: the full-screen app; plain: one line after another, for screen readers, Braille displays and plain serial or SSH terminals (as `preview-tui --plain`)")
 
     @field_validator("moderator_pin")
     @classmethod

@@ -7,9 +7,10 @@ applies its offline policy. ``others_completed_answers`` is what quotas
 need: the answers of the completed participants of a study on every other
 station (this station's own come from its file, exact, synced or not).
 
-``central_completed_counts`` counts the completed participants of a study:
-this station's from its own file plus every other station's from the
-central database. Test sessions and withdrawn participants do not count.
+``central_completed_counts`` counts the participants of a study that count
+toward a quota (``survey/quota_rules.py``: completed, never a test session):
+this station's from its own file plus every other station's from the central
+database. Withdrawn participants are erased and do not count.
 With ``by="question_id"`` the counts are per answer value of that question
 (e.g. per age band); without, under the key ``None``.
 
@@ -34,6 +35,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
+
+from ..survey import quota_rules
 
 LOCAL, CLOSED = "local", "closed"
 CENTRAL_TIMEOUT = 2.0  # seconds for one count from the central database, connecting included
@@ -90,18 +93,20 @@ async def ask_central(url: str, work: Callable[[Any], Awaitable[T]], *, timeout:
 
 
 async def others_completed_answers(url: str, study_id: str, *, station_db: Path, questions: set[str], timeout: float = CENTRAL_TIMEOUT) -> list[dict[str, Any]]:
-    """The answers to ``questions`` of every completed, non-test session of a study on the other stations."""
+    """The answers to ``questions`` of every session of a study on the other stations that counts toward a quota."""
     me = station_id(station_db)
 
     async def fetch(conn) -> list[dict[str, Any]]:
         rows = await conn.fetch(
-            "SELECT s.id, a.question_id, a.value::text AS value FROM sessions s "
+            "SELECT s.id, s.status, s.is_test, a.question_id, a.value::text AS value FROM sessions s "
             "LEFT JOIN answers a ON a.session_id = s.id AND a.question_id = ANY($3::text[]) "
-            "WHERE s.study_id = $1 AND s.status = 'completed' AND NOT s.is_test AND s.origin_station <> $2",
-            study_id, me, sorted(questions),
+            "WHERE s.study_id = $1 AND s.origin_station <> $2 AND s.status = ANY($4::text[])",
+            study_id, me, sorted(questions), list(quota_rules.COUNTED),
         )
         sessions: dict[Any, dict[str, Any]] = {}
         for row in rows:
+            if not quota_rules.counts(row["status"], row["is_test"]):
+                continue
             answers = sessions.setdefault(row["id"], {})
             if row["question_id"] is not None:
                 answers[row["question_id"]] = json.loads(row["value"])
@@ -117,24 +122,22 @@ class QuotaCounts:
     reason: str | None = None  # why the centre was not counted
 
 
-def _key(value: Any) -> Any:
-    return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
-
-
 def local_counts(station_db: Path, study_id: str, by: str | None = None) -> tuple[uuid.UUID, Counter]:
+    """This station's id, and its sessions of the study that count (per answer to ``by``, or under ``None``)."""
     con = sqlite3.connect(f"file:{station_db}?mode=ro", uri=True)
     try:
         (station_id,) = con.execute("SELECT station_id FROM sync_state WHERE id = 1").fetchone()
-        counts: Counter = Counter()
         if by is None:
-            (n,) = con.execute("SELECT count(*) FROM sessions WHERE study_id = ? AND status = 'completed' AND NOT is_test", (study_id,)).fetchone()
-            counts[None] = n
+            groups = con.execute("SELECT status, is_test, NULL, count(*) FROM sessions WHERE study_id = ? GROUP BY status, is_test", (study_id,))
         else:
-            for (value,) in con.execute(
-                "SELECT a.value FROM sessions s JOIN answers a ON a.session_id = s.id AND a.question_id = ? WHERE s.study_id = ? AND s.status = 'completed' AND NOT s.is_test",
+            groups = con.execute(
+                "SELECT s.status, s.is_test, a.value, count(*) FROM sessions s JOIN answers a ON a.session_id = s.id AND a.question_id = ? "
+                "WHERE s.study_id = ? GROUP BY s.status, s.is_test, a.value",
                 (by, study_id),
-            ):
-                counts[_key(json.loads(str(value)))] += 1
+            )
+        counts = quota_rules.by_answer((status, is_test, None if value is None else json.loads(str(value)), n) for status, is_test, value, n in groups)
+        if by is None:
+            counts[None] += 0  # the total is there even while nothing counts
         return uuid.UUID(str(station_id)), counts
     finally:
         con.close()
@@ -147,12 +150,12 @@ async def central_completed_counts(url: str, study_id: str, *, station_db: Path,
     async def fetch(conn):
         if by is None:
             return await conn.fetch(
-                "SELECT NULL::jsonb AS value, count(*) AS n FROM sessions WHERE study_id = $1 AND status = 'completed' AND NOT is_test AND origin_station <> $2",
+                "SELECT status, is_test, NULL::text AS value, count(*) AS n FROM sessions WHERE study_id = $1 AND origin_station <> $2 GROUP BY status, is_test",
                 study_id, station,
             )
         return await conn.fetch(
-            "SELECT a.value::text AS value, count(*) AS n FROM sessions s JOIN answers a ON a.session_id = s.id AND a.question_id = $3 "
-            "WHERE s.study_id = $1 AND s.status = 'completed' AND NOT s.is_test AND s.origin_station <> $2 GROUP BY a.value",
+            "SELECT s.status, s.is_test, a.value::text AS value, count(*) AS n FROM sessions s JOIN answers a ON a.session_id = s.id AND a.question_id = $3 "
+            "WHERE s.study_id = $1 AND s.origin_station <> $2 GROUP BY s.status, s.is_test, a.value",
             study_id, station, by,
         )
 
@@ -162,7 +165,5 @@ async def central_completed_counts(url: str, study_id: str, *, station_db: Path,
         if offline == CLOSED:
             raise QuotaOffline(f"quota counts need the central database, and {exc}") from None
         return QuotaCounts(dict(counts), LOCAL, str(exc))
-    for row in rows:
-        value = None if by is None else _key(json.loads(row["value"]))
-        counts[value] += row["n"]
+    counts.update(quota_rules.by_answer((row["status"], row["is_test"], None if row["value"] is None else json.loads(row["value"]), row["n"]) for row in rows))
     return QuotaCounts(dict(counts), "central+local")

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, RadioSet, SelectionList, Stati
 from ..survey.runner import PageItem, Problem, other_key
 from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, Recording, SingleChoice, Slider
 from ..visible import visible
+from ..words import problem_text
 from .inputs import RankList
 from .inputs import Slider as SliderInput
 from .keys import KeyBar, Row
@@ -310,9 +311,7 @@ class PageScreen(ParticipantScreen):
             await self.action_back()
 
     def message_for(self, problem: Problem) -> str:
-        if problem.message is not None:
-            return self.t(problem.message)
-        return self.w(problem.key, **dict(problem.values))
+        return problem_text(problem, self.lang, self.t)
 
     async def action_next(self) -> None:
         values = self.values()

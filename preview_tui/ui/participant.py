@@ -16,8 +16,8 @@ from ..db.failures import StoreError
 from ..flow import Flow
 from ..seal import SealError
 from ..survey.runner import EndItem
-from ..words import WORDS, word
-from .consent_text import consent_markdown
+from ..words import WORDS, in_each, word
+from ..consent_text import consent_markdown
 from .keys import KeyBar, Row
 from .literal import literal
 from .literal_widgets import StudyMarkdown
@@ -119,7 +119,7 @@ class LanguageScreen(ParticipantScreen):
     def compose(self) -> ComposeResult:
         languages = self.flow.study.settings.languages
         with Center(id="language-box"):
-            yield Label(" · ".join(WORDS["choose_language"][lang] for lang in languages), id="language-title", classes="title")
+            yield Label(in_each("choose_language", languages), id="language-title", classes="title")
             for lang in languages:
                 yield Button(WORDS["language_name"][lang], id=f"lang-{lang}", classes="language")
         yield KeyBar(self, languages)
@@ -217,8 +217,7 @@ class EndScreen(ParticipantScreen):
     def compose(self) -> ComposeResult:
         end = self.flow.current
         assert isinstance(end, EndItem)
-        settings = self.flow.study.settings
-        message = {"completed": settings.thanks, "screened_out": settings.screened_out, "declined": settings.declined}[end.outcome]
+        message = self.flow.study.settings.end_text(end.outcome)
         with Center(id="end-box"):
             yield Static(literal(self.t(message)), id="end-message", classes=f"end-{end.outcome}")
         yield KeyBar(self, [self.lang])

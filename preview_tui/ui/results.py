@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Label, Select, Static
 from textual_plotext import PlotextPlot
 
-from ..report import ReportSourceError, build_report, read_sessions
+from ..report import SourceError, build_report, read_sessions
 from ..report.numbers import Report, split_candidates
 from ..report.terminal import chart_height, clip_summary, draw_clip, draw_question, table_lines
 from ..survey.study import Study, text
@@ -93,7 +93,7 @@ class ResultsScreen(Screen):
         try:
             sessions = self.sessions if include_test is None else read_sessions(self.app.store.path, self.study.id, include_test=include_test)
             report = build_report(self.study, sessions, language=self.language, split_by=split_by)
-        except ReportSourceError as exc:
+        except SourceError as exc:
             self.app.call_from_thread(self._problem, str(exc))
             return
         self.app.call_from_thread(self._show, sessions, report, include_test is not None)
