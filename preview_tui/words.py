@@ -185,6 +185,12 @@ WORDS: dict[str, dict[str, str]] = {
     "plain_type_steps": {"en": "Type a number from {low} to {high}, in steps of {step}.", "fr": "Tapez un nombre de {low} à {high}, par pas de {step}.", "de": "Geben Sie eine Zahl von {low} bis {high} ein, in Schritten von {step}."},
     "plain_type_amount": {"en": "Type a number.", "fr": "Tapez un nombre.", "de": "Geben Sie eine Zahl ein."},
     "plain_type_amount_in": {"en": "Type a number, in {unit}.", "fr": "Tapez un nombre, en {unit}.", "de": "Geben Sie eine Zahl ein, in {unit}."},
+    "plain_recording": {
+        "en": "This question asks for a recording, which is not possible here; it is skipped.",
+        "fr": "Cette question demande un enregistrement, ce qui n'est pas possible ici ; elle est passée.",
+        "de": "Diese Frage bittet um eine Aufnahme, die hier nicht möglich ist; sie wird übersprungen.",
+    },
+    "plain_type_anything": {"en": "Type anything and press Enter to go on.", "fr": "Tapez n'importe quoi puis Entrée pour continuer.", "de": "Geben Sie etwas ein und drücken Sie die Eingabetaste, um fortzufahren."},
     "plain_type_text": {"en": "Type your answer on one line.", "fr": "Tapez votre réponse sur une ligne.", "de": "Geben Sie Ihre Antwort in einer Zeile ein."},
     "plain_type_date": {"en": "Type a date as {hint}.", "fr": "Tapez une date au format {hint}.", "de": "Geben Sie ein Datum als {hint} ein."},
     "plain_type_special": {"en": "Or type a letter: {letters}.", "fr": "Ou tapez une lettre : {letters}.", "de": "Oder geben Sie einen Buchstaben ein: {letters}."},

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..survey.answers import scale
-from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
+from ..survey.answers import NOT_AVAILABLE, scale
+from ..survey.schema import NPS, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, Recording, SingleChoice, Slider
 from ..words import word
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -124,6 +124,8 @@ class Questions:
             return Asked([], self.w("plain_type_text"), str)
         if isinstance(q, Matrix):
             return Asked([], "", lambda line: NOT_AN_OPTION)
+        if isinstance(q, Recording):  # nothing is recorded at a plain terminal: any line answers it as not available
+            return Asked([self.w("plain_recording")], self.w("plain_type_anything"), lambda line: NOT_AVAILABLE)
         raise TypeError(f"no way to ask question type {q.type!r}")
 
     def row(self, q: Matrix, i: int, rows: list[Any]) -> Asked:
