@@ -61,6 +61,7 @@ class SessionRecord:
     # Where a screen-out ended the session: its page, the questions asked on it up to the one that
     # triggered it, and the later pages whose answers it cleared (the "screened_out" event).
     screened: dict[str, Any] | None = None
+    flags: list[tuple[str, str]] = field(default_factory=list)  # data-quality flags, (kind, reason) (``flags.attach``)
     _env: dict[str, Any] | None = None
 
     @property

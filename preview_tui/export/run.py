@@ -21,7 +21,7 @@ from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
 from ..db import sessions as records
 from ..db.reader import Source
-from . import writers
+from . import flags, writers
 from .variables import Layout, layout
 
 FORMATS = ("csv", "json", "sav", "dta")
@@ -74,6 +74,7 @@ async def export(
     async with source.connect() as conn:
         await records.check_study(conn, study.id)
         sessions = await records.read_sessions(conn, study.id, private_key=private_key, step_ids=stimuli, progress=progress)
+        await flags.attach(conn, study, sessions)
         report.sessions = len(sessions)
         rows = make_rows(plan, sessions, progress)
         del sessions

@@ -61,6 +61,7 @@ from ..survey.schema import (
     SurveyStep,
 )
 from ..survey.study import Study, other_key
+from . import flags
 from .words import all_languages
 
 NUMERIC, TEXT, DATETIME = "numeric", "text", "datetime"
@@ -210,6 +211,8 @@ def layout(study: Study) -> Layout:
             groups += build.clip(step)
         elif isinstance(step, StoryboardStep):
             groups += build.storyboard(step)
+    quality = flags.layout(study, languages)  # the data-quality flags, last (flags.py)
+    groups += [Group([Variable(c.name, NUMERIC if c.numeric else TEXT, c.label, source="quality", question=c.kind) for c in quality.columns], quality.fill)] if quality.columns else []
     _name(groups)
     return Layout(study, codes, groups)
 

@@ -43,6 +43,13 @@ WORDS: dict[str, dict[str, str]] = {
     "rank": {"en": "rank", "fr": "rang", "de": "Rang"},
     "specify": {"en": "please specify", "fr": "précisez", "de": "bitte angeben"},
     "calculated": {"en": "Calculated: {expr}", "fr": "Calculé : {expr}", "de": "Berechnet: {expr}"},
+    # The data-quality flags (flags.py).
+    "flags": {"en": "Data-quality flags (count)", "fr": "Alertes de qualité (nombre)", "de": "Qualitätswarnungen (Anzahl)"},
+    "flag_attention": {"en": "Attention checks failed", "fr": "Contrôles d'attention échoués", "de": "Nicht bestandene Aufmerksamkeitsprüfungen"},
+    "flag_straightlining": {"en": "Matrices answered the same on every row", "fr": "Grilles à réponse identique sur chaque ligne", "de": "Matrizen mit gleicher Antwort in jeder Zeile"},
+    "flag_speeding_page": {"en": "Pages answered too fast", "fr": "Pages répondues trop vite", "de": "Zu schnell beantwortete Seiten"},
+    "flag_speeding_session": {"en": "Session completed too fast", "fr": "Session terminée trop vite", "de": "Sitzung zu schnell beendet"},
+    "flag_reasons": {"en": "Reasons of the data-quality flags", "fr": "Motifs des alertes de qualité", "de": "Gründe der Qualitätswarnungen"},
 }
 
 
