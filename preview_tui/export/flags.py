@@ -23,6 +23,7 @@ from typing import Any, Callable
 from sqlalchemy import select
 
 from ..db import models as m
+from ..db.flags import order_key
 from ..survey.quality import ATTENTION, KINDS, SPEEDING_PAGE, SPEEDING_SESSION, STRAIGHTLINING
 from ..survey.schema import Matrix
 from ..survey.study import Study
@@ -87,7 +88,6 @@ async def attach(conn: Any, study: Study, records: list[Any]) -> None:
         return
     by_id = {rec.id: rec for rec in records}
     query = select(FLAGS.c.session_id, FLAGS.c.at, FLAGS.c.kind, FLAGS.c.subject, FLAGS.c.reason).where(FLAGS.c.session_id.in_(list(by_id)))
-    rank = {kind: i for i, kind in enumerate(KINDS)}
-    for session_id, _, kind, _, reason in sorted(await conn.execute(query), key=lambda r: (r[1], rank.get(r[2], len(rank)), r[3] or "")):
+    for session_id, _, kind, _, reason in sorted(await conn.execute(query), key=lambda r: order_key(*r[1:4])):
         if session_id in by_id:
             by_id[session_id].flags.append((kind, reason))

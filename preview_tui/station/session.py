@@ -187,6 +187,14 @@ class Station:
             return False
         return await self.abandon(IDLE_TIMEOUT)
 
+    async def flags(self, session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, str]]]:
+        """The data-quality flags of these sessions, (kind, reason), for the moderator's list."""
+        import asyncio
+
+        from ..db.flags import session_flags
+
+        return await asyncio.to_thread(session_flags, self.store.path, list(session_ids))
+
     # -- the central database ----------------------------------------------------
 
     def sync(self, progress: Progress | None = None) -> SyncOutcome:
