@@ -344,3 +344,21 @@ async def complete_from(study, store, code, clock, p1_seconds, central):
     clock.now += p1_seconds
     assert await flow.submit_page({"a": 1}) == []
     return flow
+
+
+async def test_a_failed_attention_check_screens_out_through_the_store_and_a_withdrawal_erases_the_flags(tmp_path):
+    study = study_of(tmp_path, [
+        page("p1", q("check", "single", options=opts(1, 2, 3), attention={"expect": 3, "screen_out": "inattentive"}), q("after", "single", options=opts(1, 2))),
+        page("p2", q("later", "text", required=False)),
+    ])
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        flow = await begin(study, store, "inatt")
+        assert await flow.submit_page({"check": 1, "after": 2}) == []
+        assert flow.current.outcome == "screened_out" and flow.current.reason == "inattentive"
+        assert rows(db, "select status, outcome_reason from sessions") == [("screened_out", "inattentive")]
+        assert [q for q, in rows(db, "select question_id from answers")] == ["check"]  # kept up to the check
+        assert [(k, s, r, so) for k, s, _, r, so in flags_of(db, "inatt")] == [("attention", "check", "attention check check: answered 1, expected 3", "inattentive")]
+        await store.withdraw(flow.session_id)
+    assert rows(db, "select count(*) from quality_flags") == [(0,)]
