@@ -8,6 +8,7 @@ stays on the same screen with everything they entered, and can try again.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -92,7 +93,7 @@ class Flow:
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str, balance: Balance = local_balance, central: str | None = None) -> "Flow":
         """A new session; with ``central`` (the central database's URL) its quotas are counted on every station."""
         sealer = session_sealer(study, pilot=participant.is_test)  # refused before anything is written
-        quotas = await quota_state(study, store, central)
+        quotas, (norms, norms_note) = await asyncio.gather(quota_state(study, store, central), usual_durations(study, store, central))  # each within its time
         full = quotas.full
         session_id = await store.create_session(
             study_id=study.id,
@@ -108,7 +109,7 @@ class Flow:
         flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer, balance=balance)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
         flow.quota_note, flow.quota_others = quotas.note, quotas.others
-        runner.norms, flow.norms_note = await usual_durations(study, store, central)
+        runner.norms, flow.norms_note = norms, norms_note
         return flow
 
     @classmethod
@@ -126,13 +127,13 @@ class Flow:
             raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
         sealer = session_sealer(study, pilot=row.is_test)
         seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
-        quotas = await quota_state(study, store, central)
+        quotas, (norms, norms_note) = await asyncio.gather(quota_state(study, store, central), usual_durations(study, store, central))
         runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, full_quotas=quotas.full)
         if saved.stimulus_order is not None:  # the order it was shown keeps, whatever other sessions did since
             runner.assign_stimuli(saved.stimulus_order)
         flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer, balance=balance)
         flow.quota_note, flow.quota_others = quotas.note, quotas.others
-        runner.norms, flow.norms_note = await usual_durations(study, store, central)
+        runner.norms, flow.norms_note = norms, norms_note
         flow.recorded.update(saved.orders_recorded)
         for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
             flow.note_exposure(clip, percent, completed)

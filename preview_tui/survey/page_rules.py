@@ -184,7 +184,8 @@ class PageRules:
         problems = self.check(values)
         if problems:
             return PageResult(problems)
-        flags = page_flags(self.questions(page), self.answers_for_page(values), self.study.settings.quality, page_id=page.id, seconds=seconds, norms=self.norms)
+        readable = {key: value for key, value in self.answers_for_page(values).items() if not self.held(value)}  # a sealed answer is never judged
+        flags = page_flags(self.questions(page), readable, self.study.settings.quality, page_id=page.id, seconds=seconds, norms=self.norms)
         found = self._screening(values, flags)
         if found is None:
             answers = self.answers_for_page(values)
