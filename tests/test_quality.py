@@ -362,3 +362,28 @@ async def test_a_failed_attention_check_screens_out_through_the_store_and_a_with
         assert [(k, s, r, so) for k, s, _, r, so in flags_of(db, "inatt")] == [("attention", "check", "attention check check: answered 1, expected 3", "inattentive")]
         await store.withdraw(flow.session_id)
     assert rows(db, "select count(*) from quality_flags") == [(0,)]
+
+
+def test_validate_prints_the_bad_attention_code_at_its_place_and_exits_1(tmp_path):
+    import subprocess
+    import sys
+
+    root = write_study(tmp_path / "s", [page("p", q("one", "single", options=opts(1, 2), attention={"expect": 3}))])
+    proc = subprocess.run([sys.executable, "-m", "preview_tui", "validate", str(root)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert re.search(r"surveys/s\.yaml:\d+:\d+: attention expects 3, which is not one of the options' codes \(1, 2\)", proc.stdout + proc.stderr), proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_the_walk_tries_both_sides_of_each_check_that_screens_out(tmp_path):
+    from preview_tui.survey.walk import walk
+
+    study = study_of(tmp_path, [
+        page("p1", q("check", "single", options=opts(1, 2, 3), attention={"expect": 3, "screen_out": "inattentive"})),
+        page("p2", q("many", "multi", options=opts("a", "b", "c"), attention={"expect": "b", "screen_out": "inattentive_multi"})),
+        page("p3", grid("g", 5)),
+        page("p4", q("last", "text", required=False)),
+    ], quality={"straightlining": {"min_rows": 5, "screen_out": "straightliner"}})
+    report = walk(study)
+    assert report.reached >= {"p1", "p2", "p3", "p4"}
+    assert {"completed", "screened_out (inattentive)", "screened_out (inattentive_multi)", "screened_out (straightliner)"} <= set(report.ends)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .schema import CHOICE_TYPES, Matrix, MultipleChoice, Ranking, StraightLining
 
@@ -158,3 +158,29 @@ def wants_times(settings: Any) -> bool:
 def wants_medians(settings: Any) -> bool:
     rule = getattr(settings, "speeding", None)
     return rule is not None and rule.median_fraction is not None
+
+
+def conditions(study: Any) -> Iterator[str]:
+    """The checks that screen out, said as conditions, so the walker tries the answers they tell apart.
+
+    (``walk_values.sources``: an attention check reads its question or row; a straight-lined matrix
+    is told apart by its first row.) Speeding needs times, which a walk has not.
+    """
+    quality = study.settings.quality
+    for _, _, q in study.questions():
+        check = getattr(q, "attention", None)
+        if check is not None and check.screen_out:
+            yield f"answered({q.id})" if isinstance(q, (MultipleChoice, Ranking)) else f"{q.id} == {_literal(check.expect)}"
+            if isinstance(q, MultipleChoice):
+                yield f"selected({q.id}, {_literal(check.expect)}) and count({q.id}) == 1"
+        if isinstance(q, Matrix):
+            for row in q.rows:
+                if row.attention is not None and row.attention.screen_out:
+                    yield f"{q.id}.{row.code} == {_literal(row.attention.expect)}"
+            rule = getattr(quality, "straightlining", None) or (StraightLining() if q.straightlining else None)
+            if rule is not None and rule.screen_out and q.straightlining is not False:
+                yield f"{q.id}.{q.rows[0].code} == {_literal(q.scale[0].code)}"
+
+
+def _literal(code: Any) -> str:
+    return str(code) if isinstance(code, int) else f'"{code}"'
