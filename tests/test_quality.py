@@ -387,3 +387,25 @@ def test_the_walk_tries_both_sides_of_each_check_that_screens_out(tmp_path):
     report = walk(study)
     assert report.reached >= {"p1", "p2", "p3", "p4"}
     assert {"completed", "screened_out (inattentive)", "screened_out (inattentive_multi)", "screened_out (straightliner)"} <= set(report.ends)
+
+
+async def test_the_moderator_is_told_where_the_speeding_medians_come_from(tmp_path, monkeypatch):
+    from preview_tui.station import Station
+    from preview_tui.survey.schema import StationSettings
+    from preview_tui.sync import durations
+    from preview_tui.sync.quotas import CentralUnreachable
+
+    async def silent(*args, **kwargs):
+        raise CentralUnreachable("the central database at db:5432/x did not answer within 2 s")
+
+    monkeypatch.setattr(durations, "others_completed_durations", silent)
+    monkeypatch.delenv("PREVIEW_TUI_CENTRAL_DATABASE", raising=False)
+    study = timed_study(tmp_path, median_fraction=0.5)
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        alone = Station(settings=StationSettings(name="t"), study=study, store=store)
+        assert await alone.start(Participant(code="n1")) == []  # no central database: nothing to say
+        central = Station(settings=StationSettings(name="t", central_database="postgresql://u:p@db:5432/x"), study=study, store=store)
+        [notice] = await central.start(Participant(code="n2"))
+    assert notice.text == "Speeding medians: this station's sessions only: the central database at db:5432/x did not answer within 2 s."
