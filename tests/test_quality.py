@@ -274,12 +274,16 @@ async def test_the_median_rule_counts_this_stations_completed_sessions(tmp_path)
             flow = await complete(study, store, f"c{n}", clock, seconds)
             assert flow.runner.norms.source == "local" and len(flow.runner.norms.sessions) == n
         fast = await complete(study, store, "fast", clock, 9.9)  # under half the median of 20 s
-        fine = await complete(study, store, "fine", clock, 10.0)  # at half of it (median of 10, 20, 30, 9.9: 15): passes
+        fine = await complete(study, store, "fine", clock, 7.5)  # half the median of 10, 20, 30 and 9.9 (15 s): passes
+        slow = await complete(study, store, "slow", clock, 7.4)  # the median of 10, 20, 30, 9.9, 7.5 is 10 s: 7.4 passes
+        fastest = await complete(study, store, "fastest", clock, 4.9)  # under half the median of the six (9.95 s)
     assert len(fast.runner.norms.pages["p1"]) == 3
-    assert [(k, s) for k, s, *_ in flags_of(db, "fast")] == [("speeding_page", "p1")]
-    assert "under 0.5 of the median 20.0 s (10.0 s; local)" in flags_of(db, "fast")[0][3]
-    assert len(fine.runner.norms.pages["p1"]) == 4 and flags_of(db, "fine") == []
-    assert all(flags_of(db, f"c{n}") == [] for n in range(3))
+    assert [(k, s) for k, s, *_ in page_flags(db, "fast")] == [("speeding_page", "p1")]
+    assert page_flags(db, "fast")[0][3] == "speeding: page p1 in 9.9 s, under 0.5 of the median 20.0 s (10.0 s; local)"
+    assert len(fine.runner.norms.pages["p1"]) == 4 and page_flags(db, "fine") == []
+    assert len(slow.runner.norms.pages["p1"]) == 5 and page_flags(db, "slow") == []
+    assert len(fastest.runner.norms.pages["p1"]) == 6 and [s for _, s, *_ in page_flags(db, "fastest")] == ["p1"]
+    assert all(page_flags(db, f"c{n}") == [] for n in range(3))
 
 
 async def test_an_unreachable_centre_counts_the_medians_here_within_its_timeout(tmp_path, monkeypatch):
