@@ -9,7 +9,7 @@ import pytest
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.export.codebook import rows as codebook_rows, to_markdown, write_codebook
-from preview_tui.export.records import Source
+from preview_tui.db.reader import Source
 from preview_tui.export.run import export
 from preview_tui.export.variables import layout
 from preview_tui.survey.study import load_study

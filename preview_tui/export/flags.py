@@ -11,8 +11,9 @@ variable. Otherwise, after the others:
 - ``flag_reasons``: every flag's reason, page by page as they were answered (and by check within a
   page: attention, straight-lining, speeding), separated by `` | ``.
 
-The flags are read from the ``quality_flags`` table (``db/models.py``) of the
-station file or the central database.
+The reader of stored sessions reads them (``db/sessions.read_sessions`` with
+``flags``, from the ``quality_flags`` table of a station file or the central
+database) when ``checks`` finds the study makes any.
 """
 
 from __future__ import annotations
@@ -20,16 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import select
-
-from ..db import models as m
-from ..db.flags import order_key
 from ..survey.quality import ATTENTION, KINDS, SPEEDING_PAGE, SPEEDING_SESSION, STRAIGHTLINING
 from ..survey.schema import Matrix
 from ..survey.study import Study
 from .words import all_languages
 
-FLAGS = m.QualityFlag.__table__
 SEPARATOR = " | "
 
 
@@ -80,14 +76,3 @@ def layout(study: Study, languages: list[str]) -> FlagLayout:
         return [len(flags), *counts, SEPARATOR.join(reason for _, reason in flags) or None]
 
     return FlagLayout(columns, fill)
-
-
-async def attach(conn: Any, study: Study, records: list[Any]) -> None:
-    """Give each record its flags, (kind, reason) in the order of ``flag_reasons``; read only when the study makes a check."""
-    if not records or not checks(study):
-        return
-    by_id = {rec.id: rec for rec in records}
-    query = select(FLAGS.c.session_id, FLAGS.c.at, FLAGS.c.kind, FLAGS.c.subject, FLAGS.c.reason).where(FLAGS.c.session_id.in_(list(by_id)))
-    for session_id, _, kind, _, reason in sorted(await conn.execute(query), key=lambda r: order_key(*r[1:4])):
-        if session_id in by_id:
-            by_id[session_id].flags.append((kind, reason))

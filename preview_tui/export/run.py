@@ -73,8 +73,7 @@ async def export(
     stimuli = {step.id for step in study.screening.steps if isinstance(step, (ClipStep, StoryboardStep))}
     async with source.connect() as conn:
         await records.check_study(conn, study.id)
-        sessions = await records.read_sessions(conn, study.id, private_key=private_key, step_ids=stimuli, progress=progress)
-        await flags.attach(conn, study, sessions)
+        sessions = await records.read_sessions(conn, study.id, private_key=private_key, step_ids=stimuli, flags=bool(flags.checks(study)), progress=progress)
         report.sessions = len(sessions)
         rows = make_rows(plan, sessions, progress)
         del sessions
