@@ -8,6 +8,7 @@ stays on the same screen with everything they entered, and can try again.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ from .seal import SealError, Sealer, SealKeyError, is_sealed, parse_public_key
 from .survey.runner import UNDER_AGE, EndItem, Item, PageItem, Problem, Runner, item_name
 from .survey.expr import parse
 from .quotas import full_quotas, quota_state
+from .quality import PageClock, session_flags, usual_durations
+from .db.timings import PAGE_TIME
+from .survey.quality import wants_times
 from .survey.order import least_used
 from .survey.study import Study, other_key
 
@@ -82,12 +86,14 @@ class Flow:
         self._saved: SavedProgress | None = None  # what a resumed session stored, replayed past a page asked again
         self.quota_note: str | None = None  # which quota count the session started with, for the moderator
         self.quota_others: list[dict[str, Any]] | None = []  # other stations' completed answers at the start; None: quotas closed
+        self.pages = PageClock()  # the time spent on each page, for the speeding checks
+        self.norms_note: str | None = None  # which count the speeding medians come from, for the moderator
 
     @classmethod
     async def start(cls, study: Study, store: Store, participant: Participant, *, station: str, balance: Balance = local_balance, central: str | None = None) -> "Flow":
         """A new session; with ``central`` (the central database's URL) its quotas are counted on every station."""
         sealer = session_sealer(study, pilot=participant.is_test)  # refused before anything is written
-        quotas = await quota_state(study, store, central)
+        quotas, (norms, norms_note) = await asyncio.gather(quota_state(study, store, central), usual_durations(study, store, central))  # each within its time
         full = quotas.full
         session_id = await store.create_session(
             study_id=study.id,
@@ -103,6 +109,7 @@ class Flow:
         flow = cls(study, store, session_id, runner, pilot=participant.is_test, sealer=sealer, balance=balance)
         flow.preset_language = participant.language  # highlighted first; the participant still chooses
         flow.quota_note, flow.quota_others = quotas.note, quotas.others
+        runner.norms, flow.norms_note = norms, norms_note
         return flow
 
     @classmethod
@@ -120,12 +127,13 @@ class Flow:
             raise ValueError(f"session {session_id} is {row.status}; only an interrupted session can be resumed")
         sealer = session_sealer(study, pilot=row.is_test)
         seed = row.participant_code or str(session_id)  # as Flow.start chose it: the same orders again
-        quotas = await quota_state(study, store, central)
+        quotas, (norms, norms_note) = await asyncio.gather(quota_state(study, store, central), usual_durations(study, store, central))
         runner = Runner(study, code=row.participant_code or "", seat=row.seat or "", seed=seed, full_quotas=quotas.full)
         if saved.stimulus_order is not None:  # the order it was shown keeps, whatever other sessions did since
             runner.assign_stimuli(saved.stimulus_order)
         flow = cls(study, store, session_id, runner, pilot=row.is_test, sealer=sealer, balance=balance)
         flow.quota_note, flow.quota_others = quotas.note, quotas.others
+        runner.norms, flow.norms_note = norms, norms_note
         flow.recorded.update(saved.orders_recorded)
         for clip, percent, completed in saved.exposure:  # what was seen of each clip, for the conditions replayed below
             flow.note_exposure(clip, percent, completed)
@@ -142,6 +150,7 @@ class Flow:
         else:
             await store.reopen(session_id)
             await flow._order_stimuli()
+        flow.pages.moved(resumed=True)
         return flow
 
     def _replay(self) -> None:
@@ -210,6 +219,7 @@ class Flow:
         )
         self.runner.consent(accepted)
         await self._order_stimuli()
+        self.pages.moved()
 
     async def under_age(self) -> None:
         await self.store.record_under_age(self.session_id, UNDER_AGE)
@@ -222,7 +232,9 @@ class Flow:
         submitting again then goes on.
         """
         await self._count_quotas()
-        result = self.runner.submit(values)
+        page_id = self.runner.current.page.id
+        seconds, whole = self.pages.seconds(page_id)
+        result = self.runner.submit(values, seconds if whole else None)
         if result.problems:
             soft = [p for p in result.problems if p.soft]
             if soft:
@@ -234,12 +246,15 @@ class Flow:
         stored = self._sealed(result.answers)  # before anything reaches the store; a failure stops here, with nothing written
         orders = self._orders()
         events: list[tuple[str, Any]] = list(orders)
+        if wants_times(self.study.settings.quality):
+            events.append((PAGE_TIME, {"page": page_id, "seconds": round(seconds, 3), "whole": whole}))
         end = None
         outcome = result.screen_out
         if outcome is not None:  # one transaction: what is kept, what the screen-out clears, and the end
             events.append(("screened_out", {"page": item.page.id, "reason": outcome.reason, "asked": list(result.asked), "pages": list(result.later_pages)}))
             end = (m.SCREENED_OUT, outcome.reason)
-        await self.store.save_answers(self.session_id, item.survey_id, stored, clear=result.clear, sensitive=sensitive, sealed=[k for k in stored if k in self.study.sealing.sealed], events=events, page_id=item.page.id, end=end)
+        await self.store.save_answers(self.session_id, item.survey_id, stored, clear=result.clear, sensitive=sensitive, sealed=[k for k in stored if k in self.study.sealing.sealed], events=events, page_id=item.page.id, end=end, flags=result.flags)
+        self.pages.left(page_id)
         self.recorded.update(f"{d['what']}:{d['of']}" for _, d in orders)
         self.runner.accept(result)
         if self.runner.dropped:  # pages now skipped that had answers from before going back
@@ -291,11 +306,13 @@ class Flow:
         await self.store.record_navigation(self.session_id, audit.PILOT_JUMP, item_name(item) or item.kind)
         self.runner.jump(position)
         await self._order_stimuli()
+        self.pages.moved()
 
     async def back(self) -> None:
         item = self.runner.current
         await self.store.record_navigation(self.session_id, audit.PAGE_BACK, item.page.id)
         self.runner.back()
+        self.pages.left(item.page.id)
 
     async def record(self, kind: str, *, media_ms: int | None = None, mono: float | None = None, detail: Any = None, closes_step: bool = False) -> None:
         """Record an event of the current stimulus (frame viewed, clip played, error...)."""
@@ -324,6 +341,7 @@ class Flow:
         """The current storyboard or clip is over; ``kind`` says how (shown, not_shown, skipped...)."""
         await self.record(kind, detail=detail, closes_step=True)
         self.runner.finish_stimulus()
+        self.pages.moved()
         await self._order_stimuli()
         await self._finish_if_done()
 
@@ -354,5 +372,12 @@ class Flow:
     async def _finish_if_done(self) -> None:
         end = self.runner.current
         if isinstance(end, EndItem) and end.outcome == "completed":
-            await self.store.finish(self.session_id, m.COMPLETED)
+            flags = await session_flags(self.study, self.store, self.session_id, self.runner.norms)
+            if not flags:
+                await self.store.finish(self.session_id, m.COMPLETED)
+                return
+            reason = next((f.screen_out for f in flags if f.screen_out), None)  # the study screens out on its time
+            await self.store.save_answers(self.session_id, "", {}, flags=flags, end=(m.SCREENED_OUT, reason) if reason else (m.COMPLETED, None))
+            if reason:
+                self.runner.outcome = EndItem("screened_out", reason)
 

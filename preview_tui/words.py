@@ -272,6 +272,13 @@ WORDS: dict[str, dict[str, str]] = {
     # After a question's text, the label of the text typed for "Other" (``specify`` is the problem shown).
     "specify_label": {"en": "please specify", "fr": "précisez", "de": "bitte angeben"},
     "calculated": {"en": "Calculated: {expr}", "fr": "Calculé : {expr}", "de": "Berechnet: {expr}"},
+    # The data-quality flags (export/flags.py).
+    "flags": {"en": "Data-quality flags (count)", "fr": "Alertes de qualité (nombre)", "de": "Qualitätswarnungen (Anzahl)"},
+    "flag_attention": {"en": "Attention checks failed", "fr": "Contrôles d'attention échoués", "de": "Nicht bestandene Aufmerksamkeitsprüfungen"},
+    "flag_straightlining": {"en": "Matrices answered the same on every row", "fr": "Grilles à réponse identique sur chaque ligne", "de": "Matrizen mit gleicher Antwort in jeder Zeile"},
+    "flag_speeding_page": {"en": "Pages answered too fast", "fr": "Pages répondues trop vite", "de": "Zu schnell beantwortete Seiten"},
+    "flag_speeding_session": {"en": "Session completed too fast", "fr": "Session terminée trop vite", "de": "Sitzung zu schnell beendet"},
+    "flag_reasons": {"en": "Reasons of the data-quality flags", "fr": "Motifs des alertes de qualité", "de": "Gründe der Qualitätswarnungen"},
 }
 
 

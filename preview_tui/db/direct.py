@@ -76,12 +76,16 @@ class Statements:
             " ON CONFLICT (session_id, question_id) DO UPDATE SET value = excluded.value, salt = excluded.salt, answered_at = excluded.answered_at,"
             " survey_id = excluded.survey_id, sensitive = excluded.sensitive, revision = answers.revision + 1",
         )
+        self.flag = Statement(engine, m.QualityFlag.__table__, ("id", "session_id", "page_id", "kind", "subject", "reason", "screen_out", "at"))
         self.audit_entry = Statement(engine, log, ("seq", "at", "session_id", "kind", "subject", "digest", "salt", "payload", "prev", "hash"))
         self.session_id = converter(engine, answers.c.session_id)
         self.ended_at = converter(engine, m.Session.__table__.c.ended_at)
 
     # A session ended by a page (a screen-out), with its next revision for sync; RETURNING says it was there.
     end_session = "UPDATE sessions SET status = ?, outcome_reason = ?, ended_at = ?, revision = revision + 1 WHERE id = ? RETURNING 1"
+
+    # A page's quality flags, replaced by those of its newest submission.
+    clear_flags = "DELETE FROM quality_flags WHERE session_id = ? AND page_id = ?"
 
     @staticmethod
     def clear_answers(count: int) -> str:

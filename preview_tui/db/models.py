@@ -113,6 +113,25 @@ class Event(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class QualityFlag(Base):
+    """A data-quality check a session failed (``survey/quality.py``): attention, straight-lining, speeding.
+
+    ``page_id`` is the page whose submission raised it (None for the session's own time): a page's
+    flags are those of its last submission. ``reason`` says in words what was found.
+    """
+
+    __tablename__ = "quality_flags"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    page_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(130))
+    reason: Mapped[str] = mapped_column(Text)
+    screen_out: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class AuditEntry(Base):
     """One link of the append-only, hash-chained audit log (see ``db/audit.py``).
 

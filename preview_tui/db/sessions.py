@@ -23,6 +23,7 @@ from sqlalchemy import String, cast, func, select
 from .. import seal
 from . import models as m
 from .audit import PAGE_LEFT
+from .flags import read_flags
 from .reader import SealedAnswerError, SourceError
 from .reading import answers_by_session, eligible_sessions, session_keys
 
@@ -61,6 +62,7 @@ class SessionRecord:
     # Where a screen-out ended the session: its page, the questions asked on it up to the one that
     # triggered it, and the later pages whose answers it cleared (the "screened_out" event).
     screened: dict[str, Any] | None = None
+    flags: list[tuple[str, str]] = field(default_factory=list)  # data-quality flags, (kind, reason), read when asked (``flags.py``)
     _env: dict[str, Any] | None = None
 
     @property
@@ -115,12 +117,14 @@ async def read_sessions(
     private_key: Any = None,
     step_ids: set[str] = frozenset(),
     dial_samples: bool = False,
+    flags: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[SessionRecord]:
     """Every eligible session of the study, oldest first, with its answers, pages left, orders and exposure.
 
     ``step_ids``: the stimuli whose own events are read too (outcomes, frames' dwell); ``dial_samples``:
-    every dial sample as well as each clip's mean. Test sessions only with ``include_test``.
+    every dial sample as well as each clip's mean; ``flags``: the data-quality flags (a study that makes
+    checks). Test sessions only with ``include_test``.
     """
     ids = eligible_sessions(study_id, include_test=include_test)
     steps = 6 if dial_samples else 5
@@ -154,6 +158,8 @@ async def read_sessions(
     query = select(EVENTS.c.session_id, EVENTS.c.kind, EVENTS.c.step_id, EVENTS.c.detail).where(EVENTS.c.session_id.in_(ids), wanted).order_by(EVENTS.c.at)
     for session_id, kind, step_id, detail in await conn.execute(query):
         _event(records[session_id], kind, step_id, detail)
+    for session_id, found in (await read_flags(conn, ids) if flags else {}).items():
+        records[session_id].flags = found
     tick(4, "Reading dial samples")
     first = (
         select(DIAL.c.session_id, DIAL.c.step_id, func.min(DIAL.c.play).label("play"))

@@ -267,6 +267,7 @@ class Store:
         events: list[tuple[str, Any]] = (),
         page_id: str | None = None,
         end: tuple[str, str | None] | None = None,
+        flags: Iterable[Any] = (),
     ) -> None:
         """Store a page's answers (replacing earlier ones) in one transaction.
 
@@ -275,7 +276,8 @@ class Store:
         ``sensitive`` gives the sensitive-data category of some answers; ``events`` are
         (kind, detail) rows written in the same transaction (e.g. the option order shown).
         ``page_id``, when given, records in the audit log that the participant left that page.
-        ``end`` (status, reason) ends the session in the same transaction (a screen-out).
+        ``end`` (status, reason) ends the session in the same transaction (a screen-out). ``flags`` are the
+        quality checks failed (``survey.quality.Flag``): they replace the flags of ``page_id``'s last submission.
 
         Every answer with a sensitive category, and every key in ``sealed``, must arrive sealed
         (``preview_tui.seal``): otherwise nothing is written and StoreError says so. The audit
@@ -297,9 +299,13 @@ class Store:
                 raise ValueError(f"unknown status {end[0]!r}")
             saved.append(audit.Link(audit.SESSION_ENDED, session_id, end[0]))
         clear = sorted(set(clear))
+        flag_rows = [{"id": uuid.uuid4(), "session_id": session_id, "page_id": page_id, "kind": f.kind, "subject": f.subject, "reason": f.reason, "screen_out": f.screen_out, "at": at} for f in flags]
 
         def work(tx: direct.Transaction) -> None:
             tx.insert(sql.event, event_rows)
+            if page_id is not None:
+                tx.run(sql.clear_flags, (sql.session_id(session_id), page_id))
+            tx.insert(sql.flag, flag_rows)
             gone = tx.run(sql.clear_answers(len(clear)), (sql.session_id(session_id), *clear)) if clear else []
             cleared = [audit.Link(audit.ANSWER_CLEARED, session_id, qid) for qid in sorted(row[0] for row in gone)]
             tx.insert(sql.answer, rows)

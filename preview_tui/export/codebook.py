@@ -17,7 +17,7 @@ from ..files import private_dir, private_file
 from ..survey.study import Study, text
 from .variables import Layout, Variable, layout
 
-KIND_WORDS = {"session": "Session", "order": "Randomised orders", "clip": "Clips", "storyboard": "Storyboards"}
+KIND_WORDS = {"session": "Session", "order": "Randomised orders", "clip": "Clips", "storyboard": "Storyboards", "quality": "Data quality"}
 
 
 def _type(v: Variable) -> str:

@@ -21,7 +21,7 @@ from ..survey.schema import ClipStep, StoryboardStep
 from ..survey.study import Study
 from ..db import sessions as records
 from ..db.reader import Source
-from . import writers
+from . import flags, writers
 from .variables import Layout, layout
 from . import recordings
 
@@ -74,7 +74,7 @@ async def export(
     stimuli = {step.id for step in study.screening.steps if isinstance(step, (ClipStep, StoryboardStep))}
     async with source.connect() as conn:
         await records.check_study(conn, study.id)
-        sessions = await records.read_sessions(conn, study.id, private_key=private_key, step_ids=stimuli, progress=progress)
+        sessions = await records.read_sessions(conn, study.id, private_key=private_key, step_ids=stimuli, flags=bool(flags.checks(study)), progress=progress)
         report.sessions = len(sessions)
         rows = make_rows(plan, sessions, progress)
         del sessions

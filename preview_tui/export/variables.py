@@ -18,6 +18,7 @@ from typing import Any
 
 from ..survey.schema import CHOICE_TYPES, ClipStep, StoryboardStep, SurveyStep
 from ..survey.study import Study
+from . import flags
 from .calculations import calculation
 from .context import Context
 from .missing import codes
@@ -42,6 +43,8 @@ def layout(study: Study) -> Layout:
             groups += clip(ctx, step)
         elif isinstance(step, StoryboardStep):
             groups += storyboard(ctx, step)
+    quality = flags.layout(study, languages)  # the data-quality flags, last (flags.py)
+    groups += [Group([Variable(c.name, NUMERIC if c.numeric else TEXT, c.label, source="quality", question=c.kind) for c in quality.columns], quality.fill)] if quality.columns else []
     name(groups)
     return Layout(study, ctx.codes, groups)
 

@@ -89,7 +89,7 @@ class Station:
         central = self.central_url()
         flow = await self.next_session.start(self.study, self.store, participant, station=self.settings.name, balance=station_balance(central), central=central)
         self._running(flow)
-        return [Notice(flow.quota_note)] if flow.quota_note else []
+        return [Notice(note) for note in (flow.quota_note, flow.norms_note) if note]
 
     async def resume(self, session_id: uuid.UUID) -> list[Notice]:
         """Take up an interrupted or abandoned session where it stopped; returns what to tell the moderator."""
@@ -186,6 +186,14 @@ class Station:
         if still_there or self.flow is None:
             return False
         return await self.abandon(IDLE_TIMEOUT)
+
+    async def flags(self, session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, str]]]:
+        """The data-quality flags of these sessions, (kind, reason), for the moderator's list."""
+        import asyncio
+
+        from ..db.flags import session_flags
+
+        return await asyncio.to_thread(session_flags, self.store.path, list(session_ids))
 
     # -- the central database ----------------------------------------------------
 

@@ -28,6 +28,7 @@ SECTIONS: list[tuple[str, list[type[BaseModel]]]] = [
     ("screens/*.yaml", [s.Screening, s.StimulusOrder, s.DialSettings, s.SurveyStep, s.StoryboardStep, s.Frame, s.ClipStep]),
     ("surveys/*.yaml", [s.Survey, s.Block, s.Page, s.Calculation, s.ScreenOut]),
     ("Questions", [s.QuestionBase, s.SingleChoice, s.MultipleChoice, s.ImageChoice, s.Ranking, s.Rating, s.NPS, s.Slider, s.Numeric, s.OpenText, s.DateQuestion, s.Matrix, s.Recording, s.Option, s.Special]),
+    ("Data quality", [s.Quality, s.Speeding, s.StraightLining, s.Attention]),
 ]
 
 def _type(annotation: Any) -> str:

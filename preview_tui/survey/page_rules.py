@@ -13,6 +13,7 @@ from .condition_key import condition_key
 from .expr import parse
 from .items import EndItem, Item, PageItem
 from .paths import other_key
+from .quality import Flag, Norms, page_flags
 from .schema import CHOICE_TYPES, Page
 from .screen_out import asked_until, calculations_kept, questions_read
 
@@ -46,6 +47,7 @@ class PageResult:
     screen_out: "EndItem | None" = None
     asked: tuple[str, ...] = ()  # after a screen-out: the page's questions up to the trigger, and the calculations kept
     later_pages: tuple[str, ...] = ()  # after a screen-out: the pages after this one, whose answers are cleared
+    flags: tuple[Flag, ...] = ()  # the data-quality checks the page failed (``quality.py``), stored with its answers
 
 
 
@@ -63,6 +65,7 @@ class PageRules:
     env: Callable[[], dict[str, Any]]
     holds: Callable[..., bool]
     questions: Callable[[Page], list[Any]]
+    norms: Norms  # the usual durations, for the speeding checks (set by the caller)
 
     def check(self, values: dict[str, Any]) -> list[Problem]:
         """What is wrong with the answers to the current page (nothing is changed).
@@ -144,10 +147,11 @@ class PageRules:
         found = self._screening(values)
         return None if found is None else found[0]
 
-    def _screening(self, values: dict[str, Any]) -> tuple[EndItem, frozenset[str]] | None:
+    def _screening(self, values: dict[str, Any], flags: list[Flag] = ()) -> tuple[EndItem, frozenset[str]] | None:
         """The screen-out ``values`` cause, with the names its rule reads.
 
-        The page's own rules come first, then its questions' rules, then the study's full quotas.
+        The page's own rules come first, then its questions' rules, then the study's full quotas,
+        then the failed quality checks (``flags``) that screen out.
         """
         page = self._expect("page").page
         env = self._env_without(page)
@@ -164,22 +168,28 @@ class PageRules:
             if cell in self.full_quotas and parse(when).names & asked:
                 if self.holds(condition_key("quota", cell), when, env):
                     return EndItem("screened_out", quota.reason), parse(when).names
+        for flag in flags:
+            if flag.screen_out:  # a question's check keeps up to that question; a page's time, the whole page
+                return EndItem("screened_out", flag.screen_out), frozenset({flag.question} if flag.question else {q.id for q in self.questions(page)})
         return None
 
-    def submit(self, values: dict[str, Any]) -> PageResult:
+    def submit(self, values: dict[str, Any], seconds: float | None = None) -> PageResult:
         """Everything submitting ``values`` on the current page decides; nothing changes until ``accept``.
 
         A screen-out keeps only the page's answers up to and including the question that triggered
-        it (``screen_out.py``) and clears the rest of the page and every later page.
+        it (``screen_out.py``) and clears the rest of the page and every later page. ``seconds`` is
+        the time spent on the page, for the speeding check (None: not checked).
         """
         page = self._expect("page").page
         problems = self.check(values)
         if problems:
             return PageResult(problems)
-        found = self._screening(values)
+        readable = {key: value for key, value in self.answers_for_page(values).items() if not self.held(value)}  # a sealed answer is never judged
+        flags = page_flags(self.questions(page), readable, self.study.settings.quality, page_id=page.id, seconds=seconds, norms=self.norms)
+        found = self._screening(values, flags)
         if found is None:
             answers = self.answers_for_page(values)
-            return PageResult([], answers, [key for key in self.page_keys(page) if key not in answers])
+            return PageResult([], answers, [key for key in self.page_keys(page) if key not in answers], flags=tuple(flags))
         end, names = found
         self.questions(page)  # a shuffled page's order is known from here
         ordered = self.orders.get(f"questions:{page.id}") or [q.id for q in page.questions]
@@ -190,7 +200,8 @@ class PageRules:
         answers = {key: value for key, value in answers.items() if key in kept or key in calcs}
         later = [item.page for item in self.items[self.position + 1 :] if isinstance(item, PageItem)]
         clear = [key for key in self.page_keys(page) if key not in answers] + [key for p in later for key in self.page_keys(p)]
-        return PageResult([], answers, clear, end, tuple(asked) + tuple(c for c in calcs if c in answers), tuple(p.id for p in later))
+        kept_flags = tuple(f for f in flags if f.question is None or f.question in asked)  # a question cleared takes its flag along
+        return PageResult([], answers, clear, end, tuple(asked) + tuple(c for c in calcs if c in answers), tuple(p.id for p in later), kept_flags)
 
 
 def flat(answers: dict[str, Any]) -> dict[str, Any]:

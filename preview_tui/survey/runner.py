@@ -23,6 +23,7 @@ from .jurisdiction import minimum_age
 from .order import rng, shuffle
 from .page_rules import PageResult, PageRules, Problem, flat
 from .pipe import pipe
+from .quality import Norms
 from .schema import CHOICE_TYPES, ClipStep, Matrix, Page, StoryboardStep, SurveyStep
 from .stimuli import StimulusOrder
 from .study import Study, other_key, text
@@ -63,6 +64,7 @@ class Runner(PageRules):
         # What the participant saw of each clip (watched.<clip id>: percent, completed.<clip id>: bool), set by the flow.
         self.exposure: dict[str, Any] = {}
         self.outcome: EndItem | None = None
+        self.norms = Norms()  # the usual durations of completed sessions, for the speeding checks (set by the flow)
         # Whether a value is held only in a form the runner cannot read (a sealed answer of a resumed
         # session, see survey/sealing.py): accepted as answered, kept as it is, never shown again.
         self.held: Callable[[Any], bool] = lambda value: False

@@ -43,6 +43,7 @@ from .schema_questions import (
     Special,
     Survey,
 )
+from .schema_quality import Attention, Quality, Speeding, StraightLining
 from .schema_study import (
     MAX_QUOTA_CELLS,
     STEP_TYPES,
@@ -66,7 +67,7 @@ from .schema_study import (
 )
 
 # The modules that define the study's models (the format reference checks it documents each one).
-MODEL_MODULES = (__name__, f"{__package__}.schema_base", f"{__package__}.schema_questions", f"{__package__}.schema_study")
+MODEL_MODULES = (__name__, f"{__package__}.schema_base", f"{__package__}.schema_questions", f"{__package__}.schema_study", f"{__package__}.schema_quality")
 
 __all__ = [
     "BaseModel", "LANGUAGES", "Code", "Condition", "Ident", "Lang", "ScreenOut", "Strict", "Text",
@@ -75,5 +76,5 @@ __all__ = [
     "Question", "QuestionBase", "Ranking", "Rating", "Recording", "Sensitive", "SingleChoice", "Slider", "Special", "Survey",
     "MAX_QUOTA_CELLS", "STEP_TYPES", "ClipStep", "Config", "Consent", "DataCategory", "DialSettings", "Frame",
     "PlaybackSettings", "Quota", "Rewards", "Screening", "Sealing", "StationSettings", "Step", "StimulusOrder",
-    "StoryboardStep", "StudySettings", "SurveyStep", "MODEL_MODULES",
+    "StoryboardStep", "StudySettings", "SurveyStep", "MODEL_MODULES", "Attention", "Quality", "Speeding", "StraightLining",
 ]

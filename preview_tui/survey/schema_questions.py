@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .errors import suggest
 from .schema_base import Code, Condition, Ident, ScreenOut, Strict, Text, check_expr
+from .schema_quality import Attention
 
 SCALE_LIMIT = 1_000_000  # a slider's ends: wider scales cannot be moved along key by key
 
@@ -25,6 +26,7 @@ class Option(Strict):
     exclusive: bool = Field(False, description="(multi) cannot be combined with another option, e.g. 'None of these'")
     other: bool = Field(False, description="asks 'please specify': the text typed is stored with the answer")
     image: str | None = Field(None, description="(image choice) file name under media/")
+    attention: Attention | None = Field(None, description="(matrix row) an instructed-response row: the scale's point it asks for")
 
 
 class Special(Strict):
@@ -61,6 +63,7 @@ class ChoiceBase(QuestionBase):
     options: list[Option] = Field([], description="the options, in the order written (or name a list with options_from)")
     options_from: Ident | None = Field(None, description="the name of an option list in the survey's choices")
     randomize: bool = Field(False, description="shuffle the options (anchored ones stay in place), seeded per participant")
+    attention: Attention | None = Field(None, description="an instructed-response check: the option the question asks for")
 
     @model_validator(mode="after")
     def _options(self) -> "ChoiceBase":
@@ -199,6 +202,7 @@ class Matrix(QuestionBase):
     scale: list[Option] = Field([], description="the answers every row offers (or name a list with scale_from)")
     scale_from: Ident | None = Field(None, description="the name of an option list in the survey's choices")
     randomize: bool = Field(False, description="shuffle the rows (anchored ones stay), seeded per participant")
+    straightlining: bool | None = Field(None, description="check this matrix for the same answer on every row (unset: as study.quality.straightlining says)")
 
     @model_validator(mode="after")
     def _scale(self) -> "Matrix":

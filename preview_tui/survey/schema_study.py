@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 
 from .schema_base import Code, Condition, Ident, Lang, Strict, Text, check_expr
+from .schema_quality import Quality
 
 MAX_QUOTA_CELLS = 1000  # cells of one cross quota: each is a condition checked at every answer
 
@@ -174,6 +175,7 @@ class StudySettings(Strict):
         "local", description="when the central database does not answer within 2 s at a session's start: count this station's sessions only (local), or treat every quota as full (closed)"
     )
     sealing: Sealing | None = Field(None, description="the public key that seals sensitive answers at the station")
+    quality: Quality | None = Field(None, description="checks of data quality: straight-lining on matrices, speeding on pages and sessions (instructed responses are a question's attention)")
     participant_theme: Literal["default", "high-contrast"] = Field("default", description="the colours participants see: `high-contrast` is white and yellow on black (the moderator's console keeps the theme chosen in its palette)")
 
     @field_validator("languages")

@@ -11,6 +11,7 @@ from .errors import suggest
 from .media import MediaPathError, media_path
 from .paths import other_key, pages_in, texts_in
 from .places import places
+from .quality_checks import attention_problems
 from .sealing import SealingPlan
 from .schema import CHOICE_TYPES, ClipStep, ImageChoice, Matrix, MultipleChoice, Page, Ranking, Screening, StoryboardStep, Survey, SurveyStep
 from .study_expressions import ExpressionChecks
@@ -153,6 +154,7 @@ class StudyChecker(ExpressionChecks):
                 self.questions[question.id] = question
                 self.order[question.id] = len(self.order)
                 self._codes(doc, qat, question)
+                self.problems += attention_problems(doc, qat, question)
                 if isinstance(question, CHOICE_TYPES) and any(o.other for o in question.options):
                     self.order[other_key(question.id)] = len(self.order)
                 if isinstance(question, Matrix):  # each row can be read as grid.row

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 
 from lark import Tree
 
-from . import answers as A
+from . import answers as A, quality
 from .expr import parse
 from .schema import NPS, ClipStep, SurveyStep, DateQuestion, ImageChoice, Matrix, MultipleChoice, Numeric, OpenText, Ranking, Rating, SingleChoice, Slider
 
@@ -374,7 +374,7 @@ def sources(study: Any) -> Iterator[str]:
             yield from filter(None, [page.show_if, *(r.when for r in page.screen_out), *(c.value for c in page.calculate)])
             for q in page.questions:
                 yield from filter(None, [q.show_if, *(r.when for r in q.screen_out)])
-    yield from (when for _, when, _ in study.quota_cells())
+    yield from itertools.chain((when for _, when, _ in study.quota_cells()), quality.conditions(study))  # the checks that screen out too
 
 
 class Candidates:

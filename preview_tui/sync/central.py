@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from .tables import SYNCED, SyncedTable
 
-CENTRAL_HEAD = "c0004"
+CENTRAL_HEAD = "c0005"
 VERSION_TABLE = "preview_tui_central_version"
 MIGRATIONS = Path(__file__).with_name("central_migrations")
 SCHEMA_LOCK = 7_310_001  # pg advisory lock keys

@@ -59,6 +59,7 @@ SYNCED: tuple[SyncedTable, ...] = (
     SyncedTable("events", IMMUTABLE, session_column="session_id"),
     SyncedTable("dial_samples", IMMUTABLE, session_column="session_id"),
     SyncedTable("recordings", IMMUTABLE, session_column="session_id"),  # the files follow (sync/recordings.py)
+    SyncedTable("quality_flags", IMMUTABLE, session_column="session_id"),
     SyncedTable("audit_log", IMMUTABLE, session_column="session_id", erase_on_withdrawal=False, station_scoped=True, redact_on_withdrawal=True),
     SyncedTable("tombstones", TOMBSTONE, session_column="session_id", erase_on_withdrawal=False),
 )

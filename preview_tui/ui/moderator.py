@@ -68,6 +68,7 @@ class ModeratorScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._refreshing = asyncio.Lock()
+        self._flags: dict[str, list[tuple[str, str]]] = {}  # session (hex) -> its flags (kind, reason)
         self._completed = asyncio.Event()  # the whole console is mounted
         self._filled = False  # what needed the station is filled in
         self._start_asked = False  # Start was asked for before the station was ready: it starts once it is
@@ -122,11 +123,12 @@ class ModeratorScreen(Screen):
     def _below_form(self) -> list:
         """Under the form's lines: the sync's state and the station's sessions."""
         table = widgets.DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Started", "Code", "Room", "Seat", "Lang", "Status", "Reason")
+        table.add_columns("Started", "Code", "Room", "Seat", "Lang", "Status", "Flags", "Reason")
         return [
             Horizontal(Label("", id="sync-label"), widgets.ProgressBar(id="sync-progress", show_eta=False), id="sync-status"),
             Label("Sessions on this station", classes="subtitle"),
             table,
+            Static("", id="session-flags"),
         ]
 
     async def _complete(self) -> None:
@@ -190,6 +192,8 @@ class ModeratorScreen(Screen):
     async def _refresh_sessions(self) -> None:
         sessions = await self.app.store.list_sessions(self.app.study.id, limit=50)
         withdrawn = await self.app.store.list_withdrawn(self.app.study.id, limit=50)
+        flags = await self.app.station.flags(row.id for row in sessions)
+        self._flags = {sid.hex: found for sid, found in flags.items()}
         tables = self.query("#sessions")
         if not tables:  # the screen is being rebuilt or closed meanwhile
             return
@@ -205,19 +209,21 @@ class ModeratorScreen(Screen):
             if row.status == "in_progress":
                 status, interrupted = "interrupted", interrupted + 1
             code = (row.participant_code or "—") + (" (pilot)" if row.is_test else "")
-            rows[row.id.hex] = (started, code, row.room or "", row.seat or "", row.language or "", status, row.outcome_reason or "")
+            marks = len(flags.get(row.id, ()))  # how many; the selected session's reasons are under the list
+            rows[row.id.hex] = (started, code, row.room or "", row.seat or "", row.language or "", status, f"⚑ {marks}" if marks else "", row.outcome_reason or "")
         for gone in withdrawn:  # erased: only the time is left (read after the sessions, so a withdrawal in between wins)
             key = gone.session_id.hex
             if rows.get(key, ("",) * 6)[5] == "interrupted":
                 interrupted -= 1
             # In the session's place when this console saw it start; otherwise by the time of the withdrawal.
             when[key] = self._started.get(key, gone.withdrawn_at)
-            rows[key] = (when[key].astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "")
+            rows[key] = (when[key].astimezone().strftime("%H:%M:%S"), "—", "", "", "", "withdrawn", "", "")
         for key in sorted(rows, key=lambda k: when[k], reverse=True):
             table.add_row(*map(literal_cell, rows[key]), key=key)
         first_interrupted = next((i for i, k in enumerate(sorted(rows, key=lambda k: when[k], reverse=True)) if rows[k][5] == "interrupted"), None)
         if first_interrupted is not None:  # F5 resumes it at once
             table.move_cursor(row=first_interrupted)
+        self._show_flags()
         notice = []
         if interrupted:
             notice.append(f"{interrupted} interrupted session(s): select one in the list and press F5 to resume it where it stopped.")
@@ -227,6 +233,19 @@ class ModeratorScreen(Screen):
         box = self.query_one("#station-notice", Static)
         box.update(literal("\n".join(notice)))
         box.display = bool(notice)  # no empty line between the form and the list
+
+    def on_data_table_row_highlighted(self, event: widgets.DataTable.RowHighlighted) -> None:
+        self._show_flags()
+
+    def _show_flags(self) -> None:
+        """Under the list: the reasons of the selected session's flags, as written (they may quote a code)."""
+        box = self.query("#session-flags")
+        if not box:
+            return
+        selected = self._selected()
+        found = self._flags.get(selected[0].hex, []) if selected else []
+        box.first(Static).update(literal("\n".join(f"⚑ {reason}" for _, reason in found)))
+        box.first(Static).display = bool(found)
 
     def show_sync(self, message: str, *, progress: tuple[int, int | None] | None, failed: bool) -> None:
         """The sync's state under the form (``progress``: records done and in all; None hides the bar)."""

@@ -4,16 +4,16 @@
 a chunk sent twice is the same row, and a sync that stopped goes on from the
 chunks already there. Erasing a recording (a withdrawal) erases its chunks.
 
-Revision ID: c0004
-Revises: c0003
+Revision ID: c0005
+Revises: c0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import BYTEA
 
-revision = "c0004"
-down_revision = "c0003"
+revision = "c0005"
+down_revision = "c0004"
 branch_labels = None
 depends_on = None
 
