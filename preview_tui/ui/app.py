@@ -15,6 +15,7 @@ from textual.binding import Binding
 from .app_commands import ModeratorCommands
 from .app_keys import KeysAndThemes
 from .app_sync import StationSync
+from .first_frame import FirstFrame
 from .keys import KeyGuard
 from .literal import LiteralApp, clicks_an_action
 from .themes import moderator_theme, register_themes
@@ -37,7 +38,7 @@ PlayerFactory = Callable[[], "Player"]
 Start = Callable[[], "tuple[Station, PlayerFactory]"]  # run in a thread: the station and its player factory
 
 
-class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, LiteralApp, App[None]):
+class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, LiteralApp, App[None]):
     """The station's app.
 
     In kiosk mode (``station.kiosk``) the participant cannot leave: quitting,
@@ -147,8 +148,8 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, LiteralApp, App[
         if self.station is not None:
             await self._open_station()
         await self.push_screen(ModeratorScreen())
-        if self.station is None:  # drawn: now load the rest, in a thread, while the moderator types
-            self.call_after_refresh(lambda: self.run_worker(self._load_station, thread=True, group="start", exit_on_error=False, name="start"))
+        if self.station is None:  # once drawn, load the rest, in a thread, while the moderator types
+            self.after_frame(lambda: self.run_worker(self._load_station, thread=True, group="start", exit_on_error=False, name="start"))
         if self.kiosk:
             await self.lock()
 

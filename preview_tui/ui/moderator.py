@@ -33,7 +33,6 @@ STATUS_LABELS = {
     "abandoned": "abandoned",
 }
 
-COMPLETE_AFTER_S = 0.1  # the console's head alone on screen for this long at most, while the station loads
 STARTING = "Loading the study and the station file… A session can be started as soon as they are ready."
 PILOT_NEXT = "PILOT: the next session is a test run (stored as test data, left out of counts and exports). Cleared once it starts."
 
@@ -154,8 +153,7 @@ class ModeratorScreen(Screen):
             self._filled = True
             await self.refresh_sessions()
         else:
-            # A moment later, so the head is drawn first (Textual tells of no frame written; a refresh comes before it).
-            self.set_timer(COMPLETE_AFTER_S, self._complete)
+            self.app.after_frame(self._complete)  # the head is drawn first
 
     async def station_ready(self) -> None:
         """The station has loaded (after this screen was first drawn): fill in what needed it, and start the
