@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .playback.base import Player, PlayerUnavailable
-
 if TYPE_CHECKING:
+    from .playback.base import Player
     from .survey.schema import StationSettings
 
 APP_NAME = "preview-tui"
@@ -45,6 +44,8 @@ def player_factory(settings: StationSettings):
     playback = settings.playback
 
     def make() -> Player:
+        from .playback.base import PlayerUnavailable
+
         if playback.player == "none":
             raise PlayerUnavailable("playback is turned off in config.yaml (station.playback.player: none)")
         from .playback.probe import make_player

@@ -14,7 +14,7 @@ from typing import Iterable, Protocol
 from rich.text import Text
 from textual.widget import Widget
 
-from .scales import pack
+from .packing import pack
 
 # The dial's keys on a clip screen (Textual's names), swallowed for a moment after the clip ends.
 DIAL_KEYS = frozenset({"up", "down", "left", "right", "plus", "minus", "equals_sign", "underscore"})

@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ..visible import visible
+from .packing import pack
 
 UNCHOSEN, CHOSEN = "○", "●"
 GAP = 2  # cells between two points of a row
@@ -45,22 +46,6 @@ Line = list[Piece]
 
 def _width(line: Line) -> int:
     return sum(cell_len(p.text) for p in line)
-
-
-def pack(pieces: list[str], width: int, sep: str = " ") -> list[str]:
-    """``pieces`` joined by ``sep`` in lines of at most ``width`` cells (a piece longer than that stands alone)."""
-    lines: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current}{sep}{piece}" if current else piece
-        if current and cell_len(candidate) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
 
 
 def wrap_words(text: str, width: int) -> list[str]:
