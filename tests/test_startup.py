@@ -235,3 +235,34 @@ def test_a_second_start_in_a_real_terminal_takes_the_code_at_once(demo_study, tm
         for shown in ("Preview: The Lighthouse Keeper", "Study lighthouse_preview · station demo-station", "Database station.sqlite in", "Participant chooses", "Pilot", "Start session", "Sessions on this station", "Started", "Status", "interrupted"):
             assert shown in screen, f"{shown!r} is off the console:\n{screen}"
         assert "Loading the study" not in screen
+
+
+def test_a_file_in_a_media_subfolder_is_part_of_the_key(demo_study):
+    key, _ = kept(demo_study)
+    (demo_study / "media" / "extra").mkdir()
+    assert cache.study_key(demo_study) == key  # an empty folder is no file
+    (demo_study / "media" / "extra" / "board-9.png").write_bytes(b"x")
+    assert cache.study_key(demo_study) != key
+
+
+@pytest.mark.parametrize("argv, app_only", [
+    ([], True), (["--study", "s"], True), (["--study=s", "--study", "t", "--db", "f.sqlite"], True), (["--database", "f", "--plain"], True),
+    (["--study", "validate"], True), (["validate"], False), (["--stu", "s"], False), (["--database", "f", "export", "--format", "csv"], False),
+    (["run", "--plain"], False), (["seat", "--room", "r"], False),
+])
+def test_the_apps_start_reads_its_options_as_the_whole_grammar_does(argv, app_only):
+    from preview_tui.cli.parser import build_parser, runs_the_app
+
+    assert runs_the_app(argv) == app_only
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv, said", [(["--study"], "expected one argument"), (["valdate"], "choose from"), (["--version"], "preview-tui"), (["--help"], "validate")])
+def test_anything_else_gets_the_whole_grammar(argv, said, capsys):
+    from preview_tui.cli.parser import build_parser, runs_the_app
+
+    assert not runs_the_app(argv)
+    with pytest.raises(SystemExit):
+        build_parser(argv).parse_args(argv)
+    out = capsys.readouterr()
+    assert said in out.out + out.err

@@ -30,6 +30,7 @@ status 1; nothing here prints a traceback.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .common import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, setup_logging
@@ -41,7 +42,8 @@ __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     studies = args.study or [Path(".")]
     study, database = studies[0], args.database
     try:

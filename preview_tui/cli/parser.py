@@ -41,13 +41,33 @@ def _progress() -> argparse.ArgumentParser:
     return progress
 
 
-def build_parser() -> argparse.ArgumentParser:
-    shared, central, progress = _shared(), _central(), _progress()
+_TOP_VALUED = ("--study", "--database", "--db")  # the top level's options that take a value
+
+
+def runs_the_app(argv: list[str]) -> bool:
+    """Whether ``argv`` holds only the top level's own options, spelt in full (the app's start, on every
+    station and every seat): then the subcommands' grammar need not be built to read them."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _TOP_VALUED:
+            if next(tokens, None) is None:
+                return False  # argparse says what is missing
+        elif token != "--plain" and token.partition("=")[0] not in _TOP_VALUED:
+            return False
+    return True
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole grammar; or, when ``argv`` only starts the app (``runs_the_app``), its top level alone."""
     parser = argparse.ArgumentParser(prog="preview-tui", description="Moderated audience research in the terminal.")
     parser.add_argument("--version", action="version", version=f"preview-tui {__version__}")
     parser.add_argument("--study", type=Path, action="append", metavar="DIR", help=STUDY_HELP)
     parser.add_argument("--database", "--db", dest="database", metavar="FILE", help=DATABASE_HELP)
     parser.add_argument("--plain", action="store_true", help=PLAIN_HELP)
+    if argv is not None and runs_the_app(argv):
+        parser.set_defaults(command=None)
+        return parser
+    shared, central, progress = _shared(), _central(), _progress()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, *, parents=(), into=sub) -> argparse.ArgumentParser:
