@@ -16,6 +16,7 @@ from ..pin import ACCEPTED, LIMIT, REFUSED, PinState, check_pin
 from ..survey.study import text
 from ..words import word
 from .literal import literal
+from .themes import PARTICIPANT_CSS
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ def title_in_all(settings) -> str:
 
 class WelcomeScreen(Screen):
     """What a participant sees between sessions: nothing of the one before."""
+
+    CSS_PATH = PARTICIPANT_CSS
 
     def compose(self) -> ComposeResult:
         settings = self.app.study.settings

@@ -20,6 +20,7 @@ from ..words import WORDS, in_each, word
 from ..consent_text import consent_markdown
 from .keys import KeyBar, Row
 from .literal import literal
+from .themes import PARTICIPANT_CSS
 from .literal_widgets import StudyMarkdown
 from .style_caches import release_style_caches
 from .toggles import WrappingCheckbox
@@ -55,6 +56,8 @@ class MoreBelow(Static):
 
 class ParticipantScreen(Screen):
     """A screen of the participant's flow. Saving goes through ``guarded``."""
+
+    CSS_PATH = PARTICIPANT_CSS
 
     # Below 120 columns the pilot panel narrows so that the participant's side keeps its width (app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from ..flow import Flow
 from ..survey.runner import item_name
 from .literal import literal
+from .themes import PARTICIPANT_CSS
 
 
 def _plain(value: object) -> str:
@@ -72,6 +73,8 @@ class PilotPanel(Vertical):
 
 class JumpScreen(ModalScreen[int | None]):
     """Every step of the study; the chosen one is shown next."""
+
+    CSS_PATH = PARTICIPANT_CSS
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 

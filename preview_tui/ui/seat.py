@@ -35,6 +35,7 @@ from ..words import word
 from .app import PreviewApp
 from .kiosk import WelcomeScreen, title_in_all
 from .literal import literal
+from .themes import PARTICIPANT_CSS
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def in_all(key: str, languages: Iterable[str]) -> str:
 
 class JoinScreen(Screen):
     """The room's code and the participant's own code."""
+
+    CSS_PATH = PARTICIPANT_CSS
 
     BINDINGS = [Binding("enter", "join", show=False)]
 

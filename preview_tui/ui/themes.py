@@ -7,6 +7,11 @@ from textual.theme import Theme
 
 from .. import prefs
 
+# The stylesheet of every screen a participant sees (and a seat's, a kiosk's welcome, the pilot's jump list):
+# such a screen names it as its CSS_PATH, so Textual reads it with the first of them and the moderator's
+# console starts with app.tcss alone.
+PARTICIPANT_CSS = "participant.tcss"
+
 HIGH_CONTRAST = Theme(
     name="preview-high-contrast",
     primary="#FFFF00",
