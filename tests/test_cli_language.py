@@ -8,7 +8,6 @@ everywhere; every --out makes its folder; ``pin`` refuses a mismatch from a pipe
 
 from __future__ import annotations
 
-import asyncio
 import re
 import subprocess
 import sys

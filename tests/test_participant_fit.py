@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import ROOT
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.playback import FakePlayer

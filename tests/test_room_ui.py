@@ -1,9 +1,7 @@
 """The room, driven through the real app (Pilot) on a real SQLite file: kiosk, PIN, pause, idle, resume, withdraw, invitations."""
 
-import asyncio
 from pathlib import Path
 
-import pytest
 from textual.command import CommandPalette
 
 from conftest import rows

@@ -73,7 +73,6 @@ async def test_changed_answer_and_status_replace_older_revision(tmp_path, centra
 
 async def test_conflict_is_reported_and_kept_aside(tmp_path, central_url):
     """Two stations with the same session (a copied file) change it differently: same revision, other content."""
-    from preview_tui.db import models as m
     from preview_tui.db.store import Store
 
     a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"

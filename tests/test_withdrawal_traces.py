@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from preview_tui.db import audit
-from preview_tui.db import models as m
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.sync.engine import sync
