@@ -47,10 +47,10 @@ class CentralWrites:
 
         spec = cols.spec
         async with self.central.begin() as conn:
-            await conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))
             # Withdrawals take the lock alone: a session cannot slip in while its tombstone is being written.
+            # Times are compared and kept aside (to_jsonb) in UTC.
             lock = "pg_advisory_xact_lock" if spec.kind == t.TOMBSTONE else "pg_advisory_xact_lock_shared"
-            await conn.execute(text(f"SELECT {lock}(:k)"), {"k": TOMBSTONE_LOCK})
+            await conn.execute(text(f"SELECT set_config('TimeZone', 'UTC', true), {lock}(:k)"), {"k": TOMBSTONE_LOCK})
             raw = (await conn.get_raw_connection()).driver_connection
             if gone:
                 await raw.execute(
