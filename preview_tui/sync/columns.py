@@ -50,8 +50,8 @@ class Columns:
             for i in jsons:
                 row[i] = as_text(row[i])
             for i in booleans:
-                if row[i] is not None:
-                    row[i] = bool(row[i])
+                if row[i].__class__ is int:  # as PostgreSQL casts an integer; anything else is left for the centre to refuse
+                    row[i] = row[i] != 0
             row.append(origin)
             rows.append(row)
         return rows

@@ -147,7 +147,7 @@ class StationOutbox:
         con = self._connection()
         kept: set[str] = set()
         taken = []
-        con.execute("BEGIN IMMEDIATE")
+        con.execute("BEGIN IMMEDIATE")  # waits for the app's writes (busy_timeout), never fails half-way into a write
         try:
             if settle is not None:
                 kept = self._acknowledge(con, *settle)
@@ -173,14 +173,10 @@ class StationOutbox:
         """The station's current rows for a batch, as the central COPY takes them, and the keys that are gone (deleted rows)."""
         key = "CAST(key AS INTEGER)" if cols.pk_type in ("INTEGER", "BIGINT") else "key"
         select_cols = ", ".join(f'"{c}"' for c in cols.station_cols)
-        con.execute("BEGIN")
-        try:
-            result = con.execute(
-                f'SELECT {select_cols} FROM "{cols.name}" WHERE "{cols.pk}" IN (SELECT {key} FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?)',
-                (cols.name, t.SENT, first, last),
-            ).fetchall()
-        finally:
-            con.execute("ROLLBACK")
+        result = con.execute(
+            f'SELECT {select_cols} FROM "{cols.name}" WHERE "{cols.pk}" IN (SELECT {key} FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?)',
+            (cols.name, t.SENT, first, last),
+        ).fetchall()  # one statement, one read snapshot; no write lock is held
         pk = cols.station_cols.index(cols.pk)
         gone = list(keys.difference(str(r[pk]) for r in result))
         return cols.central_rows(result, self.station_id.hex), gone
