@@ -42,17 +42,17 @@ class Columns:
         """The station's rows (``station_cols``, as SQLite returns them) as COPY records of ``all_cols``."""
         times, jsons, booleans = self.times, self.json, self.booleans
         rows = []
-        for r in station_rows:
-            row = list(r)
+        for r in station_rows:  # a hundred thousand rows are usual: the common cases are written out
+            row = [*r, origin]
             for i in times:
                 if row[i] is not None:
                     row[i] = utc_time(row[i])
             for i in jsons:
-                row[i] = as_text(row[i])
+                if row[i].__class__ is not str:
+                    row[i] = as_text(row[i])
             for i in booleans:
                 if row[i].__class__ is int:  # as PostgreSQL casts an integer; anything else is left for the centre to refuse
                     row[i] = row[i] != 0
-            row.append(origin)
             rows.append(row)
         return rows
 

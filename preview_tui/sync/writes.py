@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+import weakref
 
 from sqlalchemy import text
 
@@ -29,6 +30,7 @@ class CentralWrites:
         self.central = central
         self.station_id = station_id
         self.report = report
+        self._native_json: weakref.WeakSet = weakref.WeakSet()  # connections whose JSONB codec is asyncpg's own
 
     async def keep_aside(self, cols: Columns, row: tuple, reason: str) -> None:
         incoming = json.dumps(dict(zip(cols.all_cols, row)), sort_keys=True, default=str)
@@ -52,6 +54,11 @@ class CentralWrites:
             lock = "pg_advisory_xact_lock" if spec.kind == t.TOMBSTONE else "pg_advisory_xact_lock_shared"
             await conn.execute(text(f"SELECT set_config('TimeZone', 'UTC', true), {lock}(:k)"), {"k": TOMBSTONE_LOCK})
             raw = (await conn.get_raw_connection()).driver_connection
+            if raw not in self._native_json:
+                # SQLAlchemy encodes JSONB through a Python function, once per value; asyncpg's own codec
+                # takes the same text, in C. Results then come as text, which this module parses itself.
+                await raw.reset_type_codec("jsonb", schema="pg_catalog")
+                self._native_json.add(raw)
             if gone:
                 await raw.execute(
                     f'DELETE FROM "{cols.name}" WHERE "{cols.pk}" = ANY(CAST($1::text[] AS {cols.pk_type}[])) AND origin_station = $2',
@@ -134,9 +141,8 @@ class CentralWrites:
                 reason = "the same id and revision arrived with other content"
             else:
                 reason = "the same id arrived with other content"
-            incoming = r["incoming"]
-            if not isinstance(incoming, str):  # SQLAlchemy's codec on the connection decodes jsonb
-                incoming = json.dumps(incoming, sort_keys=True)
+            # The same conflict arriving again has the same hash: always the same text for the same content.
+            incoming = json.dumps(json.loads(r["incoming"]), sort_keys=True)
             await raw.execute(
                 "INSERT INTO sync_conflicts (origin_station, table_name, record_key, reason, incoming, incoming_hash) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING",
                 self.station_id, cols.name, key, reason, incoming, hashlib.md5(incoming.encode()).hexdigest(),
