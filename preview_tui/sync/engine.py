@@ -130,29 +130,39 @@ class Syncer:
         self.report = SyncReport(station_id=station_id)
         self.station_id = station_id
         pending, max_seq = await self.outbox.pending()
-        total, done = sum(pending.values()), 0
+        total = sum(pending.values())
         self._tick(0, total, "")
-        await self._open_central(name)
-        self.writes = CentralWrites(self.central, station_id, self.report)
         from .central import central_metadata
 
         md = central_metadata()
-        for spec in t.SYNCED:
-            if not pending.get(spec.name):
-                continue
-            cols = Columns(spec, md.tables[spec.name])
-            done = await self._send(cols, max_seq, done, total)
+        tables = [Columns(spec, md.tables[spec.name]) for spec in t.SYNCED if pending.get(spec.name)]
+        await self._open_central(name)  # before anything is marked sent: an unreachable centre leaves the outbox as it was
+        self.writes = CentralWrites(self.central, station_id, self.report)
+        await self._send({c.name: c for c in tables}, tables, max_seq, await self._take(tables, max_seq), total)
         self._tick(total, total, "")
         self.report.seconds = time.monotonic() - started
         await self.outbox.note_success()
         return self.report
 
-    async def _send(self, cols: Columns, max_seq: int, done: int, total: int) -> int:
-        """One table's pending entries, batch by batch: the station acknowledges the last batch and reads the next while the centre writes this one."""
-        batch = await self.outbox.step(self.report, cols, max_seq)
+    async def _take(self, tables: list[Columns], max_seq: int, delivered: tuple | None = None):
+        """Acknowledge ``delivered`` and take the next batch, from the first of ``tables`` (in ``SYNCED`` order) that has one left."""
+        while tables:
+            batch = await self.outbox.step(self.report, tables[0], max_seq, delivered)
+            delivered = None
+            if batch is not None:
+                return batch
+            tables.pop(0)
+        if delivered is not None:
+            await self.outbox.step(self.report, None, max_seq, delivered)
+        return None
+
+    async def _send(self, by_name: dict[str, Columns], tables: list[Columns], max_seq: int, batch, total: int) -> None:
+        """Batch by batch, table after table: the station acknowledges the last batch and reads the next while the centre writes this one."""
+        done = 0
         delivered = None  # (batch, outcome): committed centrally, to acknowledge on the station
         while batch is not None:
-            station = asyncio.ensure_future(self.outbox.step(self.report, cols, max_seq, delivered))
+            cols = by_name[batch.table]
+            station = asyncio.ensure_future(self._take(tables, max_seq, delivered))
             try:
                 outcome = await self._deliver(cols, batch.rows, batch.gone)
             except BaseException:
@@ -165,8 +175,7 @@ class Syncer:
             self._tick(min(done, total), total, cols.name)
             batch = following
         if delivered is not None:
-            await self.outbox.step(self.report, None, max_seq, delivered)
-        return done
+            await self._take([], max_seq, delivered)
 
     def _tick(self, done: int, total: int, table: str) -> None:
         if self.progress is not None:
