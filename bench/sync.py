@@ -11,9 +11,12 @@ start it, tests/pg.py):
    beforehand, outside the timing.
 3. sync: ``preview_tui.sync`` of that station into another empty central
    database (schema created beforehand, outside the timing): reading the outbox
-   and the rows, marking them sent, staging, inserting, pruning what was acknowledged.
-   COPY and sync alternate ``--rounds`` times (default 2), each into an empty
-   database, and the best time of each counts: the machine's load varies.
+   and the rows, marking them sent, COPYing them (straight into the tables, as
+   nothing is there yet), pruning what was acknowledged.
+   COPY and sync alternate ``--rounds`` times (default 5), each into an empty
+   database, and the best time of each counts: the machine's load varies (on a
+   shared, busy machine two rounds were not enough for either to meet a calm
+   moment; the load average is printed with the figures).
 4. Incremental: 10 new answers on top, synced; and the same 10 answers synced on
    a station that had sent only N/1000 answers before, for comparison.
 
@@ -27,8 +30,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -167,6 +172,7 @@ async def timed_sync(db: Path, url: str) -> tuple[float, int]:
 
 
 async def main(n: int, rounds: int) -> None:
+    load_before = os.getloadavg()[0]
     cluster = start_cluster()
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -195,7 +201,7 @@ async def main(n: int, rounds: int) -> None:
     print(f"rows: {copy_rows} ({n} answers and their {copy_rows - n} sessions); outbox entries sent by sync: {sent}")
     print(f"COPY (asyncpg copy_records_to_table, rows in memory): {copy_s:.3f} s = {copy_rows / copy_s:,.0f} rows/s (best of {', '.join(f'{x:.3f}' for x in copies)})")
     print(f"sync (station file -> central, acknowledged):       {sync_s:.3f} s = {copy_rows / sync_s:,.0f} rows/s (best of {', '.join(f'{x:.3f}' for x in syncs)})")
-    print(f"throughput ratio sync/COPY: {ratio:.2f} (goal >= 0.5)")
+    print(f"throughput ratio sync/COPY: {ratio:.2f} (goal >= 0.5); median of the rounds' ratios {statistics.median(c / s for c, s in zip(copies, syncs)):.2f}; load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"incremental sync of 10 new answers after {n:,} sent: {inc_big * 1000:.0f} ms ({inc_big_n} outbox entries)")
     print(f"incremental sync of 10 new answers after {max(20, n // 1000):,} sent: {inc_small * 1000:.0f} ms ({inc_small_n} outbox entries)")
 
@@ -203,6 +209,6 @@ async def main(n: int, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=2, help="COPY and sync alternate this many times; the best of each counts")
+    parser.add_argument("--rounds", type=int, default=5, help="COPY and sync alternate this many times; the best of each counts")
     args = parser.parse_args()
     asyncio.run(main(args.answers, max(1, args.rounds)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from . import tables as t
@@ -23,18 +24,37 @@ class Columns:
         self.pk_type = self.types[self.pk]
         self.key_cols = [c.name for c in central_table.primary_key.columns]
         self.has_revision = "revision" in self.types
-        # The temporary table has the central types, but for booleans (SQLite's 0 and 1, cast on the
-        # server). asyncpg's binary COPY takes ids as the station's hex text and integers and reals as
-        # they are; only times (text in SQLite) and JSON values SQLite stored as numbers are converted here.
+        # asyncpg's binary COPY takes ids as the station's hex text, and integers, reals and text as
+        # SQLite returns them; times (text in SQLite), booleans (0 and 1) and JSON values SQLite
+        # stored as numbers are converted here (``central_rows``).
         from sqlalchemy import JSON, Boolean, DateTime
 
-        self.stage_types, self.times, self.json = {}, [], []
+        self.times, self.json, self.booleans = [], [], []
         for i, c in enumerate(central_table.columns):
-            self.stage_types[c.name] = "integer" if isinstance(c.type, Boolean) else self.types[c.name]
             if isinstance(c.type, DateTime) or isinstance(getattr(c.type, "impl", None), DateTime):
                 self.times.append(i)
             elif isinstance(c.type, JSON):
                 self.json.append(i)
+            elif isinstance(c.type, Boolean):
+                self.booleans.append(i)
+
+    def central_rows(self, station_rows: list[tuple], origin: str) -> list[list]:
+        """The station's rows (``station_cols``, as SQLite returns them) as COPY records of ``all_cols``."""
+        times, jsons, booleans = self.times, self.json, self.booleans
+        rows = []
+        for r in station_rows:  # a hundred thousand rows are usual: the common cases are written out
+            row = [*r, origin]
+            for i in times:
+                if row[i] is not None:
+                    row[i] = utc_time(row[i])
+            for i in jsons:
+                if row[i].__class__ is not str:
+                    row[i] = as_text(row[i])
+            for i in booleans:
+                if row[i].__class__ is int:  # as PostgreSQL casts an integer; anything else is left for the centre to refuse
+                    row[i] = row[i] != 0
+            rows.append(row)
+        return rows
 
     def cast(self, col: str, alias: str = "s") -> str:
         return f'CAST({alias}."{col}" AS {self.types[col]})'
@@ -53,6 +73,14 @@ class Columns:
 
     def row_cast(self) -> str:
         return "ROW(" + ", ".join(self.cast(c) for c in self.all_cols) + ")"
+
+
+def utc_time(value: str) -> datetime:
+    """A time as the station stores it (UTC, without a zone) as an aware datetime."""
+    try:
+        return datetime.fromisoformat(value + "+00:00")  # several times faster than parsing, then replace(tzinfo=UTC)
+    except ValueError:  # written with a zone of its own: the station's times are UTC whatever it says
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def as_text(value: Any) -> str | None:

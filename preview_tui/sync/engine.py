@@ -4,20 +4,24 @@ How a batch goes, for one synced table (``tables.SYNCED``, in order):
 
 1. On the station, in one short transaction: take up to ``batch_size`` pending
    outbox entries (an index on ``(tbl, state, seq)``: the cost does not grow with
-   what was sent before) and mark them ``sent``.
-2. Read the rows they name, as the station stores them (a row that is gone was
-   deleted: a cleared answer, a refused consent).
-3. Centrally, in one transaction: COPY the rows into a temporary table (text
-   columns, cast on the server), delete what the station deleted, then
-   ``INSERT ... ON CONFLICT DO NOTHING`` (immutable facts) or upsert where the
-   incoming revision is newer (revisioned rows). Rows of a withdrawn
-   participant are never inserted. Rows not taken are compared with what is
-   there: identical (sent before), older, or a conflict, which is written to
-   ``sync_conflicts`` and never overwrites anything (``writes``).
-4. After the central commit, on the station: delete the acknowledged entries
-   (the outbox stays as small as what is still to send), and keep conflicts
-   aside with their reason. No station transaction is ever open across
-   network I/O (``outbox``).
+   what was sent before) and mark them ``sent``; then read the rows they name,
+   as the station stores them (a row that is gone was deleted: a cleared answer,
+   a refused consent). The station keeps one connection for this, in a thread
+   of its own, and does it while the centre writes the batch before.
+2. Centrally, in one transaction: delete what the station deleted, then COPY
+   the rows straight into the table when none of them is there yet and none of
+   their sessions is withdrawn (the usual case). Otherwise (a resend, a change,
+   a conflict, a withdrawal) the COPY goes into a temporary table and a
+   set-based insert takes the rows: ``ON CONFLICT DO NOTHING`` (immutable
+   facts) or an upsert where the incoming revision is newer (revisioned rows).
+   Rows of a withdrawn participant are never inserted. Rows not taken are
+   compared with what is there: identical (sent before), older, or a conflict,
+   which is written to ``sync_conflicts`` and never overwrites anything
+   (``writes``).
+3. After the central commit, on the station, in the transaction that takes the
+   next batch: delete the acknowledged entries (the outbox stays as small as
+   what is still to send), and keep conflicts aside with their reason. No
+   station transaction is ever open across network I/O (``outbox``).
 
 Killed at any moment, a sync loses nothing: entries still ``sent`` go again
 next time, and sending a record twice changes nothing.
@@ -96,7 +100,7 @@ class Syncer:
 
             self.local = make_engine(self.station_db)
             self.central = None
-            self.outbox = StationOutbox(self.local, self.batch_size)
+            self.outbox = StationOutbox(self.local, self.station_db, self.batch_size)
             self.report = None
             try:
                 return await self._run()
@@ -111,6 +115,7 @@ class Syncer:
                 await self.outbox.note_failure(error)
                 raise error from exc
             finally:
+                await self.outbox.close()
                 await self.local.dispose()
                 if self.central is not None:
                     await self.central.dispose()
@@ -125,40 +130,15 @@ class Syncer:
         self.report = SyncReport(station_id=station_id)
         self.station_id = station_id
         pending, max_seq = await self.outbox.pending()
-        total, done = sum(pending.values()), 0
+        total = sum(pending.values())
         self._tick(0, total, "")
-        await self._open_central(name)
-        self.writes = CentralWrites(self.central, station_id, self.report)
         from .central import central_metadata
 
         md = central_metadata()
-        for spec in t.SYNCED:
-            if not pending.get(spec.name):
-                continue
-            cols = Columns(spec, md.tables[spec.name])
-            # The next batch is read from the station while the centre writes this one.
-            batch = await self.outbox.next_batch(cols, max_seq)
-            settling = None
-            try:
-                while batch is not None:
-                    following = asyncio.ensure_future(self.outbox.next_batch(cols, max_seq))
-                    try:
-                        outcome = await self._deliver(cols, *batch)
-                    except BaseException:
-                        following.cancel()
-                        with contextlib.suppress(BaseException):
-                            await following
-                        raise
-                    # The station notes the batch while the centre takes the next one.
-                    if settling is not None:
-                        await settling
-                    settling = asyncio.ensure_future(self.outbox.settle(self.report, cols.name, batch[0], outcome, len(batch[2])))
-                    done += batch[0][2]
-                    self._tick(min(done, total), total, spec.name)
-                    batch = await following
-            finally:
-                if settling is not None:
-                    await settling
+        tables = [Columns(spec, md.tables[spec.name]) for spec in t.SYNCED if pending.get(spec.name)]
+        await self._open_central(name)  # before anything is marked sent: an unreachable centre leaves the outbox as it was
+        self.writes = CentralWrites(self.central, station_id, self.report)
+        await self._send({c.name: c for c in tables}, tables, max_seq, await self._take(tables, max_seq), total)
         from .recordings import push_recordings  # the recordings' files, once their rows are central
 
         await self._retrying(push_recordings, self.central, self.local, self.station_db, self.report)
@@ -166,6 +146,39 @@ class Syncer:
         self.report.seconds = time.monotonic() - started
         await self.outbox.note_success()
         return self.report
+
+    async def _take(self, tables: list[Columns], max_seq: int, delivered: tuple | None = None):
+        """Acknowledge ``delivered`` and take the next batch, from the first of ``tables`` (in ``SYNCED`` order) that has one left."""
+        while tables:
+            batch = await self.outbox.step(self.report, tables[0], max_seq, delivered)
+            delivered = None
+            if batch is not None:
+                return batch
+            tables.pop(0)
+        if delivered is not None:
+            await self.outbox.step(self.report, None, max_seq, delivered)
+        return None
+
+    async def _send(self, by_name: dict[str, Columns], tables: list[Columns], max_seq: int, batch, total: int) -> None:
+        """Batch by batch, table after table: the station acknowledges the last batch and reads the next while the centre writes this one."""
+        done = 0
+        delivered = None  # (batch, outcome): committed centrally, to acknowledge on the station
+        while batch is not None:
+            cols = by_name[batch.table]
+            station = asyncio.ensure_future(self._take(tables, max_seq, delivered))
+            try:
+                outcome = await self._deliver(cols, batch.rows, batch.gone)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await station  # what was acknowledged stays acknowledged, and counts as sent
+                raise
+            following = await station
+            delivered = (batch, outcome)
+            done += batch.entries
+            self._tick(min(done, total), total, cols.name)
+            batch = following
+        if delivered is not None:
+            await self._take([], max_seq, delivered)
 
     def _tick(self, done: int, total: int, table: str) -> None:
         if self.progress is not None:
@@ -227,7 +240,7 @@ class Syncer:
         except Exception as exc:  # noqa: BLE001
             raise SyncError(f"the central database at {self.where} could not be prepared ({server_reason(exc)})", kind=CREDENTIALS) from None
 
-    async def _deliver(self, cols: Columns, span: tuple[int, int, int], rows: list, gone: list[str]) -> dict[str, tuple[str, str]]:
+    async def _deliver(self, cols: Columns, rows: list, gone: list[str]) -> dict[str, tuple[str, str]]:
         """The batch into the central database (committed when this returns); the keys not simply acknowledged."""
         try:
             return await self._retrying(self.writes.apply, cols, rows, gone)

@@ -2,24 +2,32 @@
 
 No station transaction is ever open across network I/O: a batch is taken and
 marked ``sent`` in one transaction, its rows read in another, and its entries
-acknowledged (deleted) or kept aside only after the central commit.
+acknowledged (deleted) or kept aside only after the central commit, in the
+transaction that takes the next batch. The batches go through one plain
+``sqlite3`` connection in a thread of its own, so that reading the station
+(SQLite, the rows made into COPY records) runs beside the central write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
+import sqlite3
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
 
+from preview_tui.db.engine import apply_pragmas
 from preview_tui.db.outbox import create_triggers_sql, trigger_names
 
 from . import tables as t
-from .columns import Columns, as_text
+from .columns import Columns
 from .errors import RECORD, SyncError
 from .report import SyncReport
 
@@ -39,9 +47,25 @@ def station_lock(station_db: Path):
         os.close(fd)
 
 
+@dataclass
+class Batch:
+    """Entries ``first``..``last`` of ``table`` (``entries`` of them), the rows they name, the keys whose rows are gone, and every key."""
+
+    table: str
+    first: int
+    last: int
+    entries: int
+    rows: list[tuple]
+    gone: list[str]
+    keys: set[str]
+
+
 class StationOutbox:
-    def __init__(self, local, batch_size: int):
+    def __init__(self, local, path: Path, batch_size: int):
         self.local = local
+        self.path = str(path)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-station")
+        self._con: sqlite3.Connection | None = None
         self.batch_size = batch_size
         self.station_id: uuid.UUID | None = None
         self.head: tuple[int, str] | None = None  # the audit chain's head, sent centrally (anchors.py)
@@ -81,76 +105,93 @@ class StationOutbox:
             max_seq = (await conn.execute(text("SELECT max(seq) FROM sync_outbox"))).scalar() or 0
         return counts, max_seq
 
-    async def next_batch(self, cols: Columns, max_seq: int):
-        """Up to batch_size pending entries of a table, marked sent (one short transaction), and the rows they name.
+    # -- batches: one station connection in one thread of its own -------------------------------
 
-        Returns ((first seq, last seq, entries), rows, keys gone) or None when nothing is pending.
+    async def step(self, report: SyncReport, take: Columns | None, max_seq: int, settle: tuple[Batch, dict] | None = None) -> Batch | None:
+        """Acknowledge ``settle`` (a batch the centre committed, and the keys it did not simply take), then take the next batch of ``take``.
+
+        Both in one short station transaction (one commit, and never two writers of this sync waiting
+        for each other); the batch's rows are read after it, outside any write transaction.
         """
-        table = cols.name
-        async with self.local.begin() as conn:
-            seqs = (await conn.execute(
-                text(
-                    "UPDATE sync_outbox SET state = :s WHERE tbl = :t AND state = :p AND seq <= "
-                    "(SELECT max(seq) FROM (SELECT seq FROM sync_outbox WHERE tbl = :t AND state = :p AND seq <= :m ORDER BY seq LIMIT :n)) RETURNING seq"
-                ),
-                {"s": t.SENT, "t": table, "p": t.PENDING, "m": max_seq, "n": self.batch_size},
-            )).scalars().all()
-        if not seqs:
-            return None
-        first, last, count = min(seqs), max(seqs), len(seqs)
-        rows, gone = await self.read_rows(cols, first, last)
-        return (first, last, count), rows, gone
+        kept, batch = await asyncio.get_running_loop().run_in_executor(self._thread, self._step, take, max_seq, settle)
+        if settle is not None:
+            done = settle[0]
+            seen = self._sent_keys.setdefault(done.table, set())
+            seen.update(done.keys - kept)  # a row changed several times is one record sent
+            report.sent[done.table] = len(seen)
+            if done.gone:
+                report.deleted[done.table] = report.deleted.get(done.table, 0) + len(done.gone)
+        return batch
 
-    async def read_rows(self, cols: Columns, first: int, last: int) -> tuple[list[tuple], list[str]]:
-        """The station's current rows for a batch as SQLite holds them (the server casts them), and the keys that are gone."""
-        key = "CAST(o.key AS INTEGER)" if cols.pk_type in ("INTEGER", "BIGINT") else "o.key"
-        select_cols = ", ".join(f'r."{c}"' for c in cols.station_cols)
-        origin = self.station_id.hex
-        rows, gone = [], []
-        async with self.local.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection  # plain tuples, no result processing
-            cursor = await driver.execute(
-                f'SELECT o.key, r."{cols.pk}" IS NOT NULL, {select_cols} FROM (SELECT DISTINCT key FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?) o '
-                f'LEFT JOIN "{cols.name}" r ON r."{cols.pk}" = {key}',
-                (cols.name, t.SENT, first, last),
-            )
-            result = await cursor.fetchall()
-            await cursor.close()
-            await conn.rollback()
-        times, jsons = cols.times, cols.json
-        parse = datetime.fromisoformat
-        for r in result:
-            if not r[1]:
-                gone.append(str(r[0]))
-                continue
-            row = list(r[2:])
-            for i in times:
-                if row[i] is not None:
-                    row[i] = parse(row[i]).replace(tzinfo=UTC)
-            for i in jsons:
-                row[i] = as_text(row[i])
-            row.append(origin)
-            rows.append(row)
-        return rows, gone
+    async def close(self) -> None:
+        if self._thread is not None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
+            self._thread.shutdown(wait=False)
 
-    async def settle(self, report: SyncReport, table: str, span: tuple[int, int, int], conflicts: dict[str, tuple[str, str]], gone: int) -> None:
-        """After the central commit: this batch's entries are acknowledged, or kept aside with the reason."""
-        first, last, _count = span
-        where = {"t": table, "s": t.SENT, "a": first, "b": last}
-        async with self.local.begin() as conn:
-            if conflicts:
-                await conn.execute(
-                    text("UPDATE sync_outbox SET state = :state, note = :note WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b AND key = :k"),
-                    [{"state": state, "note": note, "k": key, **where} for key, (state, note) in conflicts.items()],
-                )
-            keys = (await conn.execute(text("SELECT DISTINCT key FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)).scalars().all()
-            # Acknowledged entries are pruned: the centre has the rows, and the entries named nothing else.
-            await conn.execute(text("DELETE FROM sync_outbox WHERE tbl = :t AND state = :s AND seq BETWEEN :a AND :b"), where)
-        seen = self._sent_keys.setdefault(table, set())
-        seen.update(keys)  # a row changed several times is one record sent
-        report.sent[table] = len(seen)
-        if gone:
-            report.deleted[table] = report.deleted.get(table, 0) + gone
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._con is None:
+            self._con = sqlite3.connect(self.path, isolation_level=None)  # transactions begun and ended here
+            apply_pragmas(self._con)
+            # This connection writes only the outbox's bookkeeping: a mark or an acknowledgement lost to a power
+            # cut means entries sent again, which changes nothing centrally. So its commits need not wait for
+            # the disk (the app's own writes keep synchronous=FULL; the WAL keeps every commit in order).
+            self._con.execute("PRAGMA synchronous=NORMAL")
+        return self._con
+
+    def _step(self, take: Columns | None, max_seq: int, settle: tuple[Batch, dict] | None) -> tuple[set[str], Batch | None]:
+        con = self._connection()
+        kept: set[str] = set()
+        taken = []
+        con.execute("BEGIN IMMEDIATE")  # waits for the app's writes (busy_timeout), never fails half-way into a write
+        try:
+            if settle is not None:
+                kept = self._acknowledge(con, *settle)
+            if take is not None:
+                taken = con.execute(
+                    "UPDATE sync_outbox SET state = ? WHERE tbl = ? AND state = ? AND seq <= "
+                    "(SELECT max(seq) FROM (SELECT seq FROM sync_outbox WHERE tbl = ? AND state = ? AND seq <= ? ORDER BY seq LIMIT ?)) RETURNING seq, key",
+                    (t.SENT, take.name, t.PENDING, take.name, t.PENDING, max_seq, self.batch_size),
+                ).fetchall()
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        if not taken:
+            return kept, None
+        seqs = [seq for seq, _ in taken]
+        keys = {str(key) for _, key in taken}  # a row changed several times is one record to send
+        first, last = min(seqs), max(seqs)
+        rows, gone = self._read_rows(con, take, first, last, keys)
+        return kept, Batch(take.name, first, last, len(seqs), rows, gone, keys)
+
+    def _read_rows(self, con: sqlite3.Connection, cols: Columns, first: int, last: int, keys: set[str]) -> tuple[list[list], list[str]]:
+        """The station's current rows for a batch, as the central COPY takes them, and the keys that are gone (deleted rows)."""
+        key = "CAST(key AS INTEGER)" if cols.pk_type in ("INTEGER", "BIGINT") else "key"
+        select_cols = ", ".join(f'"{c}"' for c in cols.station_cols)
+        result = con.execute(
+            f'SELECT {select_cols} FROM "{cols.name}" WHERE "{cols.pk}" IN (SELECT {key} FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?)',
+            (cols.name, t.SENT, first, last),
+        ).fetchall()  # one statement, one read snapshot; no write lock is held
+        pk = cols.station_cols.index(cols.pk)
+        gone = list(keys.difference(str(r[pk]) for r in result))
+        return cols.central_rows(result, self.station_id.hex), gone
+
+    @staticmethod
+    def _acknowledge(con: sqlite3.Connection, batch: Batch, conflicts: dict[str, tuple[str, str]]) -> set[str]:
+        """A committed batch's entries deleted, but those kept aside with their reason; returns the keys kept aside."""
+        where = (batch.table, t.SENT, batch.first, batch.last)
+        kept = set()
+        for key, (state, note) in conflicts.items():
+            marked = con.execute("UPDATE sync_outbox SET state = ?, note = ? WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ? AND key = ? RETURNING key", (state, note, *where, key))
+            kept.update(str(k) for (k,) in marked.fetchall())
+        # Acknowledged entries are pruned: the centre has the rows, and the entries named nothing else.
+        con.execute("DELETE FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?", where)
+        return kept
 
     async def note_success(self) -> None:
         async with self.local.begin() as conn:
