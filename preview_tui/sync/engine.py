@@ -61,19 +61,13 @@ def central_url(configured: str | None) -> str | None:
 
 
 def check_url(url: str):
-    """The central database's address as a SQLAlchemy URL for asyncpg; ``postgresql://`` and ``postgres://`` are accepted as written."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    """The central database's address as a SQLAlchemy URL for asyncpg (``db.server.server_url``); a bad one is a SyncError."""
+    from ..db.server import AddressError, server_url
 
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise SyncError(f"the central database address is not a database URL: {url!r} (expected postgresql://user:password@host:5432/database)", kind=CREDENTIALS) from None
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+asyncpg")
-    if parsed.drivername != "postgresql+asyncpg":
-        raise SyncError(f"the central database must be PostgreSQL: the address starts with '{parsed.drivername}://', expected 'postgresql://' (or 'postgresql+asyncpg://')", kind=CREDENTIALS)
-    return parsed
+        return server_url(url)
+    except AddressError as exc:
+        raise SyncError(str(exc), kind=CREDENTIALS) from None
 
 
 class Syncer:
