@@ -140,6 +140,13 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
 
     # -- life cycle ---------------------------------------------------------
 
+    def get_default_screen(self):
+        """The console itself, when it is drawn before the station loads: its first frame is then the app's
+        first, not one drawn inside the start's batch (which writes nothing) and drawn again after it."""
+        from .moderator import ModeratorScreen
+
+        return ModeratorScreen() if self.station is None else super().get_default_screen()
+
     async def on_mount(self) -> None:
         from .moderator import ModeratorScreen
 
@@ -147,8 +154,8 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self.station is not None:
             await self._open_station()
-        await self.push_screen(ModeratorScreen())
-        if self.station is None:  # once drawn, load the rest, in a thread, while the moderator types
+            await self.push_screen(ModeratorScreen())
+        else:  # once drawn, load the rest, in a thread, while the moderator types
             self.after_frame(lambda: self.run_worker(self._load_station, thread=True, group="start", exit_on_error=False, name="start"))
         if self.kiosk:
             await self.lock()

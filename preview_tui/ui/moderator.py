@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import MountError
 from textual import widgets
 from textual.widgets import Input, Label, Static
 
@@ -74,12 +75,13 @@ class ModeratorScreen(Screen):
         self._started: dict[str, datetime] = {}  # when each listed session started, kept for its row once withdrawn
 
     def compose(self) -> ComposeResult:
-        """The console. While the station still loads, only its head and the code field are drawn at first
-        (what the moderator needs at once); the rest follows right after (``_complete``)."""
+        """The console. While the station still loads, only its title and the code field are drawn at first
+        (what the moderator needs at once); the header, the rest of the form, the list and the footer follow
+        once that frame is on the terminal (``_complete``)."""
         app = self.app
         studies = app.console_facts()
         facts = studies[0]
-        yield widgets.Header()
+        yield widgets.Header() if app.is_ready else Static(id="header-space")  # the header's row, kept for it
         with Vertical(id="moderator"):
             if len(studies) > 1:
                 yield widgets.Select([(literal(f"{s.id}: {s.title}"), s.id) for s in studies], value=facts.id, allow_blank=False, id="study", disabled=not app.is_ready)
@@ -93,8 +95,8 @@ class ModeratorScreen(Screen):
             with Vertical(id="start-form"):
                 with Horizontal(classes="form-row"):
                     yield Input(placeholder="Participant code", id="code", max_length=64, highlighter=CONTROLS_SHOWN)
-                    yield Input(app.room, placeholder="Room", id="room", max_length=32, highlighter=CONTROLS_SHOWN)
-                    yield Input(placeholder="Seat", id="seat", max_length=32, highlighter=CONTROLS_SHOWN)
+                    if app.is_ready:
+                        yield from self._room_and_seat()
                 if app.is_ready:
                     yield self._choices(facts)
             if app.is_ready:
@@ -103,7 +105,14 @@ class ModeratorScreen(Screen):
             yield Static("" if app.is_ready else STARTING, id="station-notice")
             if app.is_ready:
                 yield from self._below_form()
-        yield widgets.Footer(compact=True)
+        if app.is_ready:
+            yield widgets.Footer(compact=True)
+
+    def _room_and_seat(self) -> list[Input]:
+        return [
+            Input(self.app.room, placeholder="Room", id="room", max_length=32, highlighter=CONTROLS_SHOWN),
+            Input(placeholder="Seat", id="seat", max_length=32, highlighter=CONTROLS_SHOWN),
+        ]
 
     def _choices(self, facts) -> Horizontal:
         """The form's second row: the language, Pilot and the start button."""
@@ -132,10 +141,23 @@ class ModeratorScreen(Screen):
 
     async def _complete(self) -> None:
         """The rest of the console, once its head is on screen."""
-
-        await self.query_one("#start-form").mount(self._choices(self.app.console_facts()[0]))
-        await self.query_one("#moderator").mount(self._pilot_next(), before="#form-problem")
-        await self.query_one("#moderator").mount_all(self._below_form())
+        if self.app.return_code is not None:
+            return  # the app is ending (a station that failed to load)
+        if not self.is_mounted:  # the app's first screen: asked for before its own mount is through
+            self.call_after_refresh(self._complete)
+            return
+        try:
+            with self.app.batch_update():
+                await self.query_one("#header-space").remove()
+                await self.mount(widgets.Header(), before="#moderator")
+            await self.query_one("#code").parent.mount_all(self._room_and_seat())
+            await self.mount(widgets.Footer(compact=True))
+            self.refresh_bindings()  # a Footer mounted late draws its keys when the screen next tells of them
+            await self.query_one("#start-form").mount(self._choices(self.app.console_facts()[0]))
+            await self.query_one("#moderator").mount(self._pilot_next(), before="#form-problem")
+            await self.query_one("#moderator").mount_all(self._below_form())
+        except MountError:
+            return  # the app ended meanwhile: the screen is gone
         self._completed.set()
         if self.app.is_ready:
             await self.station_ready()
