@@ -104,6 +104,8 @@ class KeyOrder:
                     _, waiting = await asyncio.wait(rounds, timeout=min(0.1, left))
                     if waiting:
                         continue
+                else:  # every pump is closing: let it finish
+                    await asyncio.sleep(0.02)
                 if not any(_pending(p) for p in self._pumps()):
                     break
         finally:
