@@ -36,7 +36,9 @@ def test_participant_walks_the_demo_study_in_a_real_terminal(demo_study, tmp_pat
         term.wait_for("Wie alt sind Sie")
         press("Down", "Enter", "Tab", "Enter", "C-n")  # 18-34, Frau
         term.wait_for("Wie oft gehen Sie ins Kino")
-        press("Enter", "Tab", "Space", "C-n")  # Nie, Drama; the spending question is soft-required
+        # Nie, Drama; the spending question is soft-required. Sent in one write, as a busy station
+        # reads keys typed faster than it takes them: each still acts in turn, Ctrl+N last.
+        term.send("Enter", "Tab", "Space", "C-n")
         term.wait_for("erneut Strg+N")
         press("C-n")
         term.wait_for("Ihr Haushalt")

@@ -16,6 +16,7 @@ from .app_commands import ModeratorCommands
 from .app_keys import KeysAndThemes
 from .app_sync import StationSync
 from .first_frame import FirstFrame
+from .key_order import KeyOrder
 from .keys import KeyGuard
 from .literal import LiteralApp, clicks_an_action
 from .themes import moderator_theme, register_themes
@@ -84,6 +85,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         self.sync_message = ""
         self._retry_timer = None
         self.keys_guard = KeyGuard()
+        self.key_order = KeyOrder(self)  # a key acts only once the keys before it have (key_order.py)
         self.prefs = prefs  # the per-user settings file (the moderator's theme); None keeps nothing
         register_themes(self)
         self.theme = self._theme_by_app = moderator_theme(self)
@@ -198,6 +200,8 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self.keys_guard.swallows(event.key):
             return  # a dial key still held as the clip ended: never an answer on the next page
+        if self.key_order.holds(event):
+            return  # it comes again once the keys before it are handled
         if isinstance(event, events.Key) and event.key == "escape" and self._close_help():
             return
         if isinstance(event, (events.Key, events.MouseDown)) and self.station is not None:
@@ -278,6 +282,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         self.push_screen(StillThereScreen(self.flow.language, self.settings.idle_warning), callback=answered)
 
     async def on_unmount(self) -> None:
+        self.key_order.close()
         if self.station is not None:
             await self.store.close()
         if self._player is not None:
