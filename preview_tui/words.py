@@ -44,10 +44,12 @@ WORDS: dict[str, dict[str, str]] = {
     # Under a screen that scrolls, while part of it is below; the key is named as in the key hints.
     "more_below": {"en": "▼ More below (PgDn)", "fr": "▼ Suite plus bas (PgSuiv)", "de": "▼ Weiter unten (Bild↓)"},
     # A recording question (ui/recording.py); the keys are named as in the key hints.
-    "rec_ready": {"en": "Press R to record your answer (up to {n} seconds).", "fr": "Appuyez sur R pour enregistrer votre réponse (jusqu'à {n} secondes).", "de": "Drücken Sie R, um Ihre Antwort aufzunehmen (bis zu {n} Sekunden)."},
+    "rec_ready": {"en": "Press R to record your answer (up to {n} s).", "fr": "Appuyez sur R pour enregistrer votre réponse (jusqu'à {n} s).", "de": "Drücken Sie R, um Ihre Antwort aufzunehmen (bis zu {n} s)."},
     "rec_countdown": {"en": "Recording starts in {n}…", "fr": "L'enregistrement commence dans {n}…", "de": "Die Aufnahme beginnt in {n}…"},
-    "rec_recording": {"en": "● Recording: {s} of {n} seconds. Press S to stop.", "fr": "● Enregistrement : {s} sur {n} secondes. Appuyez sur S pour arrêter.", "de": "● Aufnahme: {s} von {n} Sekunden. Drücken Sie S zum Beenden."},
-    "rec_recorded": {"en": "Recorded {s} seconds. Play it back, keep it, or record again.", "fr": "{s} secondes enregistrées. Réécoutez, gardez ou enregistrez de nouveau.", "de": "{s} Sekunden aufgenommen. Anhören, behalten oder neu aufnehmen."},
+    "rec_recording": {"en": "● Recording: {s} of {n} s. Press S to stop.", "fr": "● Enregistrement : {s} sur {n} s. Appuyez sur S pour arrêter.", "de": "● Aufnahme: {s} von {n} s. Drücken Sie S zum Beenden."},
+    # Seconds as "s": never "1 seconds". Without a retake, the participant is not offered one.
+    "rec_recorded": {"en": "Recorded: {s} s. Play it back, keep it, or record again.", "fr": "Enregistré : {s} s. Réécoutez, gardez ou enregistrez de nouveau.", "de": "Aufgenommen: {s} s. Anhören, behalten oder neu aufnehmen."},
+    "rec_recorded_once": {"en": "Recorded: {s} s. Play it back or keep it.", "fr": "Enregistré : {s} s. Réécoutez ou gardez.", "de": "Aufgenommen: {s} s. Anhören oder behalten."},
     "rec_playing": {"en": "Playing your recording back…", "fr": "Lecture de votre enregistrement…", "de": "Ihre Aufnahme wird abgespielt…"},
     "rec_kept": {"en": "Your recording is kept. Thank you.", "fr": "Votre enregistrement est conservé. Merci.", "de": "Ihre Aufnahme wurde gespeichert. Danke."},
     "rec_failed": {"en": "The recording did not work ({reason}). Press R to try again.", "fr": "L'enregistrement n'a pas fonctionné ({reason}). Appuyez sur R pour réessayer.", "de": "Die Aufnahme hat nicht funktioniert ({reason}). Drücken Sie R, um es erneut zu versuchen."},

@@ -115,6 +115,6 @@ async def test_without_devices_the_participant_is_told_and_the_question_is_not_a
 
 
 def test_the_recording_words_are_in_every_language():
-    for key in ("rec_ready", "rec_countdown", "rec_recording", "rec_recorded", "rec_kept", "rec_unavailable", "do_record", "do_play_back", "do_keep_recording", "do_record_again", "category_audio_visual"):
+    for key in ("rec_ready", "rec_countdown", "rec_recording", "rec_recorded", "rec_recorded_once", "rec_kept", "rec_unavailable", "do_record", "do_play_back", "do_keep_recording", "do_record_again", "category_audio_visual"):
         texts = {lang: word(key, lang, n=3, s=2, reason="x") for lang in ("en", "fr", "de")}
         assert len(set(texts.values())) == 3, (key, texts)

@@ -77,7 +77,7 @@ class RecordingPanel(Static, can_focus=True):
             "countdown": w("rec_countdown", n=self.count),
             "recording": w("rec_recording", s=f"{self.take.capture.elapsed():.0f}" if self.take else "0", n=n),
             "stopping": w("rec_recording", s=f"{self.take.capture.elapsed():.0f}" if self.take else "0", n=n),
-            "recorded": w("rec_recorded", s=seconds),
+            "recorded": w("rec_recorded" if self.question.retake else "rec_recorded_once", s=seconds),
             "playing": w("rec_playing"),
             "kept": w("rec_kept"),
             "failed": w("rec_failed", reason=self.reason),
