@@ -55,7 +55,7 @@ async def test_storyboard_clip_pause_idle_and_end_fit_80x24_in_german(demo_study
     study = load_study(demo_study)
     db = tmp_path / "db.sqlite"
     upgrade(db)
-    app = build_app(settings=study.config.station, study=study, store=Store(db), player_factory=lambda: FakePlayer({"trailer.mp4": 1500}, tick_ms=250))
+    app = build_app(settings=study.config.station, study=study, store=Store(db), player_factory=lambda: FakePlayer({"trailer.mp4": 8000}, tick_ms=250))  # 8 s: never over before the checks, however busy the machine
     de = lambda key, **v: word(key, "de", **v)  # noqa: E731
     steps = {s.id: s for s in study.screening.steps if getattr(s, "id", None)}
     async with app.run_test(size=(80, 24)) as pilot:
@@ -83,7 +83,7 @@ async def test_storyboard_clip_pause_idle_and_end_fit_80x24_in_german(demo_study
                 await pilot.pause(0.3)
                 assert not missing(app, de("still_there")), shown(app)
                 await pilot.press("x")
-                await wait_for(pilot, app, "end" if _ else "storyboard")
+                await wait_for(pilot, app, "end" if _ else "storyboard", timeout=30)  # the rest of the clip
         await wait_for(pilot, app, "end")
         await pilot.pause(0.3)
         assert not missing(app, text(study.settings.thanks, "de")), shown(app)
