@@ -2,11 +2,11 @@
 
 Textual tells of no frame written: a refresh, a timer or ``call_after_refresh`` can all
 come before the compositor hands a frame to the terminal, and on a busy machine a fixed
-delay can end before it. Nor is the first update written a whole frame: the first screen's
-layout is drawn inside the start's batch, which writes nothing, and what follows is only
-the regions that changed since. So :meth:`FirstFrame.after_frame` asks for the screen's
-whole layout again and waits until that frame (a ``LayoutUpdate``) has been handed to the
-terminal. The console draws its head first and mounts the rest, and starts loading the
+delay can end before it. Nor is every update a whole frame: a screen pushed during the start
+is laid out inside its batch, which writes nothing, and what follows is only the regions
+that changed (the console is therefore the app's first screen, whose layout is written at
+once). So :meth:`FirstFrame.after_frame` waits until a whole frame (a ``LayoutUpdate``)
+has been handed to the terminal. The console draws its head first and mounts the rest, and starts loading the
 station, after that. With no terminal (a headless test), the work follows the next
 refresh; should a frame never come, it follows after ``FALLBACK_S``.
 """
@@ -35,7 +35,6 @@ class FirstFrame:
         if self._waiting_for_frame is None:
             self._waiting_for_frame = []
         self._waiting_for_frame.append(callback)
-        self.screen.refresh(layout=True)
         self.set_timer(FALLBACK_S, self._frame_handed_over)
 
     def _display(self, screen, renderable) -> None:
