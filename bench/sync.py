@@ -11,7 +11,7 @@ start it, tests/pg.py):
    beforehand, outside the timing.
 3. sync: ``preview_tui.sync`` of that station into another empty central
    database (schema created beforehand, outside the timing): reading the outbox
-   and the rows, marking them sent, COPYing them (straight into the tables, as
+   and the rows, COPYing them (straight into the tables, as
    nothing is there yet), pruning what was acknowledged.
    COPY and sync alternate ``--rounds`` times (default 5), each into an empty
    database, and the best time of each counts: the machine's load varies (on a

@@ -97,15 +97,9 @@ async def _collect(db, rng, station):
             await store.withdraw(rng.choice(sessions).id)
 
 
-def _in_flight(db) -> int:
-    """Outbox entries a killed sync left marked sent: it was killed mid-batch."""
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    try:
-        return con.execute("select count(*) from sync_outbox where state = 'sent'").fetchone()[0]
-    finally:
-        con.close()
+async def _in_flight(admin) -> bool:
+    """Whether a sync is talking to the centre (its batches go from its first connection on)."""
+    return bool(await admin.fetchval("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'preview-tui-sync'"))
 
 
 async def test_sync_survives_kills_drops_and_outages(tmp_path, central_url, pg_cluster):
@@ -117,6 +111,7 @@ async def test_sync_survives_kills_drops_and_outages(tmp_path, central_url, pg_c
     counts = {"kills": 0, "kills_mid_batch": 0, "kills_missed": 0, "drops": 0, "outages": 0}
 
     # 1. SIGKILL of `preview-tui sync` at random moments (the first sync also creates the schema).
+    admin = await asyncpg.connect(pg_cluster.dsn())
     attempts = 0
     while counts["kills"] < KILLS and attempts < KILLS * 4:
         attempts += 1
@@ -129,25 +124,29 @@ async def test_sync_survives_kills_drops_and_outages(tmp_path, central_url, pg_c
         if attempts % 3:
             # Most kills land while batches go: wait for the first one, then a random moment.
             for _ in range(400):
-                if proc.returncode is not None or _in_flight(stations[name]):
+                if proc.returncode is not None or await _in_flight(admin):
                     break
                 await asyncio.sleep(0.01)
-            await asyncio.sleep(rng.uniform(0, 0.25))
+            await asyncio.sleep(rng.uniform(0, 0.08))
         else:
             await asyncio.sleep(rng.uniform(0.3, 1.5))  # start-up, connection, schema
+        mid_batch = await _in_flight(admin)
         if proc.returncode is None:
             proc.send_signal(signal.SIGKILL)
             counts["kills"] += 1
+            counts["kills_mid_batch"] += mid_batch
         else:
             counts["kills_missed"] += 1
         await proc.wait()
-        counts["kills_mid_batch"] += _in_flight(stations[name]) > 0
+        for _ in range(200):  # the server notices the killed client's connection gone
+            if not await _in_flight(admin):
+                break
+            await asyncio.sleep(0.01)
 
     # 2. The connection dropped mid-batch: the server ends the backend, or the network goes.
     proxy = Proxy(pg_cluster.port)
     await proxy.up()
     proxied = pg_cluster.url(central_url.rsplit("/", 1)[1], port=proxy.port)
-    admin = await asyncpg.connect(pg_cluster.dsn())
     try:
         n = -1
         while counts["drops"] < DROPS and n < DROPS * 4:  # a sync can end before the drop comes: it is tried again

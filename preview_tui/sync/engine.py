@@ -2,11 +2,11 @@
 
 How a batch goes, for one synced table (``tables.SYNCED``, in order):
 
-1. On the station, in one short transaction: take up to ``batch_size`` pending
-   outbox entries (an index on ``(tbl, state, seq)``: the cost does not grow with
-   what was sent before) and mark them ``sent``; then read the rows they name,
+1. On the station, in one read snapshot: take up to ``batch_size`` pending
+   outbox entries after the last batch taken (an index on ``(tbl, state, seq)``:
+   the cost does not grow with what was sent before), and the rows they name,
    as the station stores them (a row that is gone was deleted: a cleared answer,
-   a refused consent). The station keeps one connection for this, in a thread
+   a refused consent). Nothing is written to take a batch. The station keeps one connection for this, in a thread
    of its own, and does it while the centre writes the batch before.
 2. Centrally, in one transaction: delete what the station deleted, then COPY
    the rows straight into the table when none of them is there yet and none of
@@ -18,13 +18,14 @@ How a batch goes, for one synced table (``tables.SYNCED``, in order):
    compared with what is there: identical (sent before), older, or a conflict,
    which is written to ``sync_conflicts`` and never overwrites anything
    (``writes``).
-3. After the central commit, on the station, in the transaction that takes the
-   next batch: delete the acknowledged entries (the outbox stays as small as
+3. After the central commit, on the station, in one short transaction before
+   the next batch is taken: delete the acknowledged entries (the outbox stays as small as
    what is still to send), and keep conflicts aside with their reason. No
    station transaction is ever open across network I/O (``outbox``).
 
-Killed at any moment, a sync loses nothing: entries still ``sent`` go again
-next time, and sending a record twice changes nothing.
+Killed at any moment, a sync loses nothing: entries are deleted only after the
+central commit, so what is still pending goes again next time, and sending a
+record twice changes nothing.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from .writes import CentralWrites
 __all__ = ["ENV_URL", "Conflict", "SyncError", "SyncReport", "Syncer", "central_url", "check_url", "station_lock", "sync"]
 
 ENV_URL = "PREVIEW_TUI_CENTRAL_DATABASE"
-BATCH_SIZE = int(os.environ.get("PREVIEW_TUI_SYNC_BATCH", "5000"))
+BATCH_SIZE = int(os.environ.get("PREVIEW_TUI_SYNC_BATCH", "10000"))
 RETRY_LATER = timedelta(minutes=5)  # when a sync gave up on the connection
 
 Progress = Callable[[int, int, str], None]  # (done, total, table)
@@ -130,7 +131,7 @@ class Syncer:
 
         md = central_metadata()
         tables = [Columns(spec, md.tables[spec.name]) for spec in t.SYNCED if pending.get(spec.name)]
-        await self._open_central(name)  # before anything is marked sent: an unreachable centre leaves the outbox as it was
+        await self._open_central(name)  # before a batch is read: an unreachable centre costs the station nothing
         self.writes = CentralWrites(self.central, station_id, self.report)
         await self._send({c.name: c for c in tables}, tables, max_seq, await self._take(tables, max_seq), total)
         from .recordings import push_recordings  # the recordings' files, once their rows are central

@@ -1,9 +1,10 @@
 """The station's side of a sync: its outbox read batch by batch, in short transactions only.
 
-No station transaction is ever open across network I/O: a batch is taken and
-marked ``sent`` in one transaction, its rows read in another, and its entries
-acknowledged (deleted) or kept aside only after the central commit, in the
-transaction that takes the next batch. The batches go through one plain
+No station transaction is ever open across network I/O, and taking a batch
+writes nothing: a batch is the pending entries after the last one this sync
+took, read with the rows they name in one snapshot. Its entries are
+acknowledged (deleted) or kept aside only after the central commit, just before
+the next batch is taken. The batches go through one plain
 ``sqlite3`` connection in a thread of its own, so that reading the station
 (SQLite, the rows made into COPY records) runs beside the central write.
 """
@@ -70,6 +71,7 @@ class StationOutbox:
         self.station_id: uuid.UUID | None = None
         self.head: tuple[int, str] | None = None  # the audit chain's head, sent centrally (anchors.py)
         self._sent_keys: dict[str, set[str]] = {}
+        self._taken: dict[str, int] = {}  # per table, the last entry taken by this sync
 
     async def prepare(self) -> uuid.UUID:
         # Every station transaction of a sync begins with a write: SQLite then waits for the app's writes
@@ -77,9 +79,8 @@ class StationOutbox:
         async with self.local.begin() as conn:
             # Acknowledged entries left by an earlier version, which kept them: their space is reused from now on.
             await conn.execute(text("DELETE FROM sync_outbox WHERE state = :a"), {"a": t.ACKNOWLEDGED})
-            # Entries still "sent" belong to a sync that stopped before the centre confirmed them: send them again.
-            for spec in t.SYNCED:
-                await conn.execute(text("UPDATE sync_outbox SET state = :p WHERE tbl = :t AND state = :s"), {"p": t.PENDING, "t": spec.name, "s": t.SENT})
+            # Entries an earlier version marked "sent" belong to a sync that stopped before the centre confirmed them: send them again.
+            await conn.execute(text("UPDATE sync_outbox SET state = :p WHERE state = :s"), {"p": t.PENDING, "s": t.SENT})
             row = (await conn.execute(text("SELECT station_id FROM sync_state WHERE id = 1"))).first()
             if row is None:
                 raise SyncError("the station database has no sync state; open it with this version of preview-tui first", kind=RECORD)
@@ -110,8 +111,8 @@ class StationOutbox:
     async def step(self, report: SyncReport, take: Columns | None, max_seq: int, settle: tuple[Batch, dict] | None = None) -> Batch | None:
         """Acknowledge ``settle`` (a batch the centre committed, and the keys it did not simply take), then take the next batch of ``take``.
 
-        Both in one short station transaction (one commit, and never two writers of this sync waiting
-        for each other); the batch's rows are read after it, outside any write transaction.
+        The acknowledgement is one short write transaction; the next batch and its rows are read
+        after it, in one read snapshot.
         """
         kept, batch = await asyncio.get_running_loop().run_in_executor(self._thread, self._step, take, max_seq, settle)
         if settle is not None:
@@ -146,28 +147,34 @@ class StationOutbox:
     def _step(self, take: Columns | None, max_seq: int, settle: tuple[Batch, dict] | None) -> tuple[set[str], Batch | None]:
         con = self._connection()
         kept: set[str] = set()
-        taken = []
-        con.execute("BEGIN IMMEDIATE")  # waits for the app's writes (busy_timeout), never fails half-way into a write
-        try:
-            if settle is not None:
+        if settle is not None:
+            con.execute("BEGIN IMMEDIATE")  # waits for the app's writes (busy_timeout), never fails half-way into a write
+            try:
                 kept = self._acknowledge(con, *settle)
-            if take is not None:
-                taken = con.execute(
-                    "UPDATE sync_outbox SET state = ? WHERE tbl = ? AND state = ? AND seq <= "
-                    "(SELECT max(seq) FROM (SELECT seq FROM sync_outbox WHERE tbl = ? AND state = ? AND seq <= ? ORDER BY seq LIMIT ?)) RETURNING seq, key",
-                    (t.SENT, take.name, t.PENDING, take.name, t.PENDING, max_seq, self.batch_size),
-                ).fetchall()
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        if not taken:
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        if take is None:
             return kept, None
-        seqs = [seq for seq, _ in taken]
-        keys = {str(key) for _, key in taken}  # a row changed several times is one record to send
-        first, last = min(seqs), max(seqs)
-        rows, gone = self._read_rows(con, take, first, last, keys)
-        return kept, Batch(take.name, first, last, len(seqs), rows, gone, keys)
+        # A batch is the next pending entries after the last batch taken: nothing is written to take it, and
+        # entries added meanwhile come after it (``seq`` only grows: AUTOINCREMENT). The entries and the rows
+        # they name are read in one snapshot; no write lock is held.
+        con.execute("BEGIN")
+        try:
+            taken = con.execute(
+                "SELECT seq, key FROM sync_outbox WHERE tbl = ? AND state = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                (take.name, t.PENDING, self._taken.get(take.name, 0), max_seq, self.batch_size),
+            ).fetchall()
+            if not taken:
+                return kept, None
+            first, last = taken[0][0], taken[-1][0]
+            keys = {str(key) for _, key in taken}  # a row changed several times is one record to send
+            rows, gone = self._read_rows(con, take, first, last, keys)
+        finally:
+            con.execute("COMMIT")
+        self._taken[take.name] = last
+        return kept, Batch(take.name, first, last, len(taken), rows, gone, keys)
 
     def _read_rows(self, con: sqlite3.Connection, cols: Columns, first: int, last: int, keys: set[str]) -> tuple[list[list], list[str]]:
         """The station's current rows for a batch, as the central COPY takes them, and the keys that are gone (deleted rows)."""
@@ -175,7 +182,7 @@ class StationOutbox:
         select_cols = ", ".join(f'"{c}"' for c in cols.station_cols)
         result = con.execute(
             f'SELECT {select_cols} FROM "{cols.name}" WHERE "{cols.pk}" IN (SELECT {key} FROM sync_outbox WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ?)',
-            (cols.name, t.SENT, first, last),
+            (cols.name, t.PENDING, first, last),
         ).fetchall()  # one statement, one read snapshot; no write lock is held
         pk = cols.station_cols.index(cols.pk)
         gone = list(keys.difference(str(r[pk]) for r in result))
@@ -184,7 +191,7 @@ class StationOutbox:
     @staticmethod
     def _acknowledge(con: sqlite3.Connection, batch: Batch, conflicts: dict[str, tuple[str, str]]) -> set[str]:
         """A committed batch's entries deleted, but those kept aside with their reason; returns the keys kept aside."""
-        where = (batch.table, t.SENT, batch.first, batch.last)
+        where = (batch.table, t.PENDING, batch.first, batch.last)
         kept = set()
         for key, (state, note) in conflicts.items():
             marked = con.execute("UPDATE sync_outbox SET state = ?, note = ? WHERE tbl = ? AND state = ? AND seq BETWEEN ? AND ? AND key = ? RETURNING key", (state, note, *where, key))

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 IMMUTABLE, REVISIONED, TOMBSTONE = "immutable", "revisioned", "tombstone"
 
-# Outbox states. A row is "pending" until a sync reads it, "sent" while its
-# batch is on the way, and deleted once the central transaction committed
-# ("acknowledged" is what earlier versions kept; a sync prunes it);
+# Outbox states. A row is "pending" until the central transaction that took it
+# committed, then deleted ("sent" and "acknowledged" are what earlier versions
+# marked; a sync makes "sent" pending again and prunes "acknowledged");
 # "conflict" and "rejected" rows are kept aside with a note and not sent again.
 PENDING, SENT, ACKNOWLEDGED, CONFLICT, REJECTED = "pending", "sent", "acknowledged", "conflict", "rejected"
 
