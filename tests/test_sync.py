@@ -258,3 +258,54 @@ async def test_triggers_lost_to_a_table_rebuild_are_restored_and_nothing_is_miss
     await sync(db, central_url)
     central, _ = await central_data(dsn(central_url))
     assert central == normalise(station_data(db))
+
+
+async def test_a_batch_on_its_way_writes_nothing_on_the_station_and_the_app_goes_on(tmp_path, central_url, monkeypatch):
+    """Taking a batch writes nothing: while the centre writes it the station's outbox is as it was, no write lock
+    is held, and what the app writes meanwhile is sent by this sync or the next."""
+    from preview_tui.db.store import Store
+    from preview_tui.sync import writes
+
+    db = tmp_path / "st.sqlite"
+    await fill_station(db, station="a", sessions=4)
+    before = outbox_states(db)
+    arrived, release = asyncio.Event(), asyncio.Event()
+    apply = writes.CentralWrites.apply
+
+    async def held(self, cols, rows, gone):
+        if not arrived.is_set():
+            arrived.set()
+            await release.wait()
+        return await apply(self, cols, rows, gone)
+
+    monkeypatch.setattr(writes.CentralWrites, "apply", held)
+    run = asyncio.create_task(sync(db, central_url, batch_size=7))
+    await asyncio.wait_for(arrived.wait(), 30)
+    assert outbox_states(db) == before  # nothing marked, nothing deleted yet
+    con = sqlite3.connect(db, timeout=0)  # no waiting: a write lock held by the sync would fail this at once
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("ROLLBACK")
+    con.close()
+    async with Store(db) as store:  # the app writes while the batch is on its way
+        sid = (await store.list_sessions())[0].id
+        await asyncio.wait_for(store.save_answers(sid, "late", {"extra": 42}), 30)
+    release.set()
+    first = await run
+    assert first.total > 0 and not first.conflicts
+    await sync(db, central_url)
+    assert outbox_states(db) == {}
+    central, _ = await central_data(dsn(central_url))
+    assert central == normalise(station_data(db))
+
+
+async def test_entries_an_older_version_left_sent_go_again(tmp_path, central_url):
+    db = tmp_path / "st.sqlite"
+    await fill_station(db, station="a", sessions=2)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE sync_outbox SET state = 'sent' WHERE seq % 2 = 0")  # a sync of that version killed mid-batch
+    con.commit()
+    con.close()
+    report = await sync(db, central_url)
+    assert report.total > 0 and outbox_states(db) == {}
+    central, _ = await central_data(dsn(central_url))
+    assert central == normalise(station_data(db))
