@@ -205,3 +205,30 @@ async def test_a_sync_killed_while_sending_a_file_goes_on_from_the_chunks_the_ce
     opened = tmp_path / "face.mkv"
     opened.write_bytes(seal.open_bytes(await assembled(central_url, face["file"]), seal.parse_private_key(private)))
     assert media_facts(opened)["streams"] == ["audio", "video"]
+
+
+async def test_a_file_missing_on_the_station_is_named_and_keeps_no_other_back(tmp_path, central_url):
+    public, _ = seal.generate()
+    study = load_study(recording_study(tmp_path / "s", public))
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    async with Store(db) as store:
+        _, face, voice = await participant(study, store, "K1")
+    face_path = recordings.path_of(db, face["file"])
+    face_bytes = face_path.read_bytes()
+    face_path.rename(tmp_path / "aside")  # the station's disk lost it
+
+    report = await sync(db, central_url)
+    assert report.sent["recordings"] == 2 and report.sent.get(sync_recordings.SENT_KEY) == 1  # both rows, the other file
+    assert [(u.key, u.reason) for u in report.files_unsent] == [(face["file"], "the file is missing on the station")]
+    assert report.problems and face["file"] in report.summary() and "missing" in report.summary()
+    assert await assembled(central_url, voice["file"]) == recordings.path_of(db, voice["file"]).read_bytes()
+
+    face_path.write_bytes(face_bytes[: len(face_bytes) // 2])  # back, but cut short
+    short = await sync(db, central_url)
+    assert [u.key for u in short.files_unsent] == [face["file"]] and "shorter" in short.files_unsent[0].reason
+
+    face_path.write_bytes(face_bytes)  # back whole: the next sync completes it
+    whole = await sync(db, central_url)
+    assert whole.sent.get(sync_recordings.SENT_KEY) == 1 and not whole.problems
+    assert await assembled(central_url, face["file"]) == face_bytes

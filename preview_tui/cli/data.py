@@ -55,7 +55,7 @@ def sync(study_dir: Path, database: str | None, central: str | None, *, progress
         say(f"sync failed: {exc.explain(console=False)}")
         return EXIT_PROBLEMS
     print(visible(report.summary()))
-    return EXIT_PROBLEMS if report.conflicts or report.rejected else EXIT_OK
+    return EXIT_PROBLEMS if report.problems else EXIT_OK
 
 
 def export(study_dir: Path, database: str | None, central: str | None, out: Path, *, formats: list[str] | None, language: str | None, private_key: Path | None = None, progress: bool = True, spreadsheet: bool = False) -> int:

@@ -37,7 +37,7 @@ class SyncOutcome:
 
 def reported(report: SyncReport) -> SyncOutcome:
     """A sync that ran through; records kept aside (conflicts, refusals) still need the moderator's eye."""
-    return SyncOutcome(report.summary(), failed=bool(report.conflicts or report.rejected))
+    return SyncOutcome(report.summary(), failed=report.problems)
 
 
 def stopped(exc: SyncError, now: datetime | None = None) -> SyncOutcome:

@@ -39,6 +39,10 @@ class RecordingMismatch(Exception):
     """The centre's copy of a file does not match what the station recorded; its chunks were dropped, to be sent again."""
 
 
+class RecordingUnreadable(Exception):
+    """The station's file is missing, unreadable or shorter than its row says."""
+
+
 async def local_recordings(local) -> list[tuple[uuid.UUID, str]]:
     """(id, file name) of every recording on the station."""
     async with local.connect() as conn:
@@ -60,8 +64,16 @@ async def push_recordings(central, local, station_db: Path, report=None) -> int:
         if have >= size:
             continue
         path = path_of(station_db, mine[rid])
-        await _send(central, rid, path, have, size)
-        await _check(central, rid, digest)
+        try:  # one file that cannot go keeps none of the others back; it is named and tried again next time
+            await _send(central, rid, path, have, size)
+            await _check(central, rid, digest)
+        except (RecordingUnreadable, RecordingMismatch) as exc:
+            if report is None:
+                raise
+            from .report import Conflict
+
+            report.files_unsent.append(Conflict("recordings", mine[rid], str(exc)))
+            continue
         completed += 1
     if report is not None and completed:
         report.sent[SENT_KEY] = report.sent.get(SENT_KEY, 0) + completed
@@ -69,18 +81,27 @@ async def push_recordings(central, local, station_db: Path, report=None) -> int:
 
 
 async def _send(central, rid: uuid.UUID, path: Path, offset: int, size: int) -> None:
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise RecordingUnreadable("the file is missing on the station") from None
+    except OSError as exc:
+        raise RecordingUnreadable(f"the file cannot be read on the station ({exc.strerror or exc})") from None
+    with f:
         f.seek(offset)
         while offset < size:
             batch = []
-            for _ in range(CHUNKS_PER_TRANSACTION):
-                data = f.read(CHUNK)
-                if not data:
-                    break
-                batch.append({"id": rid, "offset": offset, "data": data})
-                offset += len(data)
+            try:
+                for _ in range(CHUNKS_PER_TRANSACTION):
+                    data = f.read(CHUNK)
+                    if not data:
+                        break
+                    batch.append({"id": rid, "offset": offset, "data": data})
+                    offset += len(data)
+            except OSError as exc:
+                raise RecordingUnreadable(f"the file cannot be read on the station ({exc.strerror or exc})") from None
             if not batch:
-                raise RecordingMismatch(f"{path.name} is shorter on the station than its row says ({offset} of {size} bytes)")
+                raise RecordingUnreadable(f"the file is shorter on the station than its row says ({offset} of {size} bytes)")
             async with central.begin() as conn:
                 await conn.execute(_PUT, batch)
 
