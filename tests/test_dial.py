@@ -122,13 +122,13 @@ def test_seeks_skip_or_restart_the_slots() -> None:
     s = DialSampler(10)
     s.on_event(ev("playing", 0.0, 0))
     s.due(0.25)  # 0, 100, 200
-    s.on_event(ev("time", 0.3, 5030))  # forward seek
+    s.on_event(ev("time", 0.3, 5030))  # forward seek, at the moment slot 300 was due: it is taken first
     out = s.due(0.4)
-    assert [x.media_ms for x in out] == [5100] and out[0].segment == 0
+    assert [x.media_ms for x in out] == [300, 5100] and {x.segment for x in out} == {0}
     s.on_event(ev("time", 0.5, 1000))  # backward seek: a new segment
     out = s.due(0.65)
-    assert [(x.media_ms, x.segment) for x in out] == [(1000, 1), (1100, 1)]
-    assert [x.seq for x in out] == [4, 5]
+    assert [(x.media_ms, x.segment) for x in out] == [(5200, 0), (1000, 1), (1100, 1)]
+    assert [x.seq for x in out] == [5, 6, 7]
 
 
 def test_end_flushes_every_sample_before_it() -> None:
@@ -166,3 +166,46 @@ def test_recorder_thread_with_the_fake_player() -> None:
     player.close()
     assert [x.media_ms for x in samples] == list(range(0, 600, 50))
     assert samples[0].value == 30 and samples[-1].value == 80
+
+
+def test_the_samples_are_the_same_however_late_they_are_asked_for() -> None:
+    """Readers of the same events (the seats of a room) key every sample alike, whether they ask for the due
+    samples at 10 Hz or only after a correction, a seek or a pause they heard of late."""
+    import random
+
+    rng = random.Random(3)
+    compared = 0
+    for _ in range(40):
+        events, mono, media = [ev("playing", 0.0, 0)], 0.0, 0.0
+        running = True
+        for _ in range(rng.randint(3, 25)):
+            step = rng.uniform(0.01, 0.7)
+            mono += step
+            media += step * 1000 if running else 0
+            kind = rng.choice(["time", "time", "time", "seek", "pause"])
+            if kind == "time" and running:
+                media += rng.uniform(-40, 40)  # libVLC's report, a little off the clock
+                events.append(ev("time", mono, int(media)))
+            elif kind == "seek":
+                media = rng.uniform(0, 9000)
+                events.append(ev("seeked", mono, int(media)))
+            elif kind == "pause":
+                running = not running
+                events.append(ev("paused" if not running else "playing", mono, int(media)))
+        events.append(ev("ended", mono + 0.5, 10_000))
+        prompt, tardy = DialSampler(10), DialSampler(10)
+        asked, late = [], []
+        for e, following in zip(events, events[1:] + [None]):
+            t = asked[-1].mono if asked else 0.0
+            while (t := t + 0.01) < e.mono:  # asked every 10 ms up to the event
+                asked.extend(prompt.due(t))
+            prompt.on_event(e)
+            tardy.on_event(e)
+            if following is not None and rng.random() < 0.3:  # now and then, as far as what it knows goes
+                late.extend(tardy.due(rng.uniform(e.mono, following.mono)))
+        asked.extend(prompt.due(mono + 60))
+        late.extend(tardy.due(mono + 60))
+        key = [(x.media_ms, round(x.mono, 9), x.segment, x.seq) for x in asked]
+        assert key == [(x.media_ms, round(x.mono, 9), x.segment, x.seq) for x in late]
+        compared += len(key)
+    assert compared > 400

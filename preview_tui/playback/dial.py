@@ -34,7 +34,7 @@ import bisect
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .base import PlayerEvent
 
@@ -230,6 +230,7 @@ class DialSampler:
         self._slot = 0  # the next slot: media time slot * period_ms
         self._generation = 0
         self._last_mono = -math.inf
+        self._before_event: list[DialSample] = []  # taken by on_event, handed out by the next due()
         self.value = int(neutral)
 
     # -- inputs --------------------------------------------------------------
@@ -249,6 +250,10 @@ class DialSampler:
     def on_event(self, ev: PlayerEvent) -> None:
         with self._lock:
             started = self.clock.anchor_mono is None
+            if not started and ev.mono is not None:
+                # The samples due before the event are taken on the course the clock had then, however late
+                # ``due`` is called: every reader of the same events (the seats of a room) keys them alike.
+                self._before_event.extend(self._take_due(ev.mono))
             self.clock.on_event(ev)
             if started and self.clock.anchor_mono is not None:  # a clock that starts mid-clip (a seat joining late) samples from there
                 self._slot = math.ceil(self.clock.anchor_media / self.period_ms - 1e-9)
@@ -279,28 +284,34 @@ class DialSampler:
         After the clip ends, the samples before its end are all due.
         """
         now = time.monotonic() if now is None else now
-        out: list[DialSample] = []
         with self._lock:
-            clock = self.clock
-            while True:
-                media = self._slot * self.period_ms
-                if clock.end_ms is not None:
-                    if media >= clock.end_ms:
-                        break
+            out = [replace(x, late_ms=max(0.0, (now - x.mono) * 1000.0)) for x in self._before_event]
+            self._before_event = []
+            out.extend(self._take_due(now))
+        return out
+
+    def _take_due(self, now: float) -> list[DialSample]:
+        out: list[DialSample] = []
+        clock = self.clock
+        while True:
+            media = self._slot * self.period_ms
+            if clock.end_ms is not None:
+                if media >= clock.end_ms:
+                    break
+                at = clock.mono_on_course(media)
+                if at is None:
+                    break
+            else:
+                if clock.length_ms and media >= clock.length_ms:
+                    break  # the clock ran past the end before the end was reported
+                at = clock.mono_at(media)
+                if at is None and media < clock.anchor_media:  # paused: a slot before the pause point was due before it
                     at = clock.mono_on_course(media)
-                    if at is None:
-                        break
-                else:
-                    if clock.length_ms and media >= clock.length_ms:
-                        break  # the clock ran past the end before the end was reported
-                    at = clock.mono_at(media)
-                    if at is None and media < clock.anchor_media:  # paused: a slot before the pause point was due before it
-                        at = clock.mono_on_course(media)
-                    if at is None or at > now:
-                        break
-                at = max(at, self._last_mono)  # never before the last sample
-                self._last_mono = at
-                out.append(DialSample(self._seq, int(round(media)), at, self._value_at(at), self._segment, max(0.0, (now - at) * 1000.0)))
-                self._seq += 1
-                self._slot += 1
+                if at is None or at > now:
+                    break
+            at = max(at, self._last_mono)  # never before the last sample
+            self._last_mono = at
+            out.append(DialSample(self._seq, int(round(media)), at, self._value_at(at), self._segment, max(0.0, (now - at) * 1000.0)))
+            self._seq += 1
+            self._slot += 1
         return out
