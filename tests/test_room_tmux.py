@@ -27,7 +27,7 @@ from browser import Browser, BrowserUnavailable, free_port, unavailable
 from room_helpers import BrowserSeat, PIN, ROOM, after_the_clip, answers, command, join, press, room_clip_events, rows, to_the_clip, write_room_study
 from tmux import TmuxSession
 
-SEATS = int(os.environ.get("PREVIEW_TUI_ROOM_SEATS", "20"))  # in terminals; two more join from a browser
+SEATS = int(os.environ.get("PREVIEW_TUI_ROOM_SEATS", "12"))  # in terminals; two more join from a browser
 TABS = 2
 LONE = 0  # the one seat of gender 3, whose dial the latency check turns
 
