@@ -93,13 +93,18 @@ class Walk:
         self.more = word("more_below", lang)
 
     def settled(self, timeout: float = 15.0) -> str:
-        """The screen once two captures a moment apart agree (layout after a resize or a mount)."""
+        """The screen once three captures 0.3 s apart agree (layout after a resize or a mount).
+
+        Two were not enough on an overloaded machine: a page half drawn can stay as it is for a
+        moment while the app waits for the processor.
+        """
         deadline = time.monotonic() + timeout
-        last = self.term.screen()
+        last, same = self.term.screen(), 0
         while time.monotonic() < deadline:
             time.sleep(0.3)
             now = self.term.screen()
-            if now == last:
+            same = same + 1 if now == last else 0
+            if same == 2:
                 return now
             last = now
         return last
