@@ -250,7 +250,7 @@ class DialSampler:
     def on_event(self, ev: PlayerEvent) -> None:
         with self._lock:
             started = self.clock.anchor_mono is None
-            if not started and ev.mono is not None:
+            if not started:
                 # The samples due before the event are taken on the course the clock had then, however late
                 # ``due`` is called: every reader of the same events (the seats of a room) keys them alike.
                 self._before_event.extend(self._take_due(ev.mono))

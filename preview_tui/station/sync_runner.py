@@ -36,7 +36,7 @@ class SyncOutcome:
 
 
 def reported(report: SyncReport) -> SyncOutcome:
-    """A sync that ran through; records kept aside (conflicts, refusals) still need the moderator's eye."""
+    """A sync that ran through; records kept aside (conflicts, refusals) and files left behind still need the moderator's eye."""
     return SyncOutcome(report.summary(), failed=report.problems)
 
 

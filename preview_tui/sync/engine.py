@@ -6,8 +6,9 @@ How a batch goes, for one synced table (``tables.SYNCED``, in order):
    outbox entries after the last batch taken (an index on ``(tbl, state, seq)``:
    the cost does not grow with what was sent before), and the rows they name,
    as the station stores them (a row that is gone was deleted: a cleared answer,
-   a refused consent). Nothing is written to take a batch. The station keeps one connection for this, in a thread
-   of its own, and does it while the centre writes the batch before.
+   a refused consent). Nothing is written to take a batch. The station keeps
+   one connection for this, in a thread of its own, and does it while the
+   centre writes the batch before.
 2. Centrally, in one transaction: delete what the station deleted, then COPY
    the rows straight into the table when none of them is there yet and none of
    their sessions is withdrawn (the usual case). Otherwise (a resend, a change,
@@ -19,8 +20,8 @@ How a batch goes, for one synced table (``tables.SYNCED``, in order):
    which is written to ``sync_conflicts`` and never overwrites anything
    (``writes``).
 3. After the central commit, on the station, in one short transaction before
-   the next batch is taken: delete the acknowledged entries (the outbox stays as small as
-   what is still to send), and keep conflicts aside with their reason. No
+   the next batch is taken: delete the acknowledged entries (the outbox stays
+   as small as what is still to send), and keep conflicts aside with their reason. No
    station transaction is ever open across network I/O (``outbox``).
 
 Killed at any moment, a sync loses nothing: entries are deleted only after the

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from .report import Conflict
+
 CHUNK = 256 * 1024
 CHUNKS_PER_TRANSACTION = 16  # 4 MiB
 SENT_KEY = "recording_files"  # in SyncReport.sent: files completed by this sync
@@ -70,8 +72,6 @@ async def push_recordings(central, local, station_db: Path, report=None) -> int:
         except (RecordingUnreadable, RecordingMismatch) as exc:
             if report is None:
                 raise
-            from .report import Conflict
-
             report.files_unsent.append(Conflict("recordings", mine[rid], str(exc)))
             continue
         completed += 1
@@ -86,7 +86,7 @@ async def _send(central, rid: uuid.UUID, path: Path, offset: int, size: int) -> 
     except FileNotFoundError:
         raise RecordingUnreadable("the file is missing on the station") from None
     except OSError as exc:
-        raise RecordingUnreadable(f"the file cannot be read on the station ({exc.strerror or exc})") from None
+        raise _unreadable(exc) from None
     with f:
         f.seek(offset)
         while offset < size:
@@ -99,11 +99,15 @@ async def _send(central, rid: uuid.UUID, path: Path, offset: int, size: int) -> 
                     batch.append({"id": rid, "offset": offset, "data": data})
                     offset += len(data)
             except OSError as exc:
-                raise RecordingUnreadable(f"the file cannot be read on the station ({exc.strerror or exc})") from None
+                raise _unreadable(exc) from None
             if not batch:
                 raise RecordingUnreadable(f"the file is shorter on the station than its row says ({offset} of {size} bytes)")
             async with central.begin() as conn:
                 await conn.execute(_PUT, batch)
+
+
+def _unreadable(exc: OSError) -> RecordingUnreadable:
+    return RecordingUnreadable(f"the file cannot be read on the station ({exc.strerror or exc})")
 
 
 async def _check(central, rid: uuid.UUID, digest: str) -> None:

@@ -1,4 +1,4 @@
-"""What a sync reports: records sent per table, conflicts and refusals kept aside, retries."""
+"""What a sync reports: records sent per table, conflicts and refusals kept aside, files left behind, retries."""
 
 from __future__ import annotations
 
