@@ -51,6 +51,15 @@ async def participant(study, store, code: str) -> tuple[Flow, dict, dict]:
     return flow, face, voice
 
 
+def recording_station(tmp_path):
+    """The recording study sealed to a new key pair, and an empty station file: (study, station file, private key)."""
+    public, private = seal.generate()
+    study = load_study(recording_study(tmp_path / "s", public))
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    return study, db, private
+
+
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 16 KiB, two a transaction: every file goes in many chunks and transactions."""
@@ -59,11 +68,8 @@ def small_chunks(monkeypatch):
 
 
 async def test_recorded_sealed_synced_opened_centrally_and_erased_on_withdrawal(tmp_path, central_url, small_chunks):
-    public, private = seal.generate()
+    study, db, private = recording_station(tmp_path)
     key = seal.parse_private_key(private)
-    study = load_study(recording_study(tmp_path / "s", public))
-    db = tmp_path / "station.sqlite"
-    upgrade(db)
     async with Store(db) as store:
         kept, face, voice = await participant(study, store, "K1")
         gone, gone_face, gone_voice = await participant(study, store, "G1")
@@ -168,10 +174,7 @@ async def test_a_sync_killed_while_sending_a_file_goes_on_from_the_chunks_the_ce
     import subprocess
     import sys
 
-    public, private = seal.generate()
-    study = load_study(recording_study(tmp_path / "s", public))
-    db = tmp_path / "station.sqlite"
-    upgrade(db)
+    study, db, private = recording_station(tmp_path)
     async with Store(db) as store:
         flow = await Flow.start(study, store, Participant(code="K1"), station="t")
         await flow.choose_language("en")
@@ -208,10 +211,7 @@ async def test_a_sync_killed_while_sending_a_file_goes_on_from_the_chunks_the_ce
 
 
 async def test_a_file_missing_on_the_station_is_named_and_keeps_no_other_back(tmp_path, central_url):
-    public, _ = seal.generate()
-    study = load_study(recording_study(tmp_path / "s", public))
-    db = tmp_path / "station.sqlite"
-    upgrade(db)
+    study, db, _ = recording_station(tmp_path)
     async with Store(db) as store:
         _, face, voice = await participant(study, store, "K1")
     face_path = recordings.path_of(db, face["file"])

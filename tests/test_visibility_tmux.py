@@ -25,7 +25,6 @@ from preview_tui.words import WORDS, word
 from tmux import TmuxSession
 
 STUDY = ROOT / "tests" / "data" / "long_labels"
-SIZES = [(80, 24), (120, 40), (200, 60)]
 LANGUAGES = ["en", "fr", "de"]
 FRAME = re.compile(r"[▎▊▌▐│╭╮╰╯─▔▁▂▃▄▅▆▇█]")  # borders, radio glyphs, scroll bars: not text
 
