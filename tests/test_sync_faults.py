@@ -112,42 +112,42 @@ async def test_sync_survives_kills_drops_and_outages(tmp_path, central_url, pg_c
 
     # 1. SIGKILL of `preview-tui sync` at random moments (the first sync also creates the schema).
     admin = await asyncpg.connect(pg_cluster.dsn())
-    attempts = 0
-    while counts["kills"] < KILLS and attempts < KILLS * 4:
-        attempts += 1
-        name = rng.choice(list(stations))
-        await _collect(stations[name], rng, name)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "preview_tui", "--database", str(stations[name]), "sync", "--no-progress",
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        if attempts % 3:
-            # Most kills land while batches go: wait for the first one, then a random moment.
-            for _ in range(400):
-                if proc.returncode is not None or await _in_flight(admin):
+    proxy = Proxy(pg_cluster.port)
+    try:
+        attempts = 0
+        while counts["kills"] < KILLS and attempts < KILLS * 4:
+            attempts += 1
+            name = rng.choice(list(stations))
+            await _collect(stations[name], rng, name)
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "preview_tui", "--database", str(stations[name]), "sync", "--no-progress",
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+            if attempts % 3:
+                # Most kills land while batches go: wait for the first one, then a random moment.
+                for _ in range(400):
+                    if proc.returncode is not None or await _in_flight(admin):
+                        break
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(rng.uniform(0, 0.08))
+            else:
+                await asyncio.sleep(rng.uniform(0.3, 1.5))  # start-up, connection, schema
+            mid_batch = await _in_flight(admin)
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGKILL)
+                counts["kills"] += 1
+                counts["kills_mid_batch"] += mid_batch
+            else:
+                counts["kills_missed"] += 1
+            await proc.wait()
+            for _ in range(200):  # the server notices the killed client's connection gone
+                if not await _in_flight(admin):
                     break
                 await asyncio.sleep(0.01)
-            await asyncio.sleep(rng.uniform(0, 0.08))
-        else:
-            await asyncio.sleep(rng.uniform(0.3, 1.5))  # start-up, connection, schema
-        mid_batch = await _in_flight(admin)
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGKILL)
-            counts["kills"] += 1
-            counts["kills_mid_batch"] += mid_batch
-        else:
-            counts["kills_missed"] += 1
-        await proc.wait()
-        for _ in range(200):  # the server notices the killed client's connection gone
-            if not await _in_flight(admin):
-                break
-            await asyncio.sleep(0.01)
 
-    # 2. The connection dropped mid-batch: the server ends the backend, or the network goes.
-    proxy = Proxy(pg_cluster.port)
-    await proxy.up()
-    proxied = pg_cluster.url(central_url.rsplit("/", 1)[1], port=proxy.port)
-    try:
+        # 2. The connection dropped mid-batch: the server ends the backend, or the network goes.
+        await proxy.up()
+        proxied = pg_cluster.url(central_url.rsplit("/", 1)[1], port=proxy.port)
         n = -1
         while counts["drops"] < DROPS and n < DROPS * 4:  # a sync can end before the drop comes: it is tried again
             n += 1
