@@ -6,9 +6,12 @@ from pathlib import Path
 
 import av
 
+from preview_tui import seal
+from preview_tui.db.migrate import upgrade
 from preview_tui.flow import Flow
 from preview_tui.playback.capture import AvCapture, synthetic_sources
 from preview_tui.station.recording import Take
+from preview_tui.survey.study import Study, load_study
 from studies import config, page, q, write_study
 
 CATEGORIES = config()["study"]["consent"]["categories"] + ["audio_visual"]
@@ -20,6 +23,19 @@ def recording_study(root: Path, public_key: str, **study) -> Path:
         page("p2", q("voice", "recording", video=False, max_seconds=30)),
         page("p3", q("note", "text", required=False)),
     ], consent={"version": "1", "text": "ok?", "categories": CATEGORIES}, sealing={"public_key": public_key}, **study)
+
+
+def station_file(tmp_path: Path) -> Path:
+    """An empty station file, migrated."""
+    db = tmp_path / "station.sqlite"
+    upgrade(db)
+    return db
+
+
+def recording_station(tmp_path: Path) -> tuple[Study, Path, str]:
+    """The recording study sealed to a new key pair, and an empty station file: (study, station file, private key)."""
+    public, private = seal.generate()
+    return load_study(recording_study(tmp_path / "s", public)), station_file(tmp_path), private
 
 
 def take_for(flow: Flow, question_id: str, capture=None) -> Take:

@@ -13,21 +13,14 @@ import pytest
 from preview_tui import seal
 from preview_tui.db import recordings
 from preview_tui.db.audit import verify
-from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.flow import Flow, Participant
 from preview_tui.playback.capture import AvCapture, CaptureUnavailable, Sources, synthetic_sources
 from preview_tui.survey.answers import NOT_AVAILABLE
 from preview_tui.survey.study import load_study
-from recording_helpers import media_facts, record_and_keep, recording_study, take_for
+from recording_helpers import media_facts, record_and_keep, recording_station, recording_study, station_file, take_for
 
 HERE = Path(__file__).parent
-
-
-def station(tmp_path: Path) -> Path:
-    db = tmp_path / "station.sqlite"
-    upgrade(db)
-    return db
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -46,9 +39,7 @@ async def started(study, store, code="R1") -> Flow:
 
 
 async def test_a_kept_recording_is_sealed_durably_and_only_the_private_key_opens_it(tmp_path):
-    public, private = seal.generate()
-    study = load_study(recording_study(tmp_path / "s", public))
-    db = station(tmp_path)
+    study, db, private = recording_station(tmp_path)
     async with Store(db) as store:
         flow = await started(study, store)
         take = take_for(flow, "face")
@@ -88,8 +79,7 @@ async def test_a_kept_recording_is_sealed_durably_and_only_the_private_key_opens
 
 
 async def test_recording_again_throws_the_first_take_away(tmp_path):
-    study = load_study(recording_study(tmp_path / "s", seal.generate()[0]))
-    db = station(tmp_path)
+    study, db, _ = recording_station(tmp_path)
     async with Store(db) as store:
         flow = await started(study, store)
         await flow.submit_page({"face": await record_and_keep(flow, "face")})
@@ -108,8 +98,7 @@ async def test_recording_again_throws_the_first_take_away(tmp_path):
 
 
 async def test_without_a_microphone_the_question_is_skipped_and_recorded_not_available(tmp_path):
-    study = load_study(recording_study(tmp_path / "s", seal.generate()[0]))
-    db = station(tmp_path)
+    study, db, _ = recording_station(tmp_path)
     async with Store(db) as store:
         flow = await started(study, store)
         take = take_for(flow, "face", AvCapture(Sources(synthetic_sources().camera, None)))
@@ -126,8 +115,7 @@ async def test_without_a_microphone_the_question_is_skipped_and_recorded_not_ava
 
 
 async def test_a_withdrawal_erases_the_recordings_on_the_station(tmp_path):
-    study = load_study(recording_study(tmp_path / "s", seal.generate()[0]))
-    db = station(tmp_path)
+    study, db, _ = recording_station(tmp_path)
     async with Store(db) as store:
         gone = await started(study, store, "W1")
         await gone.submit_page({"face": await record_and_keep(gone, "face")})
@@ -172,7 +160,7 @@ asyncio.run(main())
 async def test_a_kill_while_recording_loses_nothing_already_kept(tmp_path):
     public, private = seal.generate()
     root = recording_study(tmp_path / "s", public)
-    db = station(tmp_path)
+    db = station_file(tmp_path)
     script = tmp_path / "driver.py"
     script.write_text(DRIVER.format(tests=str(HERE), study=str(root), db=str(db)))
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

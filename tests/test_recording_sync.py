@@ -9,15 +9,13 @@ import pytest
 
 from preview_tui import seal
 from preview_tui.db import recordings
-from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.export.run import Source, export
 from preview_tui.flow import Flow, Participant
-from preview_tui.survey.study import load_study
 from preview_tui.sync import recordings as sync_recordings
 from preview_tui.sync.engine import sync
 from test_seal_sync import exported_row
-from recording_helpers import media_facts, record_and_keep, record_for, recording_study
+from recording_helpers import media_facts, record_and_keep, record_for, recording_station
 
 
 def plain_url(url: str) -> str:
@@ -49,15 +47,6 @@ async def participant(study, store, code: str) -> tuple[Flow, dict, dict]:
     voice = await record_for(flow, "voice", 0.5)  # it records up to 30 s: stopped by the participant
     assert await flow.submit_page({"voice": voice}) == []
     return flow, face, voice
-
-
-def recording_station(tmp_path):
-    """The recording study sealed to a new key pair, and an empty station file: (study, station file, private key)."""
-    public, private = seal.generate()
-    study = load_study(recording_study(tmp_path / "s", public))
-    db = tmp_path / "station.sqlite"
-    upgrade(db)
-    return study, db, private
 
 
 @pytest.fixture

@@ -4,24 +4,19 @@ import time
 
 from preview_tui import seal
 from preview_tui.db import recordings
-from preview_tui.db.migrate import upgrade
 from preview_tui.db.store import Store
 from preview_tui.playback import FakePlayer
 from preview_tui.playback.capture import AvCapture, Sources, synthetic_sources
 from preview_tui.survey.answers import NOT_AVAILABLE
-from preview_tui.survey.study import load_study
 from preview_tui.ui.app import build_app
 from preview_tui.ui.recording import RecordingPanel
 from preview_tui.words import word
 from conftest import rows
-from recording_helpers import recording_study
+from recording_helpers import recording_station
 
 
 def make_app(tmp_path, capture):
-    public, private = seal.generate()
-    study = load_study(recording_study(tmp_path / "s", public))
-    db = tmp_path / "station.sqlite"
-    upgrade(db)
+    study, db, private = recording_station(tmp_path)
     app = build_app(settings=study.config.station, study=study, store=Store(db), player_factory=lambda: FakePlayer(default_ms=500))
     app.capture_factory = capture
     return app, db, seal.parse_private_key(private)
