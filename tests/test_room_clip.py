@@ -102,6 +102,60 @@ def test_a_replay_reaches_the_seat_and_pauses_carry_who(tmp_path):
     display.close()
 
 
+def test_a_replay_reaches_the_seat_however_long_the_room_takes_to_start_it_again(tmp_path):
+    # The room's player reports the old play stopped, and only then is the new play logged: a seat that has read
+    # the stop on its own (one poll or many before the new play) still hears of the replay.
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    replays = threading.Event()
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    got = Collect()
+    seat.play(clip, got)
+    display.start("trailer", "clip.mp4")
+    assert wait_for(lambda: display.state == "playing")
+    display.player.stop()  # what replay() does first
+    assert got.done.wait(5) and got.events[-1].kind == "stopped"
+    time.sleep(3 * seat.poll_s)  # the seat reads the log again meanwhile, and sees no new play yet
+    assert not replays.is_set()
+    display.start("trailer", "clip.mp4")
+    assert replays.wait(5)
+    seat.stop()
+    display.close()
+
+
+def test_a_play_that_failed_in_the_room_can_be_tried_again_for_the_seat(tmp_path):
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    display = RoomDisplay(FakePlayer(default_ms=2000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    replays = threading.Event()
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    got = Collect()
+    seat.play(clip, got)
+    display.start("trailer", "clip.mp4")  # not there yet: the room's play fails
+    assert got.done.wait(5) and got.events[-1].kind == "error"
+    time.sleep(3 * seat.poll_s)
+    clip.write_bytes(b"x")  # the moderator puts the file back and presses R
+    display.replay()
+    assert replays.wait(5)
+    seat.stop()
+    display.close()
+
+
+def test_a_seat_stops_following_when_the_play_ends(tmp_path):
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    display = RoomDisplay(FakePlayer(default_ms=800, tick_ms=200), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    seat.play(clip, Collect())
+    thread = seat._thread
+    display.start("trailer", "clip.mp4")
+    assert wait_for(lambda: not thread.is_alive())  # the seat has gone on to the next page: nothing left polling
+    display.close()
+
+
 def test_the_join_code_is_checked_and_a_new_room_gets_a_new_one(tmp_path):
     db = tmp_path / "room.db"
     upgrade(db)

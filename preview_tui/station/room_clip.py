@@ -17,7 +17,10 @@ and end with the kinds a clip on its own station uses.
 A seat that arrives while the clip plays starts at the clip's current time: it
 is handed one ``playing`` event at the room clock's time of now (and a
 ``paused`` one if the clip is paused), then the events that follow. A new play
-of the same clip (the moderator's replay) reaches the seat as a replay.
+of the same clip (the moderator's replay) reaches the seat as a replay: the
+seat follows the log until the play ends, so a replay is seen however long the
+room's player takes between stopping the old play and starting the new one, and
+a play that failed can be tried again.
 """
 
 from __future__ import annotations
@@ -240,8 +243,8 @@ class SharedClip:
                     self._hand(listener, event_of(row))
             sent = len(rows_of_play)
             self.horizon.advance(polled)
-            if joined and self._final(rows_of_play):
-                return
+            if joined and rows_of_play and rows_of_play[-1].kind == "ended":
+                return  # watched to its end: the seat goes on. After a stop or an error the moderator may play it again
             stop.wait(self.poll_s)
 
     def _join(self, rows: list[ClipRow], listener: Listener) -> bool:
@@ -271,6 +274,3 @@ class SharedClip:
         except Exception:  # noqa: BLE001 - a failing listener must not stop the follower
             log.exception("shared clip listener failed on %s", ev.kind)
 
-    @staticmethod
-    def _final(rows: list[ClipRow]) -> bool:
-        return bool(rows) and rows[-1].kind in FINAL

@@ -392,5 +392,6 @@ class ClipScreen(ParticipantScreen):
         if self.recorder is not None:
             self.recorder.stop()
             self.recorder = None
-        if self.state not in ("leaving", "failed") and self.player is not None:
+        # A shared clip's follower reads the room's log until stopped, even after a failed play (a retry may come).
+        if self.player is not None and (self.shared or self.state not in ("leaving", "failed")):
             await asyncio.to_thread(self.player.stop)
