@@ -70,14 +70,36 @@ def test_a_late_seat_starts_at_the_clips_current_time(tmp_path):
     assert wait_for(lambda: display.media_now() > 800)
     seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
     got = Collect()
-    joined_at = time.monotonic()
+    room_then = display.media_now()
     seat.play(clip, got)
     assert wait_for(lambda: got.events)
     first = got.events[0]
-    assert first.kind == "playing" and first.mono >= joined_at
-    room_now = clock_of(RoomDb(db, "Room 1").clip_events()).media_at(first.mono)
-    assert abs(first.media_ms - room_now) <= 1  # where the room's clock is, not the clip's start
+    assert first.kind == "playing" and first.media_ms >= room_then - 500  # where the room's clock is, not the clip's start
+    logged = RoomDb(db, "Room 1").clip_events()
+    assert first.mono >= max(r.mono for r in logged if r.mono <= first.mono)  # at a moment up to which the log was read
+    room_now = clock_of(logged).media_at(first.mono)
+    assert abs(first.media_ms - room_now) <= 1  # exactly the room's clock at that moment
     assert got.done.wait(10)
+    display.close()
+
+
+def test_a_seat_that_joins_a_paused_clip_is_told_who_paused_it(tmp_path):
+    db = room_file(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    display.start("trailer", "clip.mp4")
+    assert wait_for(lambda: display.media_now() > 500)
+    display.pause()
+    assert wait_for(lambda: display.state == "paused")
+    time.sleep(0.3)
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    got = Collect()
+    seat.play(clip, got)
+    assert wait_for(lambda: len(got.events) >= 2)
+    assert [(e.kind, e.detail) for e in got.events] == [("playing", ""), ("paused", "moderator")]
+    assert got.events[0].media_ms == got.events[1].media_ms == round(display.media_now())
+    seat.stop()
     display.close()
 
 
@@ -123,6 +145,41 @@ def test_a_replay_reaches_the_seat_however_long_the_room_takes_to_start_it_again
     assert replays.wait(5)
     seat.stop()
     display.close()
+
+
+def test_a_replay_read_with_the_end_of_the_old_play_hands_that_end_first_then_the_replay_whole(tmp_path):
+    # The moderator seeks and at once plays it again: the seek, the stop and the new play reach the seat in
+    # one read of the log. The seek and the stop belong to the old play and are handed over before the replay;
+    # the replay is then followed from its first event, not joined late.
+    db = room_file(tmp_path)
+    log = RoomDb(db, "Room 1")
+    t0 = time.monotonic()
+    log.append_clip("trailer", 1, "opening", mono=t0 - 2)
+    log.append_clip("trailer", 1, "playing", mono=t0 - 1.9, media_ms=0, length_ms=10_000)
+    log.publish(t0)
+    first: list = []
+
+    def on_first(ev) -> None:  # the seat's first read handed this: the rest arrives before its next one
+        first.append(ev)
+        if len(first) == 1:
+            now = time.monotonic()
+            log.append_clip("trailer", 1, "seeked", mono=now, media_ms=7000, length_ms=10_000)
+            log.append_clip("trailer", 1, "stopped", mono=now + 0.001, media_ms=7000, length_ms=10_000)
+            log.append_clip("trailer", 2, "opening", mono=now + 0.002)
+            log.append_clip("trailer", 2, "playing", mono=now + 0.003, media_ms=0, length_ms=10_000)
+            log.publish(now + 0.004)
+
+    replays = threading.Event()
+    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    seat.play(tmp_path / "clip.mp4", on_first)
+    assert replays.wait(5)
+    assert [e.kind for e in first] == ["playing", "seeked", "stopped"]
+    again = Collect()
+    seat.play(tmp_path / "clip.mp4", again)  # what the seat's screen does on the replay
+    assert wait_for(lambda: len(again.events) >= 2)
+    play2 = [r for r in log.clip_events() if r.play == 2]
+    assert [(e.kind, e.mono) for e in again.events] == [(r.kind, r.mono) for r in play2]
+    seat.stop()
 
 
 def test_a_play_that_failed_in_the_room_can_be_tried_again_for_the_seat(tmp_path):

@@ -188,11 +188,14 @@ class SharedClip:
         self.clock = MediaClock()
         self.play_no: int | None = None  # the room's play this seat follows
         self._since = time.monotonic()
+        self._replayed: int | None = None  # the room's play that replaced the one followed (the next play() takes it whole)
+        self._whole: int | None = None  # the play this follower takes from its first event, however late it reads it
         self.horizon = Horizon()  # up to which moment this seat knows the room's clip events (the dial samples no further)
 
     def play(self, path: Path, listener: Listener) -> None:
         self.stop()
         self._since = time.monotonic()  # a play that starts after this is followed from its first event
+        self._whole, self._replayed = self._replayed, None  # and so is the replay that ended the last one
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, args=(listener, self._stop), name="shared-clip", daemon=True)
         self._thread.start()
@@ -226,45 +229,51 @@ class SharedClip:
                 log.warning("could not read the room's clip log", exc_info=True)
                 stop.wait(self.poll_s)
                 continue
+            replayed: int | None = None
             for row in rows:
-                seen = row.seq
-                if row.step_id != self.step_id:
-                    continue
-                if row.play != self.play_no:
+                if row.step_id == self.step_id and row.play != self.play_no:
                     if joined:
-                        self.on_replay()  # the moderator played it again: the seat's screen starts a new play
-                        return
+                        replayed = row.play  # the moderator played it again: the rest of this play first
+                        break
                     self.play_no, rows_of_play = row.play, []
-                rows_of_play.append(row)
+                seen = row.seq
+                if row.step_id == self.step_id:
+                    rows_of_play.append(row)
             if not joined and rows_of_play:
-                joined = self._join(rows_of_play, listener)
+                joined = self._join(rows_of_play, listener, polled)
             elif joined:
                 for row in rows_of_play[sent:]:
                     self._hand(listener, event_of(row))
             sent = len(rows_of_play)
             self.horizon.advance(polled)
+            if replayed is not None:
+                self._replayed = replayed
+                self.on_replay()  # the seat's screen starts a new play, which follows the replay from its first event
+                return
             if joined and rows_of_play and rows_of_play[-1].kind == "ended":
                 return  # watched to its end: the seat goes on. After a stop or an error the moderator may play it again
             stop.wait(self.poll_s)
 
-    def _join(self, rows: list[ClipRow], listener: Listener) -> bool:
-        """Catch up with a play already under way: what the room's clock says now, not its past."""
+    def _join(self, rows: list[ClipRow], listener: Listener, known_to: float) -> bool:
+        """Catch up with a play already under way: what the room's clock says at ``known_to`` (up to which
+        the log is complete), not its past."""
         if rows[-1].kind in FINAL:
             if rows[-1].kind == "ended":
                 return False  # that play is over: wait for the next one (the moderator's replay)
             self._hand(listener, event_of(rows[-1]))
             return True
         clock = clock_of(rows)
-        if clock.anchor_mono is None or rows[0].mono >= self._since:  # on time for this play: every event of it
+        if clock.anchor_mono is None or rows[0].mono >= self._since or rows[0].play == self._whole:  # on time for this play: every event of it
             for row in rows:
                 self._hand(listener, event_of(row))
             return True
-        now = time.monotonic()
-        media = round(clock.media_at(now))
+        at = max(known_to, rows[-1].mono)
+        media = round(clock.media_at(at))
         length = clock.length_ms
-        self._hand(listener, PlayerEvent("playing", media_ms=media, length_ms=length, mono=now))
-        if not clock.running:
-            self._hand(listener, PlayerEvent("paused", media_ms=media, length_ms=length, mono=now))
+        self._hand(listener, PlayerEvent("playing", media_ms=media, length_ms=length, mono=at))
+        if not clock.running:  # paused, and by whom: the seat's ledger says so as the room's does
+            by = next((row.detail for row in reversed(rows) if row.kind == "paused"), "")
+            self._hand(listener, PlayerEvent("paused", media_ms=media, length_ms=length, mono=at, detail=by))
         return True
 
     def _hand(self, listener: Listener, ev: PlayerEvent) -> None:
