@@ -6,7 +6,17 @@ import time
 
 from preview_tui.playback import FakePlayer, PlayerEvent
 from preview_tui.playback.dial import DialSampler, MediaClock
+from preview_tui.playback.horizon import Horizon
 from preview_tui.playback.recorder import DialRecorder
+
+
+def wait(predicate, timeout: float = 10.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def ev(kind: str, mono: float, media: int | None = None, length: int | None = 10_000) -> PlayerEvent:
@@ -209,3 +219,25 @@ def test_the_samples_are_the_same_however_late_they_are_asked_for() -> None:
         assert key == [(x.media_ms, round(x.mono, 9), x.segment, x.seq) for x in late]
         compared += len(key)
     assert compared > 400
+
+
+def test_a_hold_drops_the_samples_of_its_own_moments_however_late_they_are_collected() -> None:
+    # A seat's dial is collected only up to what it knows of the room's clock, a read behind. A hold (the
+    # moderator paused this seat) is judged by each sample's moment, not by when the sample is collected.
+    horizon = Horizon()
+    rec = DialRecorder(10.0, horizon=horizon)
+    t0 = time.monotonic() - 10.0
+    rec.on_event(PlayerEvent("playing", media_ms=0, length_ms=8000, mono=t0))
+    horizon.advance(t0 + 0.95)
+    rec.start()
+    assert wait(lambda: rec.count == 10)  # 0 … 900 ms collected before the hold
+    rec.hold(True, t0 + 1.05)
+    assert rec.held
+    rec.hold(False, t0 + 2.25)  # both set before the samples between them are collected
+    assert not rec.held
+    horizon.advance(t0 + 4.0)
+    assert wait(lambda: rec.count >= 29)
+    kept = rec.stop()
+    media = [s.media_ms for s in kept]
+    assert media == [*range(0, 1001, 100), *range(2300, 4001, 100)], media
+    assert all(not (t0 + 1.05 <= s.mono < t0 + 2.25) for s in kept)

@@ -4,6 +4,7 @@ second on a room's shared clip, off the interface's loop)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Callable
@@ -32,7 +33,9 @@ class DialRecorder:
         self._pending: list[DialSample] = []
         self._stop = False
         self.count = 0
-        self.held = False  # while held, samples come due as ever but are not kept (a seat whose session is paused)
+        # [from, to) moments the dial is held (a seat whose session is paused): samples come due as ever, and
+        # one whose own moment falls in a hold is not kept, however late it is collected.
+        self._holds: list[list[float]] = []
         self._thread = threading.Thread(target=self._run, name="dial-sampler", daemon=True)
 
     @property
@@ -62,6 +65,24 @@ class DialRecorder:
         with self._cond:
             self._cond.notify_all()
 
+    @property
+    def held(self) -> bool:
+        with self._cond:
+            return bool(self._holds) and self._holds[-1][1] == math.inf
+
+    def hold(self, held: bool, mono: float | None = None) -> None:
+        """From ``mono`` (now by default) on, keep no sample (``held``), or keep them again."""
+        mono = time.monotonic() if mono is None else mono
+        with self._cond:
+            open_ = bool(self._holds) and self._holds[-1][1] == math.inf
+            if held and not open_:
+                self._holds.append([mono, math.inf])
+            elif not held and open_:
+                self._holds[-1][1] = max(mono, self._holds[-1][0])
+
+    def _kept(self, sample: DialSample) -> bool:
+        return not any(start <= sample.mono < end for start, end in self._holds)
+
     def drain(self) -> list[DialSample]:
         """The samples taken since the last drain, oldest first."""
         with self._cond:
@@ -84,7 +105,9 @@ class DialRecorder:
         if self.horizon is not None:
             now = min(now, self.horizon())
         samples = self.sampler.due(now)
-        if not samples or self.held:
+        with self._cond:
+            samples = [s for s in samples if self._kept(s)]
+        if not samples:
             return
         if self._on_sample is not None:
             for s in samples:

@@ -14,9 +14,9 @@ from ..playback.base import PlayerEvent
 from ..playback.dial import MediaClock
 
 
-def ledger_row(kind: str, clock: MediaClock, event: PlayerEvent | None, *, play: int, length_ms: int | None, **detail: Any) -> tuple[int | None, float, dict[str, Any]]:
-    """(media ms, monotonic moment, detail) of a ``clip_*`` event; now when no player event caused it."""
-    mono = event.mono if event is not None else time.monotonic()
+def ledger_row(kind: str, clock: MediaClock, event: PlayerEvent | None, *, at: float | None = None, play: int, length_ms: int | None, **detail: Any) -> tuple[int | None, float, dict[str, Any]]:
+    """(media ms, monotonic moment, detail) of a ``clip_*`` event; at ``at``, or now, when no player event caused it."""
+    mono = event.mono if event is not None else (time.monotonic() if at is None else at)
     media: int | None = None
     if clock.anchor_mono is not None:
         media = round(clock.media_at(mono))

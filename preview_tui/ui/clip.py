@@ -214,9 +214,9 @@ class ClipScreen(ParticipantScreen):
     async def on_clip_screen_room_replay(self, _message: RoomReplay) -> None:
         await self.moderator_replay()
 
-    async def ledger(self, kind: str, event: PlayerEvent | None = None, **detail: Any) -> bool:
-        """One row of the exposure ledger, at the media clock's time of the event."""
-        media, mono, info = ledger_row(kind, self.clock, event, play=self.play_no, length_ms=self.length_ms, **detail)
+    async def ledger(self, kind: str, event: PlayerEvent | None = None, *, at: float | None = None, **detail: Any) -> bool:
+        """One row of the exposure ledger, at the media clock's time of the event (or of the moment ``at``)."""
+        media, mono, info = ledger_row(kind, self.clock, event, at=at, play=self.play_no, length_ms=self.length_ms, **detail)
         return await self.guarded(self.flow.record(kind, media_ms=media, mono=mono, detail=info))
 
     async def end_play(self, *, completed: bool) -> None:
@@ -294,8 +294,9 @@ class ClipScreen(ParticipantScreen):
             return
         if self.recorder is None or self.recorder.held == paused or self.state in ("leaving", "failed"):
             return
-        self.recorder.held = paused
-        await self.ledger("clip_pause" if paused else "clip_resume", by="moderator", seat=True)
+        at = time.monotonic()  # the same moment for the hold and its ledger row
+        self.recorder.hold(paused, at)
+        await self.ledger("clip_pause" if paused else "clip_resume", at=at, by="moderator", seat=True)
 
     async def moderator_pause(self) -> None:
         """F2: pause a playing clip, or resume a paused one."""
