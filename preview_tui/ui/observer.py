@@ -10,6 +10,8 @@ play's whole trace.
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -68,6 +70,7 @@ class ObserverApp(LiteralApp, App[None]):
         self.live = LiveTrace(study, room, language=self.language)
         self.split_by: str | None = None
         self.unlocked = False
+        self._reading = threading.Lock()  # one read of the trace at a time: LiveTrace is not shared between threads
 
     def compose(self) -> ComposeResult:
         with Vertical(id="observer-head"):
@@ -105,9 +108,16 @@ class ObserverApp(LiteralApp, App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="trace")
     def refresh_trace(self) -> None:
-        play = self.live.refresh()
-        result = self.live.result(self.split_by) if play is not None else None
-        self.call_from_thread(self._show, play, result)
+        # A worker left running by a newer one (exclusive cancels, it cannot stop a thread) still holds the
+        # trace: this refresh is skipped, and the next one, a quarter of a second later, reads it all.
+        if not self._reading.acquire(blocking=False):
+            return
+        try:
+            play = self.live.refresh()
+            result = self.live.result(self.split_by) if play is not None else None
+            self.call_from_thread(self._show, play, result)  # shown before the next read: never an older trace after a newer
+        finally:
+            self._reading.release()
 
     def _show(self, play, result: ClipResult | None) -> None:
         if play is None:
