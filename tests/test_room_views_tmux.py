@@ -31,7 +31,7 @@ def test_the_room_and_the_back_room_show_everything_at_80_and_120_columns(tmp_pa
         observer = terms.enter_context(TmuxSession(command("observe", *base), env=env, cwd=study, cols=80, rows=24, name="observer"))
         join(seat, "room42", "[b]P-1[/b]")  # a code is shown as typed, never as markup
         seat.wait_for("Bienvenue", timeout=30)
-        room.wait_for("waiting", timeout=20)
+        room.wait_for(re.compile(r"(?m)^\s*\S*\s*A1\b.*\bwaiting\b"), timeout=20)  # the seat's row, not the key bar's "start all waiting"
         press(room, "s")
         seat.wait_for("Please choose your language", timeout=30)
         press(seat, "Down", "Enter")  # Français
@@ -43,6 +43,7 @@ def test_the_room_and_the_back_room_show_everything_at_80_and_120_columns(tmp_pa
         observer.wait_for("Moderator PIN", timeout=60)
         observer.send_text(PIN)
         observer.send("Enter")
+        observer.wait_gone("Moderator PIN", timeout=20)
         observer.wait_for("Split by", timeout=20)
         press(room, "c")
         seat.wait_for("En cours sur l'écran de la salle", timeout=30)

@@ -66,6 +66,17 @@ async def wait_for(pilot, app, kind: str, timeout: float = 6.0) -> None:
         waited += 0.1
 
 
+async def until_playing(pilot, app, media_ms: float = 0.0, timeout: float = 30.0) -> None:
+    """Wait until the clip screen plays and its clock has reached ``media_ms``: a loaded machine mounts it late."""
+    started = time.monotonic()
+    while True:
+        screen = app.screen
+        if getattr(screen, "state", None) == "playing" and screen.clock.media_at(time.monotonic()) >= media_ms:
+            return
+        assert time.monotonic() - started < timeout, f"the clip did not play to {media_ms} ms: {screen!r} {getattr(screen, 'state', None)}"
+        await pilot.pause(0.02)
+
+
 def ledger(db: Path) -> list[tuple[str, dict]]:
     return [(k, json.loads(d) if d else {}) for k, d in rows(db, "select kind, detail from events where kind like 'clip_%' order by at")]
 
@@ -113,7 +124,7 @@ async def test_dial_keys_are_sampled_on_the_media_clock_and_stored(demo_study, t
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
-        await pilot.pause(0.5)
+        await until_playing(pilot, app, 500)
         await pilot.press("up", "up", "plus")  # 65
         await pilot.pause(0.5)
         assert "65" in str(app.screen.query_one("#dial").render())
@@ -145,7 +156,7 @@ async def test_moderator_pauses_and_resumes_and_sampling_stops_meanwhile(demo_st
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
-        await pilot.pause(0.5)
+        await until_playing(pilot, app, 500)
         await pilot.press("f2")
         await pilot.pause(1.2)
         assert app.screen.state == "paused" and app.flow.current.kind == "clip"
@@ -183,7 +194,7 @@ async def test_participant_may_skip_a_skippable_clip_and_the_questionnaire_knows
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
-        await pilot.pause(1.0)
+        await until_playing(pilot, app, 1000)
         await pilot.press("s")
         await wait_for(pilot, app, "page", timeout=2)
         assert app.flow.current.page.id == "missed"
@@ -201,7 +212,7 @@ async def test_moderator_replays_and_the_second_play_has_its_own_samples(demo_st
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
-        await pilot.pause(0.6)
+        await until_playing(pilot, app, 600)
         await pilot.press("f3")
         await wait_for(pilot, app, "page", timeout=8)
     kinds = [k for k, _ in ledger(db)]
@@ -244,7 +255,7 @@ async def test_a_jump_in_the_media_clock_is_a_seek_in_the_ledger(demo_study, tmp
         await to_storyboard(pilot)
         await pilot.press("enter", "enter")
         await wait_for(pilot, app, "clip")
-        await pilot.pause(0.5)
+        await until_playing(pilot, app, 500)
         screen = app.screen
         screen.post_message(ClipScreen.PlayerMessage(PlayerEvent("seeked", media_ms=5000), screen.play_no))
         await wait_for(pilot, app, "page", timeout=4)
