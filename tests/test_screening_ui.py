@@ -274,3 +274,18 @@ def test_conditions_may_name_only_the_screenings_clips(demo_study):
     with pytest.raises(StudyError) as err:
         load_study(demo_study)
     assert "unknown name 'completed.teaser'" in str(err.value)
+
+
+async def test_the_apps_timers_tick_harmlessly_while_it_closes(demo_study, tmp_path):
+    # The idle check and the moderator's pause run from the app's timers and links, not a screen's: one that
+    # comes as the app closes finds no screen at all, and must do nothing rather than fail the closing app.
+    db = tmp_path / "s.sqlite"
+    app, _ = make_app(make_study(demo_study, clip={}), db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_storyboard(pilot)
+        assert app.flow is not None
+    assert not app.screen_stack  # closed: every screen gone, the session still there
+    app._check_idle()
+    await app.pause_session()
+    await app.resume_session()
+    assert not app.screen_stack

@@ -216,7 +216,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         from .clip import ClipScreen
         from .kiosk import PausedScreen
 
-        if not self.station.pause():
+        if not self.screen_stack or not self.station.pause():  # no screen: the app is closing
             return
         if isinstance(self.screen, ClipScreen):  # a clip stops (or a room's seat stops watching) while paused
             await self.screen.session_paused(True)
@@ -226,7 +226,7 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         from .clip import ClipScreen
         from .kiosk import PausedScreen
 
-        if not self.station.resume_paused():
+        if not self.screen_stack or not self.station.resume_paused():
             return
         if isinstance(self.screen, PausedScreen):
             await self.pop_screen()
@@ -272,7 +272,8 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         from .kiosk import StillThereScreen
         from .participant import ParticipantScreen
 
-        if not isinstance(self.screen, ParticipantScreen) or not self.station.idle_due():
+        # A timer of the app's: it may tick while the app closes, its screens already gone.
+        if not self.screen_stack or not isinstance(self.screen, ParticipantScreen) or not self.station.idle_due():
             return
 
         async def answered(still_there: bool | None) -> None:
