@@ -120,7 +120,7 @@ class ObserverApp(LiteralApp, App[None]):
             self._reading.release()
 
     def _show(self, play, result: ClipResult | None) -> None:
-        if play is None:
+        if play is None or not self.screen_stack:  # nothing yet, or the app is closing
             return
         ended = play.state in ("ended", "error", "stopped")
         state = "ended: the whole trace of this play" if ended else play.state

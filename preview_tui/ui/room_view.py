@@ -105,6 +105,8 @@ class RoomApp(LiteralApp, App[None]):
     # -- what is on screen --------------------------------------------------------
 
     def refresh_room(self) -> None:
+        if not self.screen_stack:  # the app's timer, ticking while the app closes
+            return
         now = time.monotonic()
         # A seat whose process is gone stays listed while it holds a participant (to withdraw, or to rejoin).
         self.seats = [row for row in self.room_db.seats() if row.connected(now) or row.code]

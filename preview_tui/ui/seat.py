@@ -218,6 +218,8 @@ class SeatApp(PreviewApp):
 
     async def _command(self, command_id: int, command: str) -> None:
         try:
+            if not self.screen_stack:  # the seat is closing: the command goes with it
+                return
             if command == "start":
                 await self.start_waiting()
             elif command == "pause":
