@@ -113,3 +113,25 @@ async def test_a_seat_paused_by_the_moderator_keeps_no_dial_while_the_room_plays
     assert kept_while_held == [], (paused_at, resumed_at, kept_while_held)
     assert abs(paused_at - held_from) < 500 and abs(resumed_at - held_to) < 500  # at the room clock's times
     assert any(m < paused_at for m in media) and any(m > resumed_at for m in media)
+
+
+async def test_a_seat_paused_as_the_room_clip_ends_stays_paused_and_goes_on_when_resumed(tmp_path: Path):
+    from preview_tui.ui.clip import ClipScreen
+    from preview_tui.ui.kiosk import PausedScreen
+
+    app, display, db = a_seat(tmp_path, clip_seconds=3, room_ms=2000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await walk_to_the_clip(pilot, app, db, code="P3")
+        clip = app.screen
+        display.start("trailer", "clip.mp4")
+        assert await wait_until(pilot, lambda: clip.state == "playing")
+        RoomDb(db, ROOM).command("T1", "pause")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PausedScreen))
+        assert await wait_until(pilot, lambda: app.flow.current.kind == "page", timeout=15)  # the room's clip ended meanwhile
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, PausedScreen) and isinstance(app.screen_stack[-2], ClipScreen)  # still paused, nothing else shown
+        RoomDb(db, ROOM).command("T1", "resume")
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "PageScreen")
+        assert not any(isinstance(s, (ClipScreen, PausedScreen)) for s in app.screen_stack)
+    display.close()

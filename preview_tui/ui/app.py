@@ -328,16 +328,18 @@ class PreviewApp(ModeratorCommands, KeysAndThemes, StationSync, FirstFrame, Lite
         await self.show_step(first=True)
 
     async def show_step(self, *, first: bool = False) -> None:
-        """Show the screen for the flow's current step.
+        """Show the screen for the flow's current step. Called from the outgoing screen's own handlers, so the
+        switch is scheduled, not awaited: awaiting it would wait for that very screen to be removed."""
+        from .participant import ParticipantScreen
 
-        Called from the outgoing screen's own handlers, so the switch is scheduled, not awaited:
-        awaiting it would wait for that very screen to be removed.
-        """
         assert self.flow is not None
         screen = self._screen_for(self.flow.current)
         self.participant_theme(True)
+        under = [s for s in self.screen_stack if isinstance(s, ParticipantScreen)]
         if first:
             self.push_screen(screen)
+        elif under and under[-1] is not self.screen:  # a clip ended under the PIN, the palette or a pause: never replace those
+            under[-1].next_screen = screen
         else:
             self.switch_screen(screen)
 

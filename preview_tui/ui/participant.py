@@ -65,6 +65,13 @@ class ParticipantScreen(Screen):
     def __init__(self, flow: Flow):
         super().__init__()
         self.flow = flow
+        self.next_screen: Screen | None = None  # the next step, shown once the screens above this one close
+
+    def on_screen_resume(self) -> None:
+        # The PIN, the palette or a pause closed over a step that ended meanwhile: its next step now.
+        if self.next_screen is not None and self.app.screen is self:
+            screen, self.next_screen = self.next_screen, None
+            self.app.switch_screen(screen)
 
     def key_rows(self, w: Callable[[str], str]) -> list[Row]:
         """This screen's keys (key, what it does, also in the hint line under it), said with ``w``: a word in the language."""
