@@ -16,7 +16,11 @@ def _no_animations(monkeypatch):
 @pytest.fixture
 def demo_study(tmp_path) -> Path:
     """A copy of the demo study that a test may change."""
-    root = tmp_path / "study"
+    return copy_demo(tmp_path / "study")
+
+
+def copy_demo(root: Path) -> Path:
+    """The demo study's files alone (its screenings, questionnaires, media and config) copied to ``root``."""
     root.mkdir()
     for part in ("screens", "surveys", "media"):
         shutil.copytree(ROOT / part, root / part)

@@ -74,10 +74,18 @@ def start_cluster() -> Cluster:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     os.chmod(root, 0o755)
-    cluster = Cluster(bindir, root, free_port(), "postgres")
+    cluster = Cluster(bindir, root, 0, "postgres")
     cluster.init()
-    cluster.start()
-    return cluster
+    for attempt in range(5):  # the port is picked once initdb is done, and picked again if taken meanwhile
+        cluster.port = free_port()
+        try:
+            cluster.start()
+            return cluster
+        except subprocess.CalledProcessError:
+            log = (root / "log").read_text(errors="replace") if (root / "log").exists() else ""
+            if "could not bind" not in log or attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 def remove_cluster(cluster: Cluster) -> None:

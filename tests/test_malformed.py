@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, copy_demo
 from preview_tui.survey.errors import StudyError
 from preview_tui.survey.expr import ExprError, parse
 from preview_tui.survey.study import load_study
@@ -115,12 +114,7 @@ def _mutate(data, path, action, value):
 
 @pytest.fixture(scope="module")
 def study_copy(tmp_path_factory):
-    root = tmp_path_factory.mktemp("fuzz") / "study"
-    root.mkdir()
-    for part in ("screens", "surveys", "media"):
-        shutil.copytree(ROOT / part, root / part)
-    shutil.copy(ROOT / "config.yaml", root / "config.yaml")
-    return root
+    return copy_demo(tmp_path_factory.mktemp("fuzz") / "study")
 
 
 def _check(root: Path, file: str, text: str) -> None:

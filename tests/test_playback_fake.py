@@ -95,7 +95,7 @@ def test_corrupt_clip_and_callable_durations() -> None:
 
 
 def test_pause_resume() -> None:
-    p = FakePlayer({"a.mp4": 1000}, tick_ms=50, speed=5)  # 0.2 s of wall time
+    p = FakePlayer({"a.mp4": 10_000}, tick_ms=50, speed=5)  # 2 s of wall time: paused long before its end, however slow the machine
     rec = Recorder()
     p.play(Path("a.mp4"), rec)
     rec.wait_for(lambda e: e.kind == "time" and e.media_ms >= 300)
@@ -103,16 +103,16 @@ def test_pause_resume() -> None:
     paused = rec.wait_for(lambda e: e.kind == "paused")
     n = len(rec.events)
     pos = p.position()
-    time.sleep(0.25)  # longer than the rest of the clip at this speed
+    time.sleep(0.25)  # 25 ticks at this speed, had it not paused
     assert rec.events[n:] == [] and p.position() == pos
     p.resume()
-    assert rec.done.wait(3)
+    assert rec.done.wait(10)
     kinds = rec.kinds()
     assert kinds[-1] == "ended"
     i = kinds.index("paused")
     assert kinds[i + 1] == "playing"  # resumed
     times = [e.media_ms for e in rec.events if e.kind == "time"]
-    assert times == list(range(50, 1000, 50)), "no tick lost or repeated across the pause"
+    assert times == list(range(50, 10_000, 50)), "no tick lost or repeated across the pause"
     assert rec.events[-1].mono - paused.mono >= 0.25
     # pause/resume after the end: ignored
     p.pause()

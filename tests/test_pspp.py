@@ -19,6 +19,7 @@ import subprocess
 import pandas as pd
 import pytest
 
+from conftest import copy_demo
 from preview_tui.export.variables import NUMERIC, TEXT, layout
 from preview_tui.survey.study import load_study
 from test_export_cli import command, demo_afternoon
@@ -51,8 +52,7 @@ def table(output: str, title: str) -> list[list[str]]:
 def afternoon(tmp_path_factory, request):
     root = tmp_path_factory.mktemp("pspp")
     study_dir = root / "study"
-    demo = request.config.rootpath
-    shutil.copytree(demo, study_dir, ignore=shutil.ignore_patterns(".git", ".venv", "tests", "docs", "bench", "preview_tui", "*.egg-info", "__pycache__"))
+    copy_demo(study_dir)  # the demo study alone: the rest of the checkout changes under the other worker
     db = root / "station.sqlite"
     import asyncio
 

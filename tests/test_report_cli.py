@@ -1,7 +1,6 @@
 """``preview-tui report`` as a researcher runs it: from a finished demo afternoon to a dial chart, in the terminal and in files."""
 
 import asyncio
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from conftest import copy_demo
 from preview_tui.survey.study import load_study
 from report_helpers import demo_afternoon
 
@@ -20,11 +19,7 @@ COMMAND = str(Path(sys.executable).with_name("preview-tui"))
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    root = folder / "study"
-    root.mkdir()
-    for part in ("screens", "surveys", "media"):
-        shutil.copytree(ROOT / part, root / part)
-    shutil.copy(ROOT / "config.yaml", root / "config.yaml")
+    root = copy_demo(folder / "study")
     db = folder / "station.sqlite"
     people = asyncio.run(demo_afternoon(load_study(root), db))
     return {"root": root, "db": db, "people": people, "folder": folder}
