@@ -68,16 +68,18 @@ class DialRecorder:
     @property
     def held(self) -> bool:
         with self._cond:
-            return bool(self._holds) and self._holds[-1][1] == math.inf
+            return self._holding()
+
+    def _holding(self) -> bool:
+        return bool(self._holds) and self._holds[-1][1] == math.inf
 
     def hold(self, held: bool, mono: float | None = None) -> None:
         """From ``mono`` (now by default) on, keep no sample (``held``), or keep them again."""
         mono = time.monotonic() if mono is None else mono
         with self._cond:
-            open_ = bool(self._holds) and self._holds[-1][1] == math.inf
-            if held and not open_:
+            if held and not self._holding():
                 self._holds.append([mono, math.inf])
-            elif not held and open_:
+            elif not held and self._holding():
                 self._holds[-1][1] = max(mono, self._holds[-1][0])
 
     def _kept(self, sample: DialSample) -> bool:

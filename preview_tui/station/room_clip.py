@@ -188,14 +188,12 @@ class SharedClip:
         self.clock = MediaClock()
         self.play_no: int | None = None  # the room's play this seat follows
         self._since = time.monotonic()
-        self._replayed: int | None = None  # the room's play that replaced the one followed (the next play() takes it whole)
-        self._whole: int | None = None  # the play this follower takes from its first event, however late it reads it
+        self._whole: int | None = None  # the room's play that replaced the one followed: taken from its first event, however late
         self.horizon = Horizon()  # up to which moment this seat knows the room's clip events (the dial samples no further)
 
     def play(self, path: Path, listener: Listener) -> None:
         self.stop()
-        self._since = time.monotonic()  # a play that starts after this is followed from its first event
-        self._whole, self._replayed = self._replayed, None  # and so is the replay that ended the last one
+        self._since = time.monotonic()  # a play that starts after this is followed from its first event (and so is ``_whole``)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, args=(listener, self._stop), name="shared-clip", daemon=True)
         self._thread.start()
@@ -231,14 +229,16 @@ class SharedClip:
                 continue
             replayed: int | None = None
             for row in rows:
-                if row.step_id == self.step_id and row.play != self.play_no:
+                if row.step_id != self.step_id:
+                    seen = row.seq
+                    continue
+                if row.play != self.play_no:
                     if joined:
                         replayed = row.play  # the moderator played it again: the rest of this play first
                         break
                     self.play_no, rows_of_play = row.play, []
                 seen = row.seq
-                if row.step_id == self.step_id:
-                    rows_of_play.append(row)
+                rows_of_play.append(row)
             if not joined and rows_of_play:
                 joined = self._join(rows_of_play, listener, polled)
             elif joined:
@@ -247,7 +247,7 @@ class SharedClip:
             sent = len(rows_of_play)
             self.horizon.advance(polled)
             if replayed is not None:
-                self._replayed = replayed
+                self._whole = replayed
                 self.on_replay()  # the seat's screen starts a new play, which follows the replay from its first event
                 return
             if joined and rows_of_play and rows_of_play[-1].kind == "ended":
