@@ -1,6 +1,7 @@
 import re
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,16 @@ def own_key_pair(study: Path) -> str:
     assert count == 1, "the study's config.yaml has no sealing public key to replace"
     config.write_text(text)
     return private
+
+
+def until(predicate, timeout: float = 10.0) -> bool:
+    """Poll ``predicate`` until it is true (True) or ``timeout`` seconds have passed (False)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def rows(db: Path, sql: str) -> list[tuple]:

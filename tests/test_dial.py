@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import time
 
+from conftest import until
 from preview_tui.playback import FakePlayer, PlayerEvent
 from preview_tui.playback.dial import DialSampler, MediaClock
 from preview_tui.playback.horizon import Horizon
 from preview_tui.playback.recorder import DialRecorder
-
-
-def wait(predicate, timeout: float = 10.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def ev(kind: str, mono: float, media: int | None = None, length: int | None = 10_000) -> PlayerEvent:
@@ -230,13 +222,13 @@ def test_a_hold_drops_the_samples_of_its_own_moments_however_late_they_are_colle
     rec.on_event(PlayerEvent("playing", media_ms=0, length_ms=8000, mono=t0))
     horizon.advance(t0 + 0.95)
     rec.start()
-    assert wait(lambda: rec.count == 10)  # 0 … 900 ms collected before the hold
+    assert until(lambda: rec.count == 10)  # 0 … 900 ms collected before the hold
     rec.hold(True, t0 + 1.05)
     assert rec.held
     rec.hold(False, t0 + 2.25)  # both set before the samples between them are collected
     assert not rec.held
     horizon.advance(t0 + 4.0)
-    assert wait(lambda: rec.count >= 29)
+    assert until(lambda: rec.count >= 29)
     kept = rec.stop()
     media = [s.media_ms for s in kept]
     assert media == [*range(0, 1001, 100), *range(2300, 4001, 100)], media

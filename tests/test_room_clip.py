@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+from conftest import until
 from preview_tui.db.migrate import upgrade
 from preview_tui.db.room import RoomDb, new_join_code
 from preview_tui.playback.fake import FakePlayer
@@ -30,21 +31,26 @@ class Collect:
             self.done.set()
 
 
-def wait_for(predicate, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
+def a_clip(tmp_path: Path) -> Path:
+    """The file the room display's fake player is given (it reads nothing of it)."""
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    return clip
+
+
+def a_display(tmp_path: Path, db: Path, room_ms: int, tick_ms: int = 250) -> RoomDisplay:
+    return RoomDisplay(FakePlayer(default_ms=room_ms, tick_ms=tick_ms), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+
+
+def a_seat(db: Path, on_replay=lambda: None) -> SharedClip:
+    return SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=on_replay)
 
 
 def test_a_seat_follows_the_room_clock_exactly(tmp_path):
     db = room_file(tmp_path)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"x")
-    display = RoomDisplay(FakePlayer(default_ms=1500, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    clip = a_clip(tmp_path)
+    display = a_display(tmp_path, db, 1500)
+    seat = a_seat(db)
     got = Collect()
     seat.play(clip, got)  # reaches the clip before the room starts it: waits
     time.sleep(0.2)
@@ -63,16 +69,15 @@ def test_a_seat_follows_the_room_clock_exactly(tmp_path):
 
 def test_a_late_seat_starts_at_the_clips_current_time(tmp_path):
     db = room_file(tmp_path)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"x")
-    display = RoomDisplay(FakePlayer(default_ms=3000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    clip = a_clip(tmp_path)
+    display = a_display(tmp_path, db, 3000)
     display.start("trailer", "clip.mp4")
-    assert wait_for(lambda: display.media_now() > 800)
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    assert until(lambda: display.media_now() > 800)
+    seat = a_seat(db)
     got = Collect()
     room_then = display.media_now()
     seat.play(clip, got)
-    assert wait_for(lambda: got.events)
+    assert until(lambda: got.events)
     first = got.events[0]
     assert first.kind == "playing" and first.media_ms >= room_then - 500  # where the room's clock is, not the clip's start
     logged = RoomDb(db, "Room 1").clip_events()
@@ -85,18 +90,17 @@ def test_a_late_seat_starts_at_the_clips_current_time(tmp_path):
 
 def test_a_seat_that_joins_a_paused_clip_is_told_who_paused_it(tmp_path):
     db = room_file(tmp_path)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"x")
-    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    clip = a_clip(tmp_path)
+    display = a_display(tmp_path, db, 4000)
     display.start("trailer", "clip.mp4")
-    assert wait_for(lambda: display.media_now() > 500)
+    assert until(lambda: display.media_now() > 500)
     display.pause()
-    assert wait_for(lambda: display.state == "paused")
+    assert until(lambda: display.state == "paused")
     time.sleep(0.3)
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    seat = a_seat(db)
     got = Collect()
     seat.play(clip, got)
-    assert wait_for(lambda: len(got.events) >= 2)
+    assert until(lambda: len(got.events) >= 2)
     assert [(e.kind, e.detail) for e in got.events] == [("playing", ""), ("paused", "moderator")]
     assert got.events[0].media_ms == got.events[1].media_ms == round(display.media_now())
     seat.stop()
@@ -105,17 +109,16 @@ def test_a_seat_that_joins_a_paused_clip_is_told_who_paused_it(tmp_path):
 
 def test_a_replay_reaches_the_seat_and_pauses_carry_who(tmp_path):
     db = room_file(tmp_path)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"x")
-    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    clip = a_clip(tmp_path)
+    display = a_display(tmp_path, db, 4000)
     replays = threading.Event()
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    seat = a_seat(db, replays.set)
     got = Collect()
     seat.play(clip, got)
     display.start("trailer", "clip.mp4")
-    assert wait_for(lambda: display.state == "playing")
+    assert until(lambda: display.state == "playing")
     display.pause()
-    assert wait_for(lambda: any(e.kind == "paused" for e in got.events))
+    assert until(lambda: any(e.kind == "paused" for e in got.events))
     assert [e.detail for e in got.events if e.kind == "paused"] == ["moderator"]
     display.replay()
     assert replays.wait(5)
@@ -128,15 +131,14 @@ def test_a_replay_reaches_the_seat_however_long_the_room_takes_to_start_it_again
     # The room's player reports the old play stopped, and only then is the new play logged: a seat that has read
     # the stop on its own (one poll or many before the new play) still hears of the replay.
     db = room_file(tmp_path)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"x")
-    display = RoomDisplay(FakePlayer(default_ms=4000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    clip = a_clip(tmp_path)
+    display = a_display(tmp_path, db, 4000)
     replays = threading.Event()
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    seat = a_seat(db, replays.set)
     got = Collect()
     seat.play(clip, got)
     display.start("trailer", "clip.mp4")
-    assert wait_for(lambda: display.state == "playing")
+    assert until(lambda: display.state == "playing")
     display.player.stop()  # what replay() does first
     assert got.done.wait(5) and got.events[-1].kind == "stopped"
     time.sleep(3 * seat.poll_s)  # the seat reads the log again meanwhile, and sees no new play yet
@@ -170,13 +172,13 @@ def test_a_replay_read_with_the_end_of_the_old_play_hands_that_end_first_then_th
             log.publish(now + 0.004)
 
     replays = threading.Event()
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    seat = a_seat(db, replays.set)
     seat.play(tmp_path / "clip.mp4", on_first)
     assert replays.wait(5)
     assert [e.kind for e in first] == ["playing", "seeked", "stopped"]
     again = Collect()
     seat.play(tmp_path / "clip.mp4", again)  # what the seat's screen does on the replay
-    assert wait_for(lambda: len(again.events) >= 2)
+    assert until(lambda: len(again.events) >= 2)
     play2 = [r for r in log.clip_events() if r.play == 2]
     assert [(e.kind, e.mono) for e in again.events] == [(r.kind, r.mono) for r in play2]
     seat.stop()
@@ -185,9 +187,9 @@ def test_a_replay_read_with_the_end_of_the_old_play_hands_that_end_first_then_th
 def test_a_play_that_failed_in_the_room_can_be_tried_again_for_the_seat(tmp_path):
     db = room_file(tmp_path)
     clip = tmp_path / "clip.mp4"
-    display = RoomDisplay(FakePlayer(default_ms=2000, tick_ms=250), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
+    display = a_display(tmp_path, db, 2000)
     replays = threading.Event()
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=replays.set)
+    seat = a_seat(db, replays.set)
     got = Collect()
     seat.play(clip, got)
     display.start("trailer", "clip.mp4")  # not there yet: the room's play fails
@@ -202,14 +204,13 @@ def test_a_play_that_failed_in_the_room_can_be_tried_again_for_the_seat(tmp_path
 
 def test_a_seat_stops_following_when_the_play_ends(tmp_path):
     db = room_file(tmp_path)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"x")
-    display = RoomDisplay(FakePlayer(default_ms=800, tick_ms=200), RoomDb(db, "Room 1"), lambda name: tmp_path / name)
-    seat = SharedClip(RoomDb(db, "Room 1"), "trailer", on_replay=lambda: None)
+    clip = a_clip(tmp_path)
+    display = a_display(tmp_path, db, 800, tick_ms=200)
+    seat = a_seat(db)
     seat.play(clip, Collect())
     thread = seat._thread
     display.start("trailer", "clip.mp4")
-    assert wait_for(lambda: not thread.is_alive())  # the seat has gone on to the next page: nothing left polling
+    assert until(lambda: not thread.is_alive())  # the seat has gone on to the next page: nothing left polling
     display.close()
 
 
@@ -267,7 +268,7 @@ def test_an_event_stamped_before_what_was_published_comes_just_after_it(tmp_path
     from preview_tui.playback.base import PlayerEvent
 
     db = room_file(tmp_path)
-    (tmp_path / "clip.mp4").write_bytes(b"x")
+    a_clip(tmp_path)
     player = HeldPlayer()
     display = RoomDisplay(player, RoomDb(db, "Room 1"), lambda name: tmp_path / name)
     reader = RoomDb(db, "Room 1")
@@ -275,10 +276,10 @@ def test_an_event_stamped_before_what_was_published_comes_just_after_it(tmp_path
         display.start("trailer", "clip.mp4")
         player.listener(PlayerEvent("playing", media_ms=0, length_ms=10_000))
         stamped = time.monotonic()  # the pause's stamp, before its thread hands it over
-        assert wait_for(lambda: reader.clip_since()[0] > stamped + 0.05)
+        assert until(lambda: reader.clip_since()[0] > stamped + 0.05)
         published, _ = reader.clip_since()
         player.listener(PlayerEvent("paused", media_ms=500, length_ms=10_000, mono=stamped))
-        assert wait_for(lambda: [r.kind for r in reader.clip_since()[1]] == ["playing", "paused"])
+        assert until(lambda: [r.kind for r in reader.clip_since()[1]] == ["playing", "paused"])
         paused = reader.clip_since()[1][-1]
         # A seat that read ``published`` may have sampled up to it: the pause is after that, for everyone.
         assert paused.mono > published
